@@ -1,0 +1,81 @@
+"""Fixtures on the app factory: a fresh data directory per test, a real database, demo data on demand."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalogue import create_app
+from catalogue.extensions import db
+from catalogue.tools.taxonomy import sync_vocabularies
+from tests.factories import load_demo
+
+
+def make_app(data_dir: Path, **extra):
+    config = {
+        "TESTING": True,
+        "CATALOGUE_DATA_DIR": data_dir,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalogue.sqlite3'}",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A SQLite file holding the demo dataset, built once and copied into each test that wants it."""
+    data_dir = tmp_path_factory.mktemp("demo-template")
+    app = make_app(data_dir)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        db.engine.dispose()
+    return data_dir / "catalogue.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.create_all()
+        sync_vocabularies()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_database):
+    shutil.copy(demo_database, tmp_path / "catalogue.sqlite3")
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield app
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
