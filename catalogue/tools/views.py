@@ -46,7 +46,7 @@ def listing_url(listing, page: int | None = None, remove=None) -> str:
 @blueprint.get("/<slug>")
 def detail(slug: str):
     tool = services.get_published(slug)
-    return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool),
+    return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
                            vocabularies=vocabularies(), print_view=False)
 
 

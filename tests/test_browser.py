@@ -1,0 +1,115 @@
+"""Browser journeys in Debian's Chromium through Playwright, against a live server with the demo data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from catalogue.cli import DEMO_FILE
+from catalogue.extensions import db
+from tests.conftest import CHROMIUM, make_app
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, demo_database):
+    data_dir = tmp_path_factory.mktemp("live")
+    shutil.copy(demo_database, data_dir / "catalogue.sqlite3")
+    app = make_app(data_dir, TESTING=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_home_to_catalogue_to_page_two_to_tool_to_print_sheet(page, live_server):
+    page.goto(live_server + "/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Find the right AI tool")
+    assert page.get_by_role("note").filter(has_text="Demonstration data").is_visible()
+
+    page.get_by_role("link", name="Browse the catalogue").click()
+    page.wait_for_url(re.compile(r"/tools/$"))
+    assert page.get_by_text(re.compile(r"Showing 1–20 of \d+ tools")).is_visible()
+
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"/tools/\?page=2$"))
+    assert page.get_by_text(re.compile(r"Showing 21–40 of \d+ tools")).is_visible()
+    current = page.get_by_role("navigation", name="Pages").locator("[aria-current=page]")
+    assert current.inner_text().strip().endswith("2")
+
+    first_card = page.locator(".tool-card-title a").first
+    name = first_card.inner_text()
+    first_card.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith(name)
+    assert page.get_by_role("heading", name="Responsible use").is_visible()
+    assert page.get_by_role("heading", name="Related tools").is_visible()
+
+    page.get_by_role("link", name="One-page tool sheet for printing").click()
+    page.wait_for_url(re.compile(r"/print$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith(name)
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("heading", name="Related tools").is_visible()
+    pdf = page.pdf(format="A4", print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the tool sheet should print on one A4 page"
+
+
+def test_print_media_hides_navigation_on_the_normal_detail_page(page, live_server):
+    page.goto(live_server + "/tools/")
+    page.locator(".tool-card-title a").first.click()
+    assert page.locator(".site-header").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".related").is_visible()
+
+
+def test_skip_link_is_first_in_tab_order_and_moves_focus_to_main(page, live_server):
+    page.goto(live_server + "/tools/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_taxonomy_chip_filters_the_catalogue_and_the_chip_removes_the_filter(page, live_server):
+    page.goto(live_server + "/tools/")
+    page.locator(".tool-card-title a").first.click()
+    chip = page.locator(".tool-facts .chip").first
+    label = chip.inner_text()
+    chip.click()
+    page.wait_for_url(re.compile(r"/tools/\?\w+="))
+    active = page.locator(".active-filters .chip-removable")
+    assert label in active.inner_text()
+    active.click()
+    page.wait_for_url(re.compile(r"/tools/$"))
+    assert page.locator(".active-filters").count() == 0
+
+
+def test_the_longest_demo_entry_still_prints_on_one_page(page, live_server):
+    tools = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["tools"]
+    longest = max((t for t in tools if t["status"] == "published"),
+                  key=lambda t: len(t["description"]) + len(t["responsible_use"]) + len(t["summary"]))
+    page.goto(f"{live_server}/tools/{longest['slug']}/print")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, longest["slug"]
