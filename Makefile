@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint setup setup-dev db demo clean
+.PHONY: run test lint setup setup-dev db demo messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -40,6 +40,9 @@ lint: setup-dev
 
 test: setup-dev lint
 	$(BIN)/python -m pytest
+
+messages: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o catalogue/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
