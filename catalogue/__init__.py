@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    import catalogue.search.outbox  # noqa: F401 - registers the outbox's session events
 
 
 def select_locale() -> str:
@@ -62,10 +63,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from catalogue.pages.views import blueprint as pages
+    from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
 
     app.register_blueprint(pages)
     app.register_blueprint(tools)
+    app.register_blueprint(shortlist)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -95,9 +98,10 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from catalogue.cli import catalogue_cli
+    from catalogue.cli import catalogue_cli, search_cli
 
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(search_cli)
 
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -9,21 +9,25 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
+from catalogue.search import health, store
+from catalogue.search.query import QueryError
+from catalogue.search.service import SearchRequest, search
 from catalogue.tools.services import catalogue_is_empty, catalogue_stats
 from catalogue.tools.taxonomy import sync_vocabularies
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "tools.json"
 
 catalogue_cli = AppGroup("catalogue", help="Manage the catalogue's content.")
+search_cli = AppGroup("search", help="Maintain the search index (a disposable copy of the database).")
 
 
 def _progress(label: str):
-    def wrap(items):
-        items = list(items)
-        with click.progressbar(items, label=label, file=sys.stderr, show_pos=True) as bar:
+    def wrap(items, length: int | None = None):
+        with click.progressbar(items, length=length, label=label, file=sys.stderr, show_pos=True) as bar:
             yield from bar
 
     return wrap
@@ -99,3 +103,88 @@ def stats_command(as_json: bool) -> None:
         click.echo(f"{vocabulary}:")
         for term, count in counts.items():
             click.echo(f"  {term:<30} {count:>5}")
+
+
+@catalogue_cli.command("search")
+@click.argument("query")
+@click.option("--filter", "filters", multiple=True, metavar="VOCAB=TERM", help="Narrow by a term; repeatable.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def search_command(query: str, filters: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search published tools as the catalogue page does, ranked by relevance."""
+    chosen: dict[str, list[str]] = {}
+    for item in filters:
+        vocabulary, _sep, term = item.partition("=")
+        if vocabulary not in TERM_FIELDS or not term:
+            raise click.BadParameter(f"use VOCAB=TERM with VOCAB one of: {', '.join(TERM_FIELDS)}",
+                                     param_hint="--filter")
+        chosen.setdefault(vocabulary, []).append(term)
+    try:
+        result = search(SearchRequest(text=query, filters=chosen, per_page=limit))
+    except QueryError as error:
+        click.echo(f"Search failed: {error}", err=True)
+        sys.exit(1)
+    if result.ignored:
+        click.echo(f"Unknown filter values ignored: {', '.join(result.ignored)}", err=True)
+    if as_json:
+        click.echo(json.dumps({
+            "total": result.total,
+            "results": [{"slug": h.tool.slug, "name": h.tool.name,
+                         "score": round(h.score, 4) if h.score is not None else None} for h in result.hits],
+            "suggestion": result.suggestion or result.corrected_to,
+        }, indent=2))
+        return
+    if result.degraded:
+        click.echo("The search index is being rebuilt; results are simplified.", err=True)
+    if result.corrected_to:
+        click.echo(f"No results for {result.corrected_from!r}; showing results for {result.corrected_to!r}.")
+    elif result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    click.echo(f"{result.total} tool(s) found.")
+    for number, hit in enumerate(result.hits, start=1):
+        score = f"  ({hit.score:.2f})" if hit.score is not None else ""
+        click.echo(f"{number:>3}. {hit.tool.name} [{hit.tool.slug}]{score}")
+
+
+@search_cli.command("rebuild")
+@click.option("--if-needed", is_flag=True, help="Only rebuild when the index is missing or differs from the database.")
+def rebuild_command(if_needed: bool) -> None:
+    """Build a fresh index from the database in a new directory and swap it in atomically."""
+    if if_needed and health.check().ok:
+        click.echo("The search index is up to date; nothing to rebuild.")
+        return
+    count = store.rebuild(progress=_progress("Indexing published tools"))
+    if count is None:
+        click.echo("Another rebuild is running; try again when it has finished.", err=True)
+        sys.exit(1)
+    click.echo(f"Search index rebuilt: {count} published tool(s).")
+
+
+@search_cli.command("check")
+def check_command() -> None:
+    """Compare the index with the database (count and per-tool version); exit 1 when they differ."""
+    report = health.check()
+    if report.problem:
+        click.echo(f"The search index is unusable: {report.problem}. Run: flask --app wsgi search rebuild", err=True)
+        sys.exit(1)
+    click.echo(f"{report.indexed} tool(s) indexed, {report.published} published in the database.")
+    for label, slugs in (("missing from the index", report.missing), ("not published but indexed", report.extra),
+                         ("indexed at an old version", report.stale)):
+        if slugs:
+            click.echo(f"{len(slugs)} {label}: {', '.join(slugs[:20])}{' …' if len(slugs) > 20 else ''}", err=True)
+    if not report.ok:
+        click.echo("The index differs from the database. Run: flask --app wsgi search rebuild", err=True)
+        sys.exit(1)
+    click.echo("The search index matches the database.")
+
+
+@search_cli.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status_command(as_json: bool) -> None:
+    """Where the index lives, how many tools it holds and how far behind the database it is."""
+    info = health.status()
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        click.echo(f"{key.replace('_', ' '):<22} {value if value is not None else '-'}")

@@ -38,6 +38,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PAGE_SIZE": 20,
+        "SEARCH_APPLY_ON_COMMIT": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en"],
         "WTF_CSRF_TIME_LIMIT": None,

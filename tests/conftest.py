@@ -10,6 +10,7 @@ import pytest
 
 from catalogue import create_app
 from catalogue.extensions import db
+from catalogue.search import store
 from catalogue.tools.taxonomy import sync_vocabularies
 from tests.factories import load_demo
 
@@ -25,15 +26,20 @@ def make_app(data_dir: Path, **extra):
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """A SQLite file holding the demo dataset, built once and copied into each test that wants it."""
+def demo_data_dir(tmp_path_factory) -> Path:
+    """A data directory (database and search index) holding the demo dataset, built once and copied per test."""
     data_dir = tmp_path_factory.mktemp("demo-template")
     app = make_app(data_dir)
     with app.app_context():
         db.create_all()
+        store.rebuild()
         load_demo()
         db.engine.dispose()
-    return data_dir / "catalogue.sqlite3"
+    return data_dir
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 @pytest.fixture
@@ -42,14 +48,15 @@ def app(tmp_path):
     with app.app_context():
         db.create_all()
         sync_vocabularies()
+        store.rebuild()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def demo_app(tmp_path, demo_database):
-    shutil.copy(demo_database, tmp_path / "catalogue.sqlite3")
+def demo_app(tmp_path, demo_data_dir):
+    copy_data_dir(demo_data_dir, tmp_path)
     app = make_app(tmp_path)
     yield app
     with app.app_context():

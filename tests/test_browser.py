@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import threading
 
 import pytest
@@ -13,7 +12,7 @@ from werkzeug.serving import make_server
 
 from catalogue.cli import DEMO_FILE
 from catalogue.extensions import db
-from tests.conftest import CHROMIUM, make_app
+from tests.conftest import CHROMIUM, copy_data_dir, make_app
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +28,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, demo_database):
+def live_server(tmp_path_factory, demo_data_dir):
     data_dir = tmp_path_factory.mktemp("live")
-    shutil.copy(demo_database, data_dir / "catalogue.sqlite3")
+    copy_data_dir(demo_data_dir, data_dir)
     app = make_app(data_dir, TESTING=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

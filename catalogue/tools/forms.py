@@ -1,37 +1,34 @@
-"""The catalogue's GET form: everything lives in the query string so every page is a shareable link."""
+"""The catalogue's GET form: everything lives in the query string so every result page is a shareable link."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField
+from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from catalogue.tools.services import DEFAULT_SORT, ListingRequest
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.search.service import SearchRequest
 
-SORT_LABELS = {"name": _l("Name (A–Z)"), "updated": _l("Last updated")}
-
-
-def sort_choices() -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in SORT_LABELS.items()]
+SORT_LABELS = {"relevance": _l("Relevance"), "name": _l("Name (A–Z)"), "updated": _l("Last updated")}
 
 
-class ListingForm(FlaskForm):
+class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    sort = SelectField(_l("Sort by"), choices=sort_choices(), default=DEFAULT_SORT)
+    q = SearchField(_l("Search tools"))
+    sort = SelectField(_l("Sort by"), choices=[SelectChoice(v, label) for v, label in SORT_LABELS.items()])
 
 
-def parse_listing(args: MultiDict, vocabulary_slugs: list[str]) -> ListingRequest:
-    """Read page, sort and one parameter per vocabulary; bad values fall back to defaults, never an error."""
+def parse_search(args: MultiDict, per_page: int) -> SearchRequest:
+    """Read q, sort, page and one parameter per vocabulary; odd values fall back to defaults."""
     try:
         page = int(args.get("page", "1"))
     except ValueError:
         page = 1
-    sort = args.get("sort", DEFAULT_SORT)
-    if sort not in SORT_LABELS:
-        sort = DEFAULT_SORT
-    filters = {slug: args.getlist(slug) for slug in vocabulary_slugs if args.getlist(slug)}
-    return ListingRequest(page=max(page, 1), sort=sort, filters=filters)
+    sort = args.get("sort", "relevance")
+    filters = {name: args.getlist(name) for name in TERM_FIELDS if args.getlist(name)}
+    return SearchRequest(text=args.get("q", ""), filters=filters,
+                         sort=sort if sort in SORT_LABELS else "relevance", page=max(page, 1), per_page=per_page)

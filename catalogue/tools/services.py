@@ -2,69 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, func, or_, select, true
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
 from catalogue.models import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.tools.taxonomy import vocabularies
 
-SORTS = {
-    "name": (func.lower(Tool.name), Tool.slug),
-    "updated": (Tool.updated_at.desc(), Tool.slug),
-}
-DEFAULT_SORT = "name"
-
-
-@dataclass
-class ListingRequest:
-    page: int = 1
-    sort: str = DEFAULT_SORT
-    filters: dict[str, list[str]] = field(default_factory=dict)  # vocabulary slug -> term slugs
-
-
-@dataclass
-class ActiveFilter:
-    vocabulary: Vocabulary
-    term: Term
-
 
 def published() -> Select:
     return select(Tool).where(Tool.status == "published")
 
 
-def resolve_filters(filters: dict[str, list[str]]) -> tuple[list[ActiveFilter], list[str]]:
-    """Match requested term slugs against the vocabularies; return the active ones and the ignored values."""
-    active, ignored = [], []
-    by_slug = {v.slug: v for v in vocabularies()}
-    for vocabulary_slug, term_slugs in filters.items():
-        vocabulary = by_slug.get(vocabulary_slug)
-        terms = {t.slug: t for t in vocabulary.terms} if vocabulary else {}
-        for slug in dict.fromkeys(term_slugs):
-            if slug in terms:
-                active.append(ActiveFilter(vocabulary, terms[slug]))
-            else:
-                ignored.append(slug)
-    return active, ignored
+def database_search(words: list[str], filters: dict[str, list[str]], page: int, per_page: int
+                    ) -> tuple[list[Tool], int]:
+    """Plain database matching, used only while the search index is being rebuilt.
 
-
-def list_published(request: ListingRequest, per_page: int) -> tuple[Pagination, list[ActiveFilter], list[str]]:
-    """One page of published tools; values OR within a vocabulary, AND across vocabularies."""
-    active, ignored = resolve_filters(request.filters)
+    Every word must appear in the name, summary or description; filter values OR within a vocabulary and AND
+    across vocabularies, as in the index.
+    """
     query = published()
-    by_vocabulary: dict[int, list[int]] = {}
-    for item in active:
-        by_vocabulary.setdefault(item.vocabulary.id, []).append(item.term.id)
-    for term_ids in by_vocabulary.values():
-        query = query.where(Tool.id.in_(select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(term_ids))))
-    query = query.order_by(*SORTS.get(request.sort, SORTS[DEFAULT_SORT]))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    last_page = max(1, -(-total // per_page))
-    page = min(max(request.page, 1), last_page)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True), active, ignored
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(column.ilike(pattern, escape="\\")
+                                  for column in (Tool.name, Tool.summary, Tool.description))))
+    for vocabulary, slugs in filters.items():
+        tagged = (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
+                  .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+                  .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
+        query = query.where(Tool.id.in_(tagged))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    tools = db.session.scalars(query.order_by(func.lower(Tool.name), Tool.slug)
+                               .limit(per_page).offset((page - 1) * per_page))
+    return list(tools), total
 
 
 def get_published(slug: str) -> Tool:
@@ -72,6 +43,12 @@ def get_published(slug: str) -> Tool:
     if tool is None:
         raise NotFound()
     return tool
+
+
+def published_by_slugs(slugs: list[str]) -> tuple[list[Tool], list[str]]:
+    """Published tools in the order asked for, and the slugs that are not published tools."""
+    found = {t.slug: t for t in db.session.scalars(published().where(Tool.slug.in_(slugs)))}
+    return [found[s] for s in slugs if s in found], [s for s in slugs if s not in found]
 
 
 def related_tools(tool: Tool, limit: int = 4) -> list[Tool]:

@@ -2,45 +2,57 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from catalogue.search.query import QueryError
+from catalogue.search.service import search
 from catalogue.tools import services
-from catalogue.tools.forms import ListingForm, parse_listing
+from catalogue.tools.forms import SearchForm, parse_search
 from catalogue.tools.taxonomy import vocabularies
 
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 
+MAX_COMPARE = 4
+
 
 @blueprint.get("/")
 def index():
-    vocabulary_list = vocabularies()
-    listing = parse_listing(request.args, [v.slug for v in vocabulary_list])
-    pagination, active, ignored = services.list_published(listing, current_app.config["PAGE_SIZE"])
-    form = ListingForm(formdata=request.args)
-    form.sort.data = listing.sort
-    return render_template(
-        "tools/index.html",
-        pagination=pagination,
-        active=active,
-        ignored=ignored,
-        listing=listing,
-        form=form,
-        page_url=lambda **changes: listing_url(listing, **changes),
-        remove_filter_url=lambda item: listing_url(listing, remove=item),
-    )
+    wanted = parse_search(request.args, current_app.config["PAGE_SIZE"])
+    form = SearchForm(formdata=request.args)
+    try:
+        result = search(wanted)
+    except QueryError as error:
+        return render_template("tools/index.html", form=form, result=None, error=str(error),
+                               url_with=lambda **c: search_url(wanted, **c)), 400
+    form.sort.data = result.sort
+    return render_template("tools/index.html", form=form, result=result, error=None,
+                           url_with=lambda **changes: search_url(wanted, **changes))
 
 
-def listing_url(listing, page: int | None = None, remove=None) -> str:
-    """The current listing's URL with one thing changed, keeping every other parameter."""
+def search_url(wanted, page: int | None = None, remove: tuple[str, str] | None = None,
+               q: str | None = None, sort: str | None = None) -> str:
+    """The current search's URL with one thing changed, keeping every other parameter."""
     args: dict[str, object] = {}
-    for vocabulary, terms in listing.filters.items():
-        kept = [t for t in terms if not (remove and remove.vocabulary.slug == vocabulary and remove.term.slug == t)]
+    text = wanted.text if q is None else q
+    if text:
+        args["q"] = text
+    for vocabulary, values in wanted.filters.items():
+        kept = [v for v in values if (vocabulary, v) != remove]
         if kept:
             args[vocabulary] = kept
-    if listing.sort != "name":
-        args["sort"] = listing.sort
-    target = page if page is not None else (1 if remove else listing.page)
+    chosen_sort = sort or wanted.sort
+    if chosen_sort != "relevance":
+        args["sort"] = chosen_sort
+    target = page if page is not None else (1 if remove or q is not None else wanted.page)
     if target > 1:
         args["page"] = target
     return url_for("tools.index", **args)
+
+
+@blueprint.get("/compare")
+def compare():
+    slugs = list(dict.fromkeys(request.args.getlist("tool")))
+    tools, missing = services.published_by_slugs(slugs[:MAX_COMPARE])
+    return render_template("tools/compare.html", tools=tools, missing=missing, vocabularies=vocabularies(),
+                           too_many=len(slugs) > MAX_COMPARE, limit=MAX_COMPARE)
 
 
 @blueprint.get("/<slug>")

@@ -1,0 +1,77 @@
+"""Facet counts as set arithmetic on bitmaps (Python ints), one per term, cached per index generation.
+
+A value's count is taken over the documents that match the text query and every *other* facet's selections,
+so ticking a value never hides its siblings (OR within a facet, AND across facets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.searching import Searcher
+
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.search.schema import FACET_PREFIX
+
+
+@dataclass
+class Bitmaps:
+    live: int  # every tool document (not deleted, not the state document)
+    terms: dict[str, dict[str, int]]  # facet field -> term slug -> bitmap
+
+
+def bitmap_of(docnums) -> int:
+    bits = bytearray()
+    for docnum in docnums:
+        byte = docnum >> 3
+        if byte >= len(bits):
+            bits.extend(b"\0" * (byte + 1 - len(bits)))
+        bits[byte] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
+
+
+def bitmaps(s: Searcher) -> Bitmaps:
+    """Per-term bitmaps for this searcher's generation, built once and kept on the searcher."""
+    cached = getattr(s, "_catalogue_bitmaps", None)
+    if cached is not None:
+        return cached
+    reader = s.reader()
+    live = bitmap_of(reader.all_doc_ids()) & bitmap_of(reader.postings("kind", "tool").all_ids())
+    terms: dict[str, dict[str, int]] = {}
+    for field in TERM_FIELDS:
+        name = FACET_PREFIX + field
+        terms[field] = {}
+        for value in reader.lexicon(name) if name in reader.indexed_field_names() else []:
+            slug = value.decode("utf-8") if isinstance(value, bytes) else value
+            terms[field][slug] = bitmap_of(reader.postings(name, value).all_ids()) & live
+    result = Bitmaps(live, terms)
+    s._catalogue_bitmaps = result
+    return result
+
+
+def selection_bitmaps(maps: Bitmaps, selected: dict[str, list[str]]) -> dict[str, int]:
+    """For each facet with selections, the union of its selected values."""
+    chosen = {}
+    for field, values in selected.items():
+        union = 0
+        for value in values:
+            union |= maps.terms.get(field, {}).get(value, 0)
+        chosen[field] = union
+    return chosen
+
+
+def combine(base: int, chosen: dict[str, int], leave_out: str | None = None) -> int:
+    result = base
+    for field, union in chosen.items():
+        if field != leave_out:
+            result &= union
+    return result
+
+
+def counts(maps: Bitmaps, base: int, chosen: dict[str, int]) -> dict[str, dict[str, int]]:
+    """``{facet field: {term slug: count}}`` where each facet ignores its own selections."""
+    found = {}
+    for field in TERM_FIELDS:
+        pool = combine(base, chosen, leave_out=field)
+        found[field] = {slug: (pool & bitmap).bit_count() for slug, bitmap in maps.terms.get(field, {}).items()}
+    return found

@@ -1,0 +1,71 @@
+"""Is the index telling the truth? Compare it with the database, and describe its state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from catalogue.extensions import db
+from catalogue.models import SearchChange, Tool
+from catalogue.search import store
+from catalogue.search.schema import STATE_ID
+
+
+@dataclass
+class CheckReport:
+    problem: str | None = None  # the index cannot be used at all
+    missing: list[str] = field(default_factory=list)  # published in the database, absent from the index
+    extra: list[str] = field(default_factory=list)  # in the index, not published in the database
+    stale: list[str] = field(default_factory=list)  # indexed at another version than the database's
+    indexed: int = 0
+    published: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problem or self.missing or self.extra or self.stale)
+
+
+def check() -> CheckReport:
+    """Count and per-tool version of the index against the published rows (after applying pending changes)."""
+    report = CheckReport()
+    rows = db.session.execute(select(Tool.id, Tool.slug, Tool.version).where(Tool.status == "published")).all()
+    report.published = len(rows)
+    try:
+        from catalogue.search.outbox import catch_up
+
+        catch_up()
+        s = store.searcher()
+        store.last_applied(s)
+        indexed = {f["id"]: f for f in s.all_stored_fields() if f.get("id") != STATE_ID}
+    except store.IndexUnavailable as error:
+        report.problem = str(error)
+        return report
+    except Exception as error:  # a damaged segment can fail anywhere while reading
+        report.problem = f"the index cannot be read: {error!r}"
+        return report
+    report.indexed = len(indexed)
+    database = {str(row.id): row for row in rows}
+    report.missing = sorted(row.slug for key, row in database.items() if key not in indexed)
+    report.extra = sorted(str(fields.get("slug")) for key, fields in indexed.items() if key not in database)
+    report.stale = sorted(row.slug for key, row in database.items()
+                          if key in indexed and indexed[key].get("version") != row.version)
+    return report
+
+
+def status() -> dict:
+    info: dict = {"directory": None, "documents": None, "last_applied_change": None,
+                  "latest_change": store.latest_change(), "pending_changes": None, "size_bytes": None}
+    directory = store.current_dir()
+    if directory is not None and directory.is_dir():
+        info["directory"] = str(directory)
+        info["size_bytes"] = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+    try:
+        s = store.searcher()
+        info["documents"] = s.doc_count() - 1
+        info["last_applied_change"] = store.last_applied(s)
+        info["pending_changes"] = db.session.scalar(
+            select(func.count()).select_from(SearchChange).where(SearchChange.id > info["last_applied_change"]))
+    except store.IndexUnavailable as error:
+        info["problem"] = str(error)
+    return info

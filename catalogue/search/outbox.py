@@ -1,0 +1,113 @@
+"""Transactional outbox: changes to searchable rows are recorded in the same transaction, then applied.
+
+Writing: a flush that touches a tool (or a term label) inserts ``search_changes`` rows on the same connection, so a
+rollback leaves nothing and a commit can never lose one. Applying: after a commit, and whenever a search finds the
+index behind, the process that gets the index's write lock without waiting applies every pending change by
+re-reading the current rows; anyone else carries on with the index as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session, attributes
+from whoosh.index import LockError
+
+from catalogue.extensions import db
+from catalogue.models import SearchChange, Term, Tool, tool_terms
+from catalogue.search import store
+from catalogue.search.schema import STATE_ID, tool_document
+
+log = logging.getLogger(__name__)
+PENDING = "search_changes_pending"
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versions(session: Session, _context, _instances) -> None:
+    """A change to a tool's terms alone must still bump its version, so the index check can see it."""
+    for obj in session.dirty:
+        if isinstance(obj, Tool) and session.is_modified(obj):
+            attributes.flag_modified(obj, "updated_at")
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session: Session, _context) -> None:
+    rows = []
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Tool) and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
+            rows.append({"kind": "tool", "key": str(obj.id)})
+        elif isinstance(obj, Term) and obj in session.dirty and session.is_modified(obj):
+            rows.append({"kind": "term", "key": str(obj.id)})
+    if rows:
+        session.connection().execute(insert(SearchChange), rows)
+        session.info[PENDING] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_after_commit(session: Session) -> None:
+    if session.info.pop(PENDING, False) and has_app_context() and current_app.config.get("SEARCH_APPLY_ON_COMMIT"):
+        try:
+            catch_up()
+        except Exception:  # the commit succeeded; a later search or process catches up
+            log.exception("Applying search changes after commit failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def catch_up(limit: int = 5000) -> str:
+    """Apply pending changes if the write lock is free. Returns 'applied', 'current', 'busy' or 'unavailable'."""
+    try:
+        ix = store.open_index()
+    except store.IndexUnavailable:
+        return "unavailable"
+    try:
+        writer = ix.writer(timeout=0.0)
+    except LockError:
+        return "busy"
+    try:
+        with ix.searcher() as s:
+            last = store.last_applied(s)
+        with Session(db.engine) as session:
+            changes = session.execute(
+                select(SearchChange.id, SearchChange.kind, SearchChange.key)
+                .where(SearchChange.id > last).order_by(SearchChange.id).limit(limit)
+            ).all()
+            if not changes:
+                writer.cancel()
+                return "current"
+            tool_ids = _affected_tools(session, changes)
+            found = {str(t.id): t for t in session.scalars(select(Tool).where(Tool.id.in_(tool_ids)))}
+            for key in sorted(tool_ids):
+                tool = found.get(str(key))
+                if tool is not None and tool.status == "published":
+                    writer.update_document(**tool_document(tool))
+                else:
+                    writer.delete_by_term("id", str(key))
+            writer.update_document(id=STATE_ID, kind="state", last_change=changes[-1][0])
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    if len(changes) == limit:
+        return catch_up(limit)
+    return "applied"
+
+
+def _affected_tools(session: Session, changes) -> set[int]:
+    tool_ids = {int(key) for _id, kind, key in changes if kind == "tool"}
+    term_ids = [int(key) for _id, kind, key in changes if kind == "term"]
+    if term_ids:
+        tool_ids.update(session.scalars(select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(term_ids))))
+    return tool_ids
+
+
+def ensure_current() -> None:
+    """Called by searches: catch up if the database has changes the index has not applied."""
+    s = store.searcher()
+    if store.last_applied(s) < store.latest_change():
+        catch_up()

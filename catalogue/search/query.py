@@ -1,0 +1,131 @@
+"""The search box's own small syntax, turned into Whoosh queries without Whoosh's query parser.
+
+Users get words, "quoted phrases", -exclusions and OR. Nothing else is syntax: no fields, wildcards, regular
+expressions, ranges, boosts or fuzzy operators, and no nesting, so no input can reach the parser crashes and
+slow paths that Whoosh's own parser has (``NOT NOT``, deep parentheses, huge tokens).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from whoosh import query as q
+
+from catalogue.search.schema import QUERY_ANALYZERS, TEXT_FIELDS, build_schema
+
+MAX_LENGTH = 256
+MAX_TERMS = 32
+TOKEN = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)"?|(?P<negword>-)?(?P<word>[^\s"]+)')
+SCHEMA = build_schema()
+
+
+class QueryError(ValueError):
+    """The query cannot be searched; the message is meant for the user."""
+
+
+@dataclass
+class Clause:
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    alternatives: list[Clause] = field(default_factory=list)  # joined by OR with this one
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    clauses: list[Clause]
+    words: list[str]  # positive single words, as typed, for spelling suggestions
+
+    @property
+    def empty(self) -> bool:
+        return not self.clauses
+
+
+def clean(text: str) -> str:
+    """Drop control and format characters and fold runs of white space."""
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return " ".join(kept.split())
+
+
+def parse(text: str) -> ParsedQuery:
+    text = clean(text or "")
+    if len(text) > MAX_LENGTH:
+        raise QueryError(_("Your search is %(length)s characters long; at most %(limit)s are allowed. "
+                           "Please shorten it.", length=len(text), limit=MAX_LENGTH))
+    clauses: list[Clause] = []
+    words: list[str] = []
+    join_next = False
+    term_count = 0
+    for match in TOKEN.finditer(text):
+        if match["word"] == "OR" and not match["negword"]:
+            join_next = bool(clauses) and not clauses[-1].negated
+            continue
+        if match["word"] is not None:
+            clause = Clause(match["word"], negated=bool(match["negword"]))
+        else:
+            clause = Clause(match["phrase"], phrase=True, negated=bool(match["neg"]))
+        if not analysed(clause.text, "description") and not analysed(clause.text, "name"):
+            join_next = False
+            continue  # only stop words or punctuation
+        term_count += max(1, len(clause.text.split()))
+        if term_count > MAX_TERMS:
+            raise QueryError(_("Your search has more than %(limit)s words. Please use fewer words.",
+                               limit=MAX_TERMS))
+        if not clause.phrase and not clause.negated:
+            words.append(clause.text)
+        if join_next and not clause.negated:
+            clauses[-1].alternatives.append(clause)
+        else:
+            clauses.append(clause)
+        join_next = False
+    return ParsedQuery(text, clauses, words)
+
+
+def analysed(text: str, field_name: str) -> list[str]:
+    analyzer = QUERY_ANALYZERS.get(field_name) or SCHEMA[field_name].analyzer
+    return [token.text for token in analyzer(text)]
+
+
+def clause_query(clause: Clause) -> q.Query:
+    """One word or phrase, looked for in every text field (field boosts are applied at index time)."""
+    per_field = []
+    for field_name in TEXT_FIELDS:
+        terms = analysed(clause.text, field_name)
+        if len(terms) == 1:
+            per_field.append(q.Term(field_name, terms[0]))
+        elif terms and clause.phrase:
+            per_field.append(q.Phrase(field_name, terms))
+        elif terms:
+            per_field.append(q.And([q.Term(field_name, term) for term in terms]))
+    return q.Or(per_field) if per_field else q.NullQuery
+
+
+TOOLS = q.Term("kind", "tool")
+
+
+def to_whoosh(parsed: ParsedQuery) -> q.Query:
+    """The Whoosh query for the parsed text, limited to tool documents."""
+    if parsed.empty:
+        return TOOLS
+    positive, negative = [], []
+    for clause in parsed.clauses:
+        options = [clause_query(c) for c in [clause, *clause.alternatives]]
+        built = q.Or(options) if len(options) > 1 else options[0]
+        (negative if clause.negated else positive).append(built)
+    base = q.And([TOOLS, *positive])
+    return q.AndNot(base, q.Or(negative)) if negative else base
+
+
+def replace_words(text: str, corrections: dict[str, str]) -> str:
+    """The user's text with misspelt words replaced, everything else kept as typed."""
+    def swap(match: re.Match) -> str:
+        word = match["word"]
+        if word is not None and not match["negword"] and word in corrections:
+            return corrections[word]
+        return match.group(0)
+
+    return TOKEN.sub(swap, clean(text))

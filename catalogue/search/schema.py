@@ -1,0 +1,93 @@
+"""What a tool looks like in the index: fields, analysers and boosts (name > summary > labels > description)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from whoosh import fields
+from whoosh.analysis import (
+    CharsetFilter,
+    IntraWordFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.support.charset import accent_map
+
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.markdown import markdown_to_text
+from catalogue.models import Tool
+
+STATE_ID = "__state__"
+FACET_PREFIX = "term_"
+
+# Prose: words, lowercase, accents folded, English stop words dropped, stemmed ("hashes" finds "hash").
+prose = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+# Names also split on case changes and keep the joined form: "PhotoDNA" indexes photo, dna and photodna.
+names = (RegexTokenizer(r"\w+(-\w+)*") | IntraWordFilter(mergewords=True, mergenums=True) | LowercaseFilter()
+         | CharsetFilter(accent_map) | StemFilter())
+# At query time names are split but not merged: "PhotoDNA" asks for photo and dna, "photodna" for the joined form.
+names_query = (RegexTokenizer(r"\w+(-\w+)*") | IntraWordFilter(mergewords=False, mergenums=False) | LowercaseFilter()
+               | CharsetFilter(accent_map) | StemFilter())
+# Unstemmed words for spelling suggestions, built from the index's own vocabulary.
+spelling = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+TEXT_FIELDS = {  # field -> boost
+    "name": 6.0,
+    "summary": 3.0,
+    "labels": 2.0,
+    "organisation": 1.5,
+    "description": 1.0,
+    "responsible_use": 0.7,
+}
+
+
+QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
+
+
+def build_schema() -> fields.Schema:
+    schema = fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        kind=fields.ID(),  # "tool", or "state" for the one document holding the last applied change
+        slug=fields.ID(stored=True),
+        version=fields.STORED(),
+        name=fields.TEXT(analyzer=names, field_boost=TEXT_FIELDS["name"], phrase=True),
+        summary=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["summary"], phrase=True),
+        labels=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["labels"], phrase=True),
+        organisation=fields.TEXT(analyzer=names, field_boost=TEXT_FIELDS["organisation"], phrase=True),
+        description=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["description"], phrase=True),
+        responsible_use=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["responsible_use"], phrase=True),
+        words=fields.TEXT(analyzer=spelling, phrase=False, spelling=True),
+        name_sort=fields.ID(sortable=True),
+        updated=fields.NUMERIC(sortable=True, bits=64),
+        last_change=fields.STORED(),
+    )
+    for field in TERM_FIELDS:
+        schema.add(FACET_PREFIX + field, fields.KEYWORD(commas=True))
+    return schema
+
+
+def tool_document(tool: Tool) -> dict:
+    """The index document of a published tool: text fields, facet terms, sort keys and the row version."""
+    description = markdown_to_text(tool.description)
+    responsible_use = markdown_to_text(tool.responsible_use)
+    labels = " ".join(term.label for term in tool.terms)
+    document = {
+        "id": str(tool.id),
+        "kind": "tool",
+        "slug": tool.slug,
+        "version": tool.version,
+        "name": tool.name,
+        "summary": tool.summary,
+        "labels": labels,
+        "organisation": tool.organisation,
+        "description": description,
+        "responsible_use": responsible_use,
+        "words": " ".join([tool.name, tool.summary, labels, tool.organisation, description]),
+        "name_sort": tool.name.casefold(),
+        "updated": int(tool.updated_at.replace(tzinfo=UTC).timestamp()),
+    }
+    for field in TERM_FIELDS:
+        document[FACET_PREFIX + field] = ",".join(term.slug for term in tool.terms_in(field))
+    return document

@@ -1,0 +1,237 @@
+"""Searching the catalogue: the one entry point views and the CLI call. Only the search package knows Whoosh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from catalogue.extensions import db
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.markdown import markdown_to_text
+from catalogue.models import Tool
+from catalogue.search import facets, store
+from catalogue.search.highlight import snippet
+from catalogue.search.outbox import ensure_current
+from catalogue.search.query import ParsedQuery, parse, replace_words, to_whoosh
+from catalogue.search.schema import FACET_PREFIX
+from catalogue.tools.taxonomy import vocabularies
+
+SORTS = ("relevance", "name", "updated")
+FEW_RESULTS = 3
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    tool: Tool
+    summary: Markup | None = None  # the summary with matched words marked
+    snippet: Markup | None = None  # a passage of the description, when the summary has no match
+    score: float | None = None
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    label: str
+    description: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    field: str
+    title: str
+    values: list[FacetValue]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [v for v in self.values if v.selected]
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: list[Facet] = field(default_factory=list)
+    suggestion: str | None = None  # "Did you mean …"
+    corrected_from: str | None = None  # the query as typed, when we searched a corrected one instead
+    corrected_to: str | None = None
+    blockers: list[tuple[Facet, FacetValue, int]] = field(default_factory=list)  # filters that removed the most
+    ignored: list[str] = field(default_factory=list)
+    degraded: bool = False
+    sort: str = "name"
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.request.page - 1) * self.request.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.request.page * self.request.per_page)
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input."""
+    parsed = parse(request.text)
+    known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
+    request.filters, ignored = _known_filters(request.filters, known)
+    try:
+        ensure_current()
+        s = store.searcher()
+        result = _search_index(s, parsed, request, known)
+    except store.IndexUnavailable as error:
+        current_app.logger.warning("Search index unavailable (%s); answering from the database", error)
+        store.rebuild_in_background()
+        result = _search_database(parsed, request)
+    result.ignored = ignored
+    return result
+
+
+def _known_filters(filters, known) -> tuple[dict[str, list[str]], list[str]]:
+    kept, ignored = {}, []
+    for vocabulary, values in filters.items():
+        slugs = {t.slug for t in known[vocabulary].terms} if vocabulary in known else set()
+        good = [v for v in dict.fromkeys(values) if v in slugs]
+        ignored += [v for v in values if v not in slugs]
+        if good:
+            kept[vocabulary] = good
+    return kept, ignored
+
+
+def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known) -> SearchResult:
+    maps = facets.bitmaps(s)
+    chosen = facets.selection_bitmaps(maps, request.filters)
+    base = _matching(s, parsed, maps)
+    total = facets.combine(base, chosen).bit_count()
+    result = SearchResult(request)
+
+    if not parsed.empty and total < FEW_RESULTS:
+        corrected_text = _correction(s, parsed)
+        if corrected_text:
+            corrected = parse(corrected_text)
+            corrected_base = _matching(s, corrected, maps)
+            corrected_total = facets.combine(corrected_base, chosen).bit_count()
+            if total == 0 and corrected_total:
+                result.corrected_from, result.corrected_to = request.text, corrected_text
+                parsed, base, total = corrected, corrected_base, corrected_total
+            elif corrected_total > total:
+                result.suggestion = corrected_text
+
+    result.total = total
+    result.sort = effective_sort(request.sort, parsed)
+    request.page = min(max(request.page, 1), max(1, -(-total // request.per_page)))
+    result.hits = _hits(s, parsed, request, result.sort) if total else []
+    counts = facets.counts(maps, base, chosen)
+    result.facets = _facets(known, counts, request.filters)
+    if total == 0 and request.filters:
+        result.blockers = _blockers(result.facets, maps, base, request.filters)
+    return result
+
+
+def effective_sort(requested: str, parsed: ParsedQuery) -> str:
+    """Relevance needs words to rank by; without them the list is alphabetical."""
+    if requested not in SORTS:
+        requested = "relevance"
+    return "name" if requested == "relevance" and parsed.empty else requested
+
+
+def _matching(s: Searcher, parsed: ParsedQuery, maps: facets.Bitmaps) -> int:
+    if parsed.empty:
+        return maps.live
+    return facets.bitmap_of(to_whoosh(parsed).docs(s)) & maps.live
+
+
+def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
+    corrector = s.corrector("words")
+    reader = s.reader()
+    fixes = {}
+    for word in parsed.words:
+        folded = word.lower()
+        if reader.doc_frequency("words", folded):
+            continue
+        found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) <= 4 else 2)
+        if found and found[0] != folded:
+            fixes[word] = found[0]
+    return replace_words(parsed.text, fixes) if fixes else None
+
+
+def _filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
+    parts = [wq.Or([wq.Term(FACET_PREFIX + f, v) for v in values]) for f, values in filters.items()]
+    return wq.And(parts) if parts else None
+
+
+def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str) -> list[Hit]:
+    end = request.page * request.per_page
+    options = {"limit": end, "filter": _filter_query(request.filters), "terms": not parsed.empty}
+    if sort == "name":
+        options["sortedby"] = "name_sort"
+    elif sort == "updated":
+        options.update(sortedby="updated", reverse=True)
+    results = s.search(to_whoosh(parsed), **options)
+    page = list(results)[end - request.per_page:end]
+    ids = [int(hit["id"]) for hit in page]
+    tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
+    hits = []
+    for hit in page:
+        tool = tools.get(int(hit["id"]))
+        if tool is None:  # unpublished since the index last caught up: never show it
+            continue
+        summary = passage = None
+        if not parsed.empty:
+            summary = snippet(hit, "summary", tool.summary, whole=True)
+            if summary is None:
+                passage = snippet(hit, "description", markdown_to_text(tool.description))
+        hits.append(Hit(tool, summary, passage, hit.score if sort == "relevance" else None))
+    return hits
+
+
+def _facets(known, counts, filters) -> list[Facet]:
+    built = []
+    for slug in TERM_FIELDS:
+        vocabulary = known.get(slug)
+        if vocabulary is None:
+            continue
+        values = [FacetValue(t.slug, t.label, t.description, counts[slug].get(t.slug, 0),
+                             t.slug in filters.get(slug, [])) for t in vocabulary.terms]
+        built.append(Facet(slug, vocabulary.label, values))
+    return built
+
+
+def _blockers(built: list[Facet], maps, base, filters) -> list[tuple[Facet, FacetValue, int]]:
+    """For an empty result: how many tools each active filter value would bring back if removed."""
+    found = []
+    for facet in built:
+        for value in facet.selected:
+            rest = {f: [v for v in vs if not (f == facet.field and v == value.slug)] for f, vs in filters.items()}
+            rest = {f: vs for f, vs in rest.items() if vs}
+            total = facets.combine(base, facets.selection_bitmaps(maps, rest)).bit_count()
+            found.append((facet, value, total))
+    return sorted(found, key=lambda item: -item[2])
+
+
+def _search_database(parsed: ParsedQuery, request: SearchRequest) -> SearchResult:
+    """Degraded mode while the index is rebuilt: plain database matching, no facets, ranking by name."""
+    from catalogue.tools.services import database_search
+
+    tools, total = database_search([c.text for c in parsed.clauses if not c.negated], request.filters,
+                                   request.page, request.per_page)
+    return SearchResult(request, [Hit(t) for t in tools], total, degraded=True, sort="name")

@@ -1,0 +1,196 @@
+"""The index on disk: a disposable copy of the published tools, rebuilt from the database whenever in doubt.
+
+Layout under ``CATALOGUE_DATA_DIR/search``: ``CURRENT`` names the live index directory; ``rebuild`` writes a new
+directory and swaps ``CURRENT`` atomically. Every process opens what ``CURRENT`` names and notices a swap.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from catalogue.extensions import db
+from catalogue.models import SearchChange, Tool
+from catalogue.search.schema import STATE_ID, build_schema, tool_document
+
+BATCH = 500
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, unreadable or corrupt; search runs degraded until it is rebuilt."""
+
+
+_opened: dict[str, whoosh_index.Index] = {}
+_opened_lock = threading.Lock()
+_local = threading.local()
+
+
+def root() -> Path:
+    return Path(current_app.config["CATALOGUE_DATA_DIR"]) / "search"
+
+
+def current_dir() -> Path | None:
+    try:
+        name = (root() / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return root() / name if name else None
+
+
+def open_index() -> whoosh_index.Index:
+    """The live index, opened once per process and directory; raises ``IndexUnavailable``."""
+    directory = current_dir()
+    if directory is None or not directory.is_dir():
+        raise IndexUnavailable("no search index has been built")
+    key = str(directory)
+    with _opened_lock:
+        if key not in _opened:
+            try:
+                ix = whoosh_index.open_dir(key)
+                if "last_change" not in ix.schema:
+                    raise IndexUnavailable("the index was built with an older schema")
+            except IndexUnavailable:
+                raise
+            except Exception as error:
+                raise IndexUnavailable(f"the index cannot be opened: {error!r}") from error
+            _opened.clear()
+            _opened[key] = ix
+        return _opened[key]
+
+
+def searcher() -> Searcher:
+    """A searcher for this thread on the live index, refreshed to its latest commit."""
+    ix = open_index()
+    cached: Searcher | None = getattr(_local, "searcher", None)
+    try:
+        if cached is None or getattr(_local, "index_dir", None) != ix.storage.folder:
+            if cached is not None:
+                cached.close()
+            cached = ix.searcher()
+        else:
+            cached = cached.refresh()
+        _local.searcher, _local.index_dir = cached, ix.storage.folder
+        return cached
+    except Exception as error:
+        _local.searcher = None
+        forget(ix.storage.folder)
+        raise IndexUnavailable(f"the index cannot be read: {error!r}") from error
+
+
+def forget(folder: str) -> None:
+    with _opened_lock:
+        _opened.pop(folder, None)
+
+
+def last_applied(s: Searcher) -> int:
+    """The id of the last outbox change this index has applied (its state document)."""
+    stored = s.document(id=STATE_ID)
+    if stored is None:
+        raise IndexUnavailable("the index has no state document")
+    return int(stored["last_change"])
+
+
+def latest_change(session: Session | None = None) -> int:
+    session = session or db.session
+    return session.scalar(select(func.coalesce(func.max(SearchChange.id), 0))) or 0
+
+
+def published_tools(session: Session) -> Iterable[Tool]:
+    query = select(Tool).where(Tool.status == "published").order_by(Tool.id).execution_options(yield_per=BATCH)
+    return session.scalars(query)
+
+
+@contextmanager
+def rebuild_lock():
+    """Only one rebuild at a time across processes; others return at once instead of queueing."""
+    root().mkdir(parents=True, exist_ok=True)
+    with open(root() / "rebuild.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def rebuild(progress: Callable[[Iterable], Iterable] | None = None) -> int | None:
+    """Index every published tool into a new directory, then swap it in. Returns the count, or None if busy."""
+    with rebuild_lock() as acquired:
+        if not acquired:
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        directory = root() / f"index-{stamp}-{uuid.uuid4().hex[:6]}"
+        directory.mkdir(parents=True)
+        with Session(db.engine) as session:
+            mark = latest_change(session)  # changes after this are applied by catch-up after the swap
+            total = session.scalar(select(func.count()).select_from(Tool).where(Tool.status == "published"))
+            ix = whoosh_index.create_in(str(directory), build_schema())
+            writer = ix.writer(limitmb=128)
+            count = 0
+            tools = published_tools(session)
+            for tool in (progress(tools, total) if progress else tools):
+                writer.add_document(**tool_document(tool))
+                count += 1
+            writer.add_document(id=STATE_ID, kind="state", last_change=mark)
+            writer.commit(optimize=True)
+        swap_to(directory)
+    from catalogue.search.outbox import catch_up
+
+    catch_up()
+    return count
+
+
+def swap_to(directory: Path) -> None:
+    pointer = root() / "CURRENT"
+    temporary = root() / f"CURRENT.{uuid.uuid4().hex}"
+    temporary.write_text(directory.name, encoding="utf-8")
+    os.replace(temporary, pointer)
+    for old in root().glob("index-*"):
+        if old != directory and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+_background: dict[str, threading.Thread] = {}
+
+
+def rebuild_in_background() -> threading.Thread:
+    """Start a rebuild in a daemon thread unless one is already running in this process."""
+    app = current_app._get_current_object()
+    key = str(root())
+    running = _background.get(key)
+    if running and running.is_alive():
+        return running
+
+    def work():
+        with app.app_context():
+            try:
+                rebuild()
+            except Exception:
+                app.logger.exception("Search index rebuild failed")
+
+    thread = threading.Thread(target=work, name="search-rebuild", daemon=True)
+    _background[key] = thread
+    thread.start()
+    return thread
+
+
+def wait_for_background_rebuild(timeout: float = 60) -> None:
+    running = _background.get(str(root()))
+    if running:
+        running.join(timeout)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from catalogue.shortlist import services
+
+blueprint = Blueprint("shortlist", __name__, url_prefix="/shortlist")
+
+
+def safe_next(default: str) -> str:
+    """Only ever go back to a path on this site."""
+    target = request.form.get("next", "")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
+        return default
+    return target
+
+
+@blueprint.get("/")
+def index():
+    return render_template("shortlist/index.html", tools=services.shortlisted_tools(), limit=services.LIMIT)
+
+
+@blueprint.post("/add")
+def add():
+    slug = request.form.get("tool", "")
+    try:
+        tool = services.add(slug)
+    except services.ShortlistFull:
+        flash(_("Your shortlist is full (%(limit)s tools). Remove a tool first.", limit=services.LIMIT), "error")
+    else:
+        if tool is None:
+            flash(_("That tool is not in the catalogue."), "error")
+        else:
+            flash(_("%(name)s was added to your shortlist.", name=tool.name), "success")
+    return redirect(safe_next(url_for("shortlist.index")), 303)
+
+
+@blueprint.post("/remove")
+def remove():
+    services.remove(request.form.get("tool", ""))
+    flash(_("The tool was removed from your shortlist."), "success")
+    return redirect(safe_next(url_for("shortlist.index")), 303)
+
+
+@blueprint.post("/clear")
+def clear():
+    services.clear()
+    flash(_("Your shortlist is empty now."), "success")
+    return redirect(url_for("shortlist.index"), 303)
+
+
+@blueprint.get("/shortlist.csv")
+def export_csv():
+    return Response(services.as_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="shortlist.csv"'})
