@@ -44,8 +44,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 

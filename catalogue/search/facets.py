@@ -36,7 +36,8 @@ def bitmaps(s: Searcher) -> Bitmaps:
     if cached is not None:
         return cached
     reader = s.reader()
-    live = bitmap_of(reader.all_doc_ids()) & bitmap_of(reader.postings("kind", "tool").all_ids())
+    tools = reader.postings("kind", "tool").all_ids() if ("kind", "tool") in reader else []
+    live = bitmap_of(reader.all_doc_ids()) & bitmap_of(tools)
     terms: dict[str, dict[str, int]] = {}
     for field in TERM_FIELDS:
         name = FACET_PREFIX + field

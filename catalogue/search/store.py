@@ -76,12 +76,12 @@ def searcher() -> Searcher:
     ix = open_index()
     cached: Searcher | None = getattr(_local, "searcher", None)
     try:
-        if cached is None or getattr(_local, "index_dir", None) != ix.storage.folder:
+        stale = cached is None or getattr(_local, "index_dir", None) != ix.storage.folder or not cached.up_to_date()
+        if stale:
+            # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers and can miss deletions.
             if cached is not None:
                 cached.close()
             cached = ix.searcher()
-        else:
-            cached = cached.refresh()
         _local.searcher, _local.index_dir = cached, ix.storage.folder
         return cached
     except Exception as error:
@@ -97,10 +97,12 @@ def forget(folder: str) -> None:
 
 def last_applied(s: Searcher) -> int:
     """The id of the last outbox change this index has applied (its state document)."""
-    stored = s.document(id=STATE_ID)
-    if stored is None:
-        raise IndexUnavailable("the index has no state document")
-    return int(stored["last_change"])
+    reader = s.reader()
+    if ("id", STATE_ID) in reader:
+        for docnum in reader.postings("id", STATE_ID).all_ids():  # may list replaced copies: skip deleted ones
+            if not reader.is_deleted(docnum):
+                return int(reader.stored_fields(docnum)["last_change"])
+    raise IndexUnavailable("the index has no state document")
 
 
 def latest_change(session: Session | None = None) -> int:
