@@ -112,3 +112,59 @@ def test_the_longest_demo_entry_still_prints_on_one_page(page, live_server):
     page.goto(f"{live_server}/tools/{longest['slug']}/print")
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, longest["slug"]
+
+
+def test_search_filter_remove_chip_share_and_compare(page, live_server, browser):
+    page.goto(live_server + "/tools/")
+    page.get_by_label("Search tools").fill("grooming chat")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"q=grooming\+chat"))
+    assert page.locator("mark").first.inner_text().lower() in ("grooming", "chat", "chats")
+    unfiltered = page.locator(".tool-card").count()
+
+    page.get_by_role("group", name="Technology").get_by_label(re.compile("^NLP")).check()
+    page.get_by_role("group", name="Deployment").get_by_label(re.compile("^On-premises")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"technologies=nlp"))
+    assert "deployment=on-premises" in page.url
+    chips = page.locator(".active-filters .chip-removable")
+    assert chips.count() == 2
+    filtered = page.locator(".tool-card").count()
+    assert 0 < filtered <= unfiltered
+
+    chips.filter(has_text="On-premises").click()
+    page.wait_for_url(lambda url: "deployment=" not in url)
+    assert page.locator(".active-filters .chip-removable").count() == 1
+    shared_url = page.url
+    names = page.locator(".tool-card-title a").all_inner_texts()
+
+    colleague = browser.new_page()  # a colleague opens the shared link in their own browser
+    colleague.goto(shared_url)
+    assert colleague.locator(".tool-card-title a").all_inner_texts() == names
+    assert colleague.get_by_label("Search tools").input_value() == "grooming chat"
+    colleague.close()
+
+    page.get_by_label(f"Compare {names[0]}").check()
+    page.get_by_label(f"Compare {names[1]}").check()
+    page.get_by_role("button", name="Compare ticked tools").click()
+    page.wait_for_url(re.compile(r"/tools/compare\?tool="))
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    assert [h.replace("DEMO", "").strip() for h in headers] == names[:2]
+    assert page.get_by_role("rowheader", name="Deployment").is_visible()
+
+
+def test_shortlist_journey_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/tools/?q=hash")
+    first = page.locator(".tool-card").first
+    name = first.locator(".tool-card-title a").inner_text()
+    first.get_by_role("button", name=re.compile("Add to shortlist")).click()
+    assert page.get_by_text(f"{name} was added to your shortlist.").is_visible()
+    assert "q=hash" in page.url
+    page.get_by_role("link", name=re.compile("Shortlist")).click()
+    assert page.get_by_role("rowheader", name=name).is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert download.value.suggested_filename == "shortlist.csv"
+    context.close()

@@ -1,0 +1,92 @@
+"""Property tests: facet counts agree with the database, and no query-box input can break the page."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from catalogue.extensions import db
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.models import Term, Tool, Vocabulary, tool_terms
+from catalogue.search.service import SearchRequest, search
+from catalogue.tools.taxonomy import SEED_FILE
+
+SEED = {v["slug"]: [t["slug"] for t in v["terms"]] for v in json.loads(SEED_FILE.read_text())["vocabularies"]}
+WORDS = ["", "hash", "grooming", "chat", "images", "victim", "triage", "network", "phone extraction"]
+PERSISTENT = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+@st.composite
+def filter_sets(draw):
+    chosen = {}
+    for vocabulary in draw(st.lists(st.sampled_from(TERM_FIELDS), max_size=3, unique=True)):
+        chosen[vocabulary] = draw(st.lists(st.sampled_from(SEED[vocabulary]), min_size=1, max_size=3, unique=True))
+    return chosen
+
+
+def sql_counts(allowed_ids: set[int], filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Facet counts computed independently with SQL over the tools the text query matched."""
+    def tools_with(vocabulary: str, slugs: list[str]):
+        return (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
+                .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+                .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
+
+    counts = {}
+    for facet in TERM_FIELDS:
+        pool = select(Tool.id).where(Tool.status == "published", Tool.id.in_(allowed_ids))
+        for vocabulary, slugs in filters.items():
+            if vocabulary != facet:
+                pool = pool.where(Tool.id.in_(tools_with(vocabulary, slugs)))
+        rows = db.session.execute(
+            select(Term.slug, func.count(tool_terms.c.tool_id))
+            .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+            .join(tool_terms, tool_terms.c.term_id == Term.id)
+            .where(Vocabulary.slug == facet, tool_terms.c.tool_id.in_(pool))
+            .group_by(Term.slug)
+        ).all()
+        counts[facet] = {slug: 0 for slug in SEED[facet]} | dict(rows)
+    return counts
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=PERSISTENT)
+@given(text=st.sampled_from(WORDS), filters=filter_sets())
+def test_facet_counts_equal_sql_counts(demo_app, text, filters):
+    with demo_app.app_context():
+        matched = search(SearchRequest(text=text, per_page=1000))
+        allowed = {hit.tool.id for hit in matched.hits}
+        result = search(SearchRequest(text=text, filters=filters, per_page=1000))
+        ours = {f.field: {v.slug: v.count for v in f.values} for f in result.facets}
+        assert ours == sql_counts(allowed, filters)
+        expected_total = len(allowed & set(db.session.scalars(
+            select(Tool.id).where(*[Tool.id.in_(
+                select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
+                .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+                .where(Vocabulary.slug == v, Term.slug.in_(s))) for v, s in filters.items()]))))
+        assert result.total == expected_total
+
+
+query_text = st.lists(
+    st.one_of(
+        st.sampled_from(["grooming", "hash", "chat", "AND", "OR", "NOT", "-", '"', "(", ")", "~", "*", "?", "^",
+                         ":", "~2", "name:", "[a TO z]", "NOT NOT ", "\\", "/", "'", "\x00", "\x1b", "\u202e"]),
+        st.text(max_size=12),
+        st.text(alphabet="()", min_size=100, max_size=2000),
+        st.text(alphabet="ab", min_size=300, max_size=5000),
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=120, deadline=timedelta(seconds=1), suppress_health_check=PERSISTENT)
+@given(text=query_text)
+def test_the_query_box_answers_200_or_400_within_a_second(demo_client, text):
+    started = time.perf_counter()
+    response = demo_client.get("/tools/", query_string={"q": text, "purposes": "grooming-detection"})
+    assert response.status_code in (200, 400), response.status_code
+    assert time.perf_counter() - started < 1.0
+    if response.status_code == 400:
+        assert b'role="alert"' in response.data
