@@ -30,6 +30,31 @@ def bitmap_of(docnums) -> int:
     return int.from_bytes(bits, "little")
 
 
+def docnums_of(bitmap: int) -> set[int]:
+    """The document numbers set in a bitmap."""
+    found, base = set(), 0
+    for chunk in bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little"):
+        if chunk:
+            found.update(base + bit for bit in range(8) if chunk >> bit & 1)
+        base += 8
+    return found
+
+
+TERM_CACHE_SIZE = 4096
+
+
+def term_bitmap(s: Searcher, field: str, text: str) -> int:
+    """Documents containing one indexed term, cached on the searcher (so per index generation)."""
+    cache: dict = s.__dict__.setdefault("_catalogue_terms", {})
+    key = (field, text)
+    if key not in cache:
+        reader = s.reader()
+        if len(cache) >= TERM_CACHE_SIZE:
+            cache.clear()
+        cache[key] = bitmap_of(reader.postings(field, text).all_ids()) if key in reader else 0
+    return cache[key]
+
+
 def bitmaps(s: Searcher) -> Bitmaps:
     """Per-term bitmaps for this searcher's generation, built once and kept on the searcher."""
     cached = getattr(s, "_catalogue_bitmaps", None)

@@ -98,7 +98,8 @@ def clause_query(clause: Clause) -> q.Query:
         if len(terms) == 1:
             per_field.append(q.Term(field_name, terms[0]))
         elif terms and clause.phrase:
-            per_field.append(q.Phrase(field_name, terms))
+            if SCHEMA[field_name].format.supports("positions"):
+                per_field.append(q.Phrase(field_name, terms))
         elif terms:
             per_field.append(q.And([q.Term(field_name, term) for term in terms]))
     return q.Or(per_field) if per_field else q.NullQuery
@@ -107,16 +108,26 @@ def clause_query(clause: Clause) -> q.Query:
 TOOLS = q.Term("kind", "tool")
 
 
-def to_whoosh(parsed: ParsedQuery) -> q.Query:
-    """The Whoosh query for the parsed text, limited to tool documents."""
+def clause_terms(clause: Clause) -> list[tuple[str, list[str]]]:
+    """Per text field, the indexed terms a word or phrase stands for (empty fields left out)."""
+    found = []
+    for field_name in TEXT_FIELDS:
+        terms = analysed(clause.text, field_name)
+        if terms and not (clause.phrase and len(terms) > 1 and not SCHEMA[field_name].format.supports("positions")):
+            found.append((field_name, terms))
+    return found
+
+
+def to_whoosh(parsed: ParsedQuery, tools_only: bool = True) -> q.Query:
+    """The Whoosh query for the parsed text, limited to tool documents unless a filter does that already."""
     if parsed.empty:
-        return TOOLS
+        return TOOLS if tools_only else q.Every()
     positive, negative = [], []
     for clause in parsed.clauses:
         options = [clause_query(c) for c in [clause, *clause.alternatives]]
         built = q.Or(options) if len(options) > 1 else options[0]
         (negative if clause.negated else positive).append(built)
-    base = q.And([TOOLS, *positive])
+    base = q.And([TOOLS, *positive] if tools_only else positive) if positive or tools_only else q.Every()
     return q.AndNot(base, q.Or(negative)) if negative else base
 
 

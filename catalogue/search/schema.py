@@ -16,7 +16,6 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 
 STATE_ID = "__state__"
@@ -57,7 +56,7 @@ def build_schema() -> fields.Schema:
         labels=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["labels"], phrase=True),
         organisation=fields.TEXT(analyzer=names, field_boost=TEXT_FIELDS["organisation"], phrase=True),
         description=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["description"], phrase=True),
-        responsible_use=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["responsible_use"], phrase=True),
+        responsible_use=fields.TEXT(analyzer=prose, field_boost=TEXT_FIELDS["responsible_use"], phrase=False),
         words=fields.TEXT(analyzer=spelling, phrase=False, spelling=True),
         name_sort=fields.ID(sortable=True),
         updated=fields.NUMERIC(sortable=True, bits=64),
@@ -70,8 +69,9 @@ def build_schema() -> fields.Schema:
 
 def tool_document(tool: Tool) -> dict:
     """The index document of a published tool: text fields, facet terms, sort keys and the row version."""
-    description = markdown_to_text(tool.description)
-    responsible_use = markdown_to_text(tool.responsible_use)
+    # Markdown is indexed as written: the tokenisers skip its punctuation, and rendering every entry to text
+    # would cost more than the rest of indexing. Snippets are cut from rendered text at query time.
+    description, responsible_use = tool.description, tool.responsible_use
     labels = " ".join(term.label for term in tool.terms)
     document = {
         "id": str(tool.id),
@@ -84,7 +84,7 @@ def tool_document(tool: Tool) -> dict:
         "organisation": tool.organisation,
         "description": description,
         "responsible_use": responsible_use,
-        "words": " ".join([tool.name, tool.summary, labels, tool.organisation, description]),
+        "words": " ".join([tool.name, tool.summary, labels, tool.organisation]),
         "name_sort": tool.name.casefold(),
         "updated": int(tool.updated_at.replace(tzinfo=UTC).timestamp()),
     }

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as wq
+from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
@@ -17,8 +19,7 @@ from catalogue.models import Tool
 from catalogue.search import facets, store
 from catalogue.search.highlight import snippet
 from catalogue.search.outbox import ensure_current
-from catalogue.search.query import ParsedQuery, parse, replace_words, to_whoosh
-from catalogue.search.schema import FACET_PREFIX
+from catalogue.search.query import ParsedQuery, QueryError, clause_terms, parse, replace_words, to_whoosh
 from catalogue.tools.taxonomy import vocabularies
 
 SORTS = ("relevance", "name", "updated")
@@ -98,8 +99,15 @@ def search(request: SearchRequest) -> SearchResult:
         ensure_current()
         s = store.searcher()
         result = _search_index(s, parsed, request, known)
-    except store.IndexUnavailable as error:
-        current_app.logger.warning("Search index unavailable (%s); answering from the database", error)
+    except WhooshQueryError as error:
+        current_app.logger.warning("Whoosh refused query %r: %s", request.text, error)
+        raise QueryError(_("This search cannot be run. Please rephrase it with plain words.")) from error
+    except Exception as error:  # missing, unreadable or damaged index (Whoosh has no checksums)
+        if isinstance(error, store.IndexUnavailable):
+            current_app.logger.warning("Search index unavailable (%s); answering from the database", error)
+        else:
+            current_app.logger.exception("Searching the index failed; answering from the database")
+        db.session.rollback()
         store.rebuild_in_background()
         result = _search_database(parsed, request)
     result.ignored = ignored
@@ -139,7 +147,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     result.total = total
     result.sort = effective_sort(request.sort, parsed)
     request.page = min(max(request.page, 1), max(1, -(-total // request.per_page)))
-    result.hits = _hits(s, parsed, request, result.sort) if total else []
+    result.hits = _hits(s, parsed, request, result.sort, facets.combine(base, chosen)) if total else []
     counts = facets.counts(maps, base, chosen)
     result.facets = _facets(known, counts, request.filters)
     if total == 0 and request.filters:
@@ -155,9 +163,28 @@ def effective_sort(requested: str, parsed: ParsedQuery) -> str:
 
 
 def _matching(s: Searcher, parsed: ParsedQuery, maps: facets.Bitmaps) -> int:
+    """Documents matching the text, as a bitmap built from cached per-term bitmaps (phrases checked by Whoosh)."""
     if parsed.empty:
         return maps.live
-    return facets.bitmap_of(to_whoosh(parsed).docs(s)) & maps.live
+    result = maps.live
+    for clause in parsed.clauses:
+        matched = 0
+        for option in [clause, *clause.alternatives]:
+            matched |= _clause_bitmap(s, option)
+        result = result & ~matched if clause.negated else result & matched
+    return result
+
+
+def _clause_bitmap(s: Searcher, clause) -> int:
+    found = 0
+    for field_name, terms in clause_terms(clause):
+        in_field = -1
+        for term in terms:
+            in_field &= facets.term_bitmap(s, field_name, term)
+        if clause.phrase and len(terms) > 1 and in_field:
+            in_field &= facets.bitmap_of(wq.Phrase(field_name, terms).docs(s))
+        found |= in_field if in_field != -1 else 0
+    return found
 
 
 def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
@@ -174,20 +201,17 @@ def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
     return replace_words(parsed.text, fixes) if fixes else None
 
 
-def _filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
-    parts = [wq.Or([wq.Term(FACET_PREFIX + f, v) for v in values]) for f, values in filters.items()]
-    return wq.And(parts) if parts else None
-
-
-def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str) -> list[Hit]:
+def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, matching: int) -> list[Hit]:
+    """One page of hits, ranked by Whoosh (BM25F) or sorted, among exactly the documents in ``matching``."""
     end = request.page * request.per_page
-    options = {"limit": end, "filter": _filter_query(request.filters), "terms": not parsed.empty}
+    options = {"limit": end, "filter": facets.docnums_of(matching), "terms": not parsed.empty}
     if sort == "name":
         options["sortedby"] = "name_sort"
     elif sort == "updated":
         options.update(sortedby="updated", reverse=True)
-    results = s.search(to_whoosh(parsed), **options)
-    page = list(results)[end - request.per_page:end]
+    # The filter already holds only live tool documents, so the query need not repeat the kind:tool clause.
+    results = s.search(to_whoosh(parsed, tools_only=False), **options)
+    page = [results[n] for n in range(end - request.per_page, min(end, results.scored_length()))]
     ids = [int(hit["id"]) for hit in page]
     tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
     hits = []

@@ -27,6 +27,7 @@ from catalogue.models import SearchChange, Tool
 from catalogue.search.schema import STATE_ID, build_schema, tool_document
 
 BATCH = 500
+WRITER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 
 class IndexUnavailable(Exception):
@@ -143,7 +144,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None) -> int | Non
             mark = latest_change(session)  # changes after this are applied by catch-up after the swap
             total = session.scalar(select(func.count()).select_from(Tool).where(Tool.status == "published"))
             ix = whoosh_index.create_in(str(directory), build_schema())
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=256, procs=WRITER_PROCESSES, multisegment=WRITER_PROCESSES > 1)
             count = 0
             tools = published_tools(session)
             for tool in (progress(tools, total) if progress else tools):
