@@ -117,37 +117,37 @@ def fts_query(text: str) -> str:
 
 
 def fts_search(connection: sqlite3.Connection, text: str, filters: dict[str, list[str]]) -> tuple[list, dict]:
-    """Top 20 by bm25 with the filters, plus every facet's counts (each ignoring its own selections)."""
-    def filtered(leave_out: str | None) -> tuple[str, list]:
-        sql, params = "SELECT t.id FROM tools t", []
-        if text:
-            sql += " JOIN tools_fts f ON f.rowid = t.id AND tools_fts MATCH ?"
-            params.append(fts_query(text))
-        sql += " WHERE t.status = 'published'"
-        for vocabulary, slugs in filters.items():
-            if vocabulary == leave_out:
-                continue
-            marks = ",".join("?" * len(slugs))
-            sql += (" AND t.id IN (SELECT tt.tool_id FROM tool_terms tt JOIN terms te ON te.id = tt.term_id JOIN "
-                    f"vocabularies v ON v.id = te.vocabulary_id WHERE v.slug = ? AND te.slug IN ({marks}))")
-            params += [vocabulary, *slugs]
-        return sql, params
+    """Top 20 by bm25 with the filters, plus every facet's counts (each ignoring its own selections).
 
-    sql, params = filtered(None)
+    Written the way one would with FTS5: the text matches are materialised once in a temporary table, filters are
+    EXISTS checks on term ids, and each facet is one grouped count.
+    """
+    connection.execute("DROP TABLE IF EXISTS temp.matched")
     if text:
         weights = ", ".join(map(str, BOOSTS))
-        top = connection.execute(f"SELECT f.rowid FROM tools_fts f WHERE f.rowid IN ({sql}) AND tools_fts MATCH ? "
-                                 f"ORDER BY bm25(tools_fts, {weights}) LIMIT 20", [*params, fts_query(text)]).fetchall()
+        connection.execute(f"CREATE TEMP TABLE matched AS SELECT rowid AS id, bm25(tools_fts, {weights}) AS rank "
+                           "FROM tools_fts WHERE tools_fts MATCH ?", [fts_query(text)])
     else:
-        top = connection.execute(f"SELECT id FROM tools WHERE id IN ({sql}) ORDER BY lower(name) LIMIT 20",
-                                 params).fetchall()
+        connection.execute("CREATE TEMP TABLE matched AS SELECT id, 0 AS rank FROM tools WHERE status = 'published'")
+    term_ids = {vocabulary: [row[0] for row in connection.execute(
+        "SELECT te.id FROM terms te JOIN vocabularies v ON v.id = te.vocabulary_id WHERE v.slug = ? AND te.slug IN "
+        f"({','.join('?' * len(slugs))})", [vocabulary, *slugs])] for vocabulary, slugs in filters.items()}
+
+    def conditions(leave_out: str | None) -> str:
+        return "".join(
+            f" AND EXISTS (SELECT 1 FROM tool_terms x WHERE x.tool_id = m.id AND x.term_id IN "
+            f"({','.join(map(str, ids)) or 'NULL'}))"
+            for vocabulary, ids in term_ids.items() if vocabulary != leave_out)
+
+    order = "m.rank" if text else "lower(t.name)"
+    top = connection.execute(f"SELECT m.id FROM matched m JOIN tools t ON t.id = m.id WHERE t.status = 'published'"
+                             f"{conditions(None)} ORDER BY {order} LIMIT 20").fetchall()
     counts = {}
     for facet in TERM_FIELDS:
-        pool, pool_params = filtered(facet)
         counts[facet] = dict(connection.execute(
-            f"SELECT te.slug, count(*) FROM tool_terms tt JOIN terms te ON te.id = tt.term_id JOIN vocabularies v "
-            f"ON v.id = te.vocabulary_id WHERE v.slug = ? AND tt.tool_id IN ({pool}) GROUP BY te.slug",
-            [facet, *pool_params]).fetchall())
+            "SELECT te.slug, count(*) FROM matched m JOIN tools t ON t.id = m.id AND t.status = 'published' "
+            "JOIN tool_terms tt ON tt.tool_id = m.id JOIN terms te ON te.id = tt.term_id JOIN vocabularies v ON "
+            f"v.id = te.vocabulary_id WHERE v.slug = ?{conditions(facet)} GROUP BY te.slug", [facet]).fetchall())
     return top, counts
 
 

@@ -63,6 +63,16 @@ def demo_app(tmp_path, demo_data_dir):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def search_never_fails_silently(request, caplog):
+    """Degraded search hides index errors from users; tests must not let it hide bugs."""
+    yield
+    if request.node.get_closest_marker("degraded_search"):
+        return
+    failures = [r for r in caplog.records if r.getMessage().startswith("Searching the index failed")]
+    assert not failures, failures[0].exc_text
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

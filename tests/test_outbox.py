@@ -7,12 +7,14 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from sqlalchemy import func, select
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Term, Tool
 from catalogue.search import health, store
 from catalogue.search.outbox import catch_up
+from catalogue.search.schema import state_document
 from catalogue.search.service import SearchRequest, search
 from tests.factories import make_tools, tool_record
 
@@ -57,7 +59,7 @@ def test_applying_the_same_changes_twice_leaves_one_document(ctx):
     make_tools(tool_record("twice", name="Twice"))
     ix = store.open_index()
     with ix.writer() as writer:  # pretend the index never recorded applying the change
-        writer.update_document(id="__state__", kind="state", last_change=0)
+        writer.update_document(**state_document(0))
     assert catch_up() == "applied"
     assert indexed_count() == 1 and found("twice") == ["twice"]
 
@@ -133,6 +135,7 @@ def test_a_deleted_index_is_answered_degraded_then_rebuilt(app, client):
     assert b"Search is being rebuilt" not in response.data and b"/tools/survivor" in response.data
 
 
+@pytest.mark.degraded_search
 def test_a_corrupted_index_is_detected_and_healed(app, client, runner):
     with app.app_context():
         make_tools(tool_record("sturdy", name="Sturdy"))

@@ -21,11 +21,10 @@ WHOLE = highlight.WholeFragmenter(charlimit=None)
 FORMATTER = MarkFormatter()
 
 
-def snippet(hit, field: str, text: str, whole: bool = False) -> Markup | None:
-    """``text`` with the query's words marked (all of it, or a short passage), or None if none occur in it."""
-    if not text:
+def snippet(text: str, terms: set[str], analyzer, whole: bool = False) -> Markup | None:
+    """``text`` with the query's ``terms`` marked (all of it, or a short passage), or None if none occur in it."""
+    if not text or not terms:
         return None
-    hit.results.fragmenter = WHOLE if whole else PASSAGE
-    hit.results.formatter = FORMATTER
-    found = hit.highlights(field, text=text, top=1 if whole else 2)
+    found = highlight.highlight(text, frozenset(terms), analyzer, WHOLE if whole else PASSAGE, FORMATTER,
+                                top=1 if whole else 2)
     return Markup(found) if found else None  # noqa: S704 - built from escaped parts above

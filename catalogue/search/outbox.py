@@ -18,7 +18,7 @@ from whoosh.index import LockError
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Term, Tool, tool_terms
 from catalogue.search import store
-from catalogue.search.schema import STATE_ID, tool_document
+from catalogue.search.schema import state_document, tool_document
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
@@ -88,7 +88,7 @@ def catch_up(limit: int = 5000) -> str:
                     writer.update_document(**tool_document(tool))
                 else:
                     writer.delete_by_term("id", str(key))
-            writer.update_document(id=STATE_ID, kind="state", last_change=changes[-1][0])
+            writer.update_document(**state_document(changes[-1][0]))
         writer.commit()
     except BaseException:
         writer.cancel()

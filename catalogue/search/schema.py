@@ -42,6 +42,12 @@ TEXT_FIELDS = {  # field -> boost
 }
 
 
+def state_document(last_change: int) -> dict:
+    """The one non-tool document: the last outbox change applied. Sort columns get values so every document has
+    them (Whoosh fails reading a numeric column for a document without one)."""
+    return {"id": STATE_ID, "kind": "state", "last_change": last_change, "name_sort": "", "updated": 0}
+
+
 QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
 
 

@@ -16,10 +16,10 @@ from catalogue.extensions import db
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
-from catalogue.search import facets, store
+from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
 from catalogue.search.outbox import ensure_current
-from catalogue.search.query import ParsedQuery, QueryError, clause_terms, parse, replace_words, to_whoosh
+from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
 from catalogue.tools.taxonomy import vocabularies
 
 SORTS = ("relevance", "name", "updated")
@@ -202,30 +202,56 @@ def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
 
 
 def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, matching: int) -> list[Hit]:
-    """One page of hits, ranked by Whoosh (BM25F) or sorted, among exactly the documents in ``matching``."""
+    """One page of hits among exactly the documents in ``matching``: BM25F-ranked, or sorted by name or date."""
     end = request.page * request.per_page
-    options = {"limit": end, "filter": facets.docnums_of(matching), "terms": not parsed.empty}
-    if sort == "name":
-        options["sortedby"] = "name_sort"
+    ranks = ranking.ranker(s)
+    mask = ranks.mask(matching)
+    if sort == "relevance":
+        top = ranks.top(ranks.scores(_query_words(parsed)), mask, end, descending=True)
     elif sort == "updated":
-        options.update(sortedby="updated", reverse=True)
-    # The filter already holds only live tool documents, so the query need not repeat the kind:tool clause.
-    results = s.search(to_whoosh(parsed, tools_only=False), **options)
-    page = [results[n] for n in range(end - request.per_page, min(end, results.scored_length()))]
-    ids = [int(hit["id"]) for hit in page]
+        top = ranks.top(ranks.newest_first, mask, end, descending=False)
+    else:
+        top = ranks.top(ranks.name_rank, mask, end, descending=False)
+    page = top[end - request.per_page:end]
+    reader = s.reader()
+    ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
     tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
+    marked = _marked_terms(parsed)
     hits = []
-    for hit in page:
-        tool = tools.get(int(hit["id"]))
+    for tool_id, (_docnum, value) in zip(ids, page, strict=True):
+        tool = tools.get(tool_id)
         if tool is None:  # unpublished since the index last caught up: never show it
             continue
-        summary = passage = None
-        if not parsed.empty:
-            summary = snippet(hit, "summary", tool.summary, whole=True)
-            if summary is None:
-                passage = snippet(hit, "description", markdown_to_text(tool.description))
-        hits.append(Hit(tool, summary, passage, hit.score if sort == "relevance" else None))
+        summary = snippet(tool.summary, marked["summary"], SCHEMA["summary"].analyzer, whole=True)
+        passage = None if summary else snippet(markdown_to_text(tool.description), marked["description"],
+                                               SCHEMA["description"].analyzer)
+        hits.append(Hit(tool, summary, passage, round(value, 4) if sort == "relevance" else None))
     return hits
+
+
+def _positive(parsed: ParsedQuery):
+    for clause in parsed.clauses:
+        if not clause.negated:
+            yield from [clause, *clause.alternatives]
+
+
+def _query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
+    """Each query word as its (field, indexed term) forms, for BM25F's per-word sums across fields."""
+    words = []
+    for clause in _positive(parsed):
+        per_field = clause_terms(clause)
+        for position in range(max((len(terms) for _f, terms in per_field), default=0)):
+            words.append([(field, terms[position]) for field, terms in per_field if position < len(terms)])
+    return words
+
+
+def _marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
+    marked: dict[str, set[str]] = {"summary": set(), "description": set()}
+    for clause in _positive(parsed):
+        for name, terms in clause_terms(clause):
+            if name in marked:
+                marked[name].update(terms)
+    return marked
 
 
 def _facets(known, counts, filters) -> list[Facet]:

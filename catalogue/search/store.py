@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Tool
-from catalogue.search.schema import STATE_ID, build_schema, tool_document
+from catalogue.search.schema import STATE_ID, build_schema, state_document, tool_document
 
 BATCH = 500
 WRITER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
@@ -150,7 +150,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None) -> int | Non
             for tool in (progress(tools, total) if progress else tools):
                 writer.add_document(**tool_document(tool))
                 count += 1
-            writer.add_document(id=STATE_ID, kind="state", last_change=mark)
+            writer.add_document(**state_document(mark))
             writer.commit(optimize=True)
         swap_to(directory)
     from catalogue.search.outbox import catch_up
