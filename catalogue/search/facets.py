@@ -43,16 +43,21 @@ def docnums_of(bitmap: int) -> set[int]:
 TERM_CACHE_SIZE = 4096
 
 
-def term_bitmap(s: Searcher, field: str, text: str) -> int:
-    """Documents containing one indexed term, cached on the searcher (so per index generation)."""
-    cache: dict = s.__dict__.setdefault("_catalogue_terms", {})
-    key = (field, text)
+def cached_bitmap(s: Searcher, key: tuple, docnums) -> int:
+    """A bitmap kept on the searcher (so for one index generation), computed from ``docnums()`` when missing."""
+    cache: dict = s.__dict__.setdefault("_catalogue_bitmaps_by_key", {})
     if key not in cache:
-        reader = s.reader()
         if len(cache) >= TERM_CACHE_SIZE:
             cache.clear()
-        cache[key] = bitmap_of(reader.postings(field, text).all_ids()) if key in reader else 0
+        cache[key] = bitmap_of(docnums())
     return cache[key]
+
+
+def term_bitmap(s: Searcher, field: str, text: str) -> int:
+    """Documents containing one indexed term."""
+    reader = s.reader()
+    return cached_bitmap(s, ("term", field, text),
+                         lambda: reader.postings(field, text).all_ids() if (field, text) in reader else ())
 
 
 def bitmaps(s: Searcher) -> Bitmaps:

@@ -182,7 +182,8 @@ def _clause_bitmap(s: Searcher, clause) -> int:
         for term in terms:
             in_field &= facets.term_bitmap(s, field_name, term)
         if clause.phrase and len(terms) > 1 and in_field:
-            in_field &= facets.bitmap_of(wq.Phrase(field_name, terms).docs(s))
+            in_field &= facets.cached_bitmap(s, ("phrase", field_name, *terms),
+                                             lambda f=field_name, t=terms: wq.Phrase(f, t).docs(s))
         found |= in_field if in_field != -1 else 0
     return found
 
