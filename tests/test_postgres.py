@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 
 import pytest
@@ -66,3 +67,47 @@ def test_postgres_pages_render(postgres_app):
     assert client.get("/").status_code == 200
     listing = client.get("/tools/?sort=updated&page=2&purposes=known-csam-detection")
     assert listing.status_code == 200 and b"tool-card" in listing.data
+
+
+def test_postgres_outbox_ids_follow_commit_order(postgres_app):
+    """A second saver waits for the first one's commit, so a catch-up can never skip an id that commits late."""
+    import threading
+
+    from sqlalchemy import select
+
+    from catalogue.models import SearchChange, Tool
+    from catalogue.search import store
+    from tests.factories import make_tools, tool_record
+
+    with postgres_app.app_context():
+        upgrade()
+        store.rebuild()
+        make_tools(tool_record("first"), tool_record("second"))
+    first_flushed, moments = threading.Event(), {}
+
+    def save(slug: str, wait_before_commit: float):
+        with postgres_app.app_context():
+            tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
+            tool.summary = f"Changed {slug}."
+            db.session.flush()  # writes the change row (and takes the outbox lock on PostgreSQL)
+            moments[f"{slug} flushed"] = time.monotonic()
+            first_flushed.set()
+            threading.Event().wait(wait_before_commit)
+            moments[f"{slug} committing"] = time.monotonic()
+            db.session.commit()
+            db.session.remove()
+
+    slow = threading.Thread(target=save, args=("first", 1.0))
+    slow.start()
+    first_flushed.wait(5)
+    first_flushed.clear()
+    fast = threading.Thread(target=save, args=("second", 0))
+    fast.start()
+    slow.join(10)
+    fast.join(10)
+    # the fast saver's flush had to wait for the slow one's commit
+    assert moments["second flushed"] >= moments["first committing"]
+    with postgres_app.app_context():
+        keys = db.session.scalars(select(SearchChange.key).order_by(SearchChange.id.desc()).limit(2)).all()
+        ids = dict(db.session.execute(select(Tool.id, Tool.slug)).all())
+        assert [ids[int(k)] for k in reversed(keys)] == ["first", "second"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session, attributes
 from whoosh.index import LockError
 
@@ -22,6 +22,7 @@ from catalogue.search.schema import state_document, tool_document
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
+OUTBOX_LOCK = 0x5EA4C4  # PostgreSQL advisory lock key serialising outbox writers
 
 
 @event.listens_for(Session, "before_flush")
@@ -41,7 +42,12 @@ def _record_changes(session: Session, _context) -> None:
         elif isinstance(obj, Term) and obj in session.dirty and session.is_modified(obj):
             rows.append({"kind": "term", "key": str(obj.id)})
     if rows:
-        session.connection().execute(insert(SearchChange), rows)
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            # Change ids must become visible in id order, or a catch-up could pass over an id that commits later.
+            # Holding this lock until commit makes writers of searchable rows take ids in commit order.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
+        connection.execute(insert(SearchChange), rows)
         session.info[PENDING] = True
 
 
