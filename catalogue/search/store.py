@@ -27,7 +27,7 @@ from catalogue.models import SearchChange, Tool
 from catalogue.search.schema import STATE_ID, build_schema, state_document, tool_document
 
 BATCH = 500
-WRITER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+CLI_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 
 class IndexUnavailable(Exception):
@@ -132,8 +132,12 @@ def rebuild_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def rebuild(progress: Callable[[Iterable], Iterable] | None = None) -> int | None:
-    """Index every published tool into a new directory, then swap it in. Returns the count, or None if busy."""
+def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: int = 1) -> int | None:
+    """Index every published tool into a new directory, then swap it in. Returns the count, or None if busy.
+
+    ``processes`` > 1 indexes with forked workers: only for a single-threaded process such as the CLI, because
+    forking a threaded web process can deadlock.
+    """
     with rebuild_lock() as acquired:
         if not acquired:
             return None
@@ -144,7 +148,9 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None) -> int | Non
             mark = latest_change(session)  # changes after this are applied by catch-up after the swap
             total = session.scalar(select(func.count()).select_from(Tool).where(Tool.status == "published"))
             ix = whoosh_index.create_in(str(directory), build_schema())
-            writer = ix.writer(limitmb=256, procs=WRITER_PROCESSES, multisegment=WRITER_PROCESSES > 1)
+            if threading.active_count() > 1:
+                processes = 1  # forking a process with other threads running can deadlock the children
+            writer = ix.writer(limitmb=256, procs=processes, multisegment=processes > 1)
             count = 0
             tools = published_tools(session)
             for tool in (progress(tools, total) if progress else tools):
