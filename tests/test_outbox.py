@@ -164,3 +164,16 @@ def test_check_reports_a_document_missing_from_the_index(app, runner):
     rebuilt = runner.invoke(args=["search", "rebuild"])
     assert rebuilt.exit_code == 0 and "1 published tool(s)" in rebuilt.output
     assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_an_index_from_an_older_version_is_rebuilt(app, client):
+    with app.app_context():
+        make_tools(tool_record("modern", name="Modern"))
+        with store.open_index().writer() as writer:
+            writer.update_document(**{**state_document(99), "schema_version": 1})
+    response = client.get("/tools/?q=modern")
+    assert b"Search is being rebuilt" in response.data and b"/tools/modern" in response.data
+    with app.app_context():
+        store.wait_for_background_rebuild()
+        assert health.check().ok
+    assert b"Search is being rebuilt" not in client.get("/tools/?q=modern").data

@@ -19,6 +19,8 @@ from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.models import Tool
 
 STATE_ID = "__state__"
+# Bump whenever the schema, analysers or document contents change: indexes built otherwise are rebuilt.
+SCHEMA_VERSION = 3
 FACET_PREFIX = "term_"
 
 # Prose: words, lowercase, accents folded, English stop words dropped, stemmed ("hashes" finds "hash").
@@ -45,7 +47,8 @@ TEXT_FIELDS = {  # field -> boost
 def state_document(last_change: int) -> dict:
     """The one non-tool document: the last outbox change applied. Sort columns get values so every document has
     them (Whoosh fails reading a numeric column for a document without one)."""
-    return {"id": STATE_ID, "kind": "state", "last_change": last_change, "name_sort": "", "updated": 0}
+    return {"id": STATE_ID, "kind": "state", "last_change": last_change, "schema_version": SCHEMA_VERSION,
+            "name_sort": "", "updated": 0}
 
 
 QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
@@ -67,6 +70,7 @@ def build_schema() -> fields.Schema:
         name_sort=fields.ID(sortable=True),
         updated=fields.NUMERIC(sortable=True, bits=64),
         last_change=fields.STORED(),
+        schema_version=fields.STORED(),
     )
     for field in TERM_FIELDS:
         schema.add(FACET_PREFIX + field, fields.KEYWORD(commas=True))

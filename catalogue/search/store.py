@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Tool
-from catalogue.search.schema import STATE_ID, build_schema, state_document, tool_document
+from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, state_document, tool_document
 
 BATCH = 500
 CLI_PROCESSES = max(1, min(4, os.cpu_count() or 1))
@@ -61,8 +61,6 @@ def open_index() -> whoosh_index.Index:
         if key not in _opened:
             try:
                 ix = whoosh_index.open_dir(key)
-                if "last_change" not in ix.schema:
-                    raise IndexUnavailable("the index was built with an older schema")
             except IndexUnavailable:
                 raise
             except Exception as error:
@@ -102,7 +100,10 @@ def last_applied(s: Searcher) -> int:
     if ("id", STATE_ID) in reader:
         for docnum in reader.postings("id", STATE_ID).all_ids():  # may list replaced copies: skip deleted ones
             if not reader.is_deleted(docnum):
-                return int(reader.stored_fields(docnum)["last_change"])
+                state = reader.stored_fields(docnum)
+                if state.get("schema_version") != SCHEMA_VERSION:
+                    raise IndexUnavailable("the index was built by an older version of the catalogue")
+                return int(state["last_change"])
     raise IndexUnavailable("the index has no state document")
 
 
