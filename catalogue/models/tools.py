@@ -109,9 +109,5 @@ class Tool(Base):
         found = self.terms_in(vocabulary_slug)
         return found[0] if found else None
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == "published"
-
     def __repr__(self) -> str:
         return f"<Tool {self.slug}>"

@@ -30,16 +30,6 @@ def bitmap_of(docnums) -> int:
     return int.from_bytes(bits, "little")
 
 
-def docnums_of(bitmap: int) -> set[int]:
-    """The document numbers set in a bitmap."""
-    found, base = set(), 0
-    for chunk in bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little"):
-        if chunk:
-            found.update(base + bit for bit in range(8) if chunk >> bit & 1)
-        base += 8
-    return found
-
-
 TERM_CACHE_SIZE = 4096
 
 

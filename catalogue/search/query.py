@@ -1,4 +1,4 @@
-"""The search box's own small syntax, turned into Whoosh queries without Whoosh's query parser.
+"""The search box's own small syntax, parsed without Whoosh's query parser and analysed with the index's analysers.
 
 Users get words, "quoted phrases", -exclusions and OR. Nothing else is syntax: no fields, wildcards, regular
 expressions, ranges, boosts or fuzzy operators, and no nesting, so no input can reach the parser crashes and
@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from whoosh import query as q
 
 from catalogue.search.schema import QUERY_ANALYZERS, TEXT_FIELDS, build_schema
 
@@ -90,24 +89,6 @@ def analysed(text: str, field_name: str) -> list[str]:
     return [token.text for token in analyzer(text)]
 
 
-def clause_query(clause: Clause) -> q.Query:
-    """One word or phrase, looked for in every text field (field boosts are applied at index time)."""
-    per_field = []
-    for field_name in TEXT_FIELDS:
-        terms = analysed(clause.text, field_name)
-        if len(terms) == 1:
-            per_field.append(q.Term(field_name, terms[0]))
-        elif terms and clause.phrase:
-            if SCHEMA[field_name].format.supports("positions"):
-                per_field.append(q.Phrase(field_name, terms))
-        elif terms:
-            per_field.append(q.And([q.Term(field_name, term) for term in terms]))
-    return q.Or(per_field) if per_field else q.NullQuery
-
-
-TOOLS = q.Term("kind", "tool")
-
-
 def clause_terms(clause: Clause) -> list[tuple[str, list[str]]]:
     """Per text field, the indexed terms a word or phrase stands for (empty fields left out)."""
     found = []
@@ -116,19 +97,6 @@ def clause_terms(clause: Clause) -> list[tuple[str, list[str]]]:
         if terms and not (clause.phrase and len(terms) > 1 and not SCHEMA[field_name].format.supports("positions")):
             found.append((field_name, terms))
     return found
-
-
-def to_whoosh(parsed: ParsedQuery, tools_only: bool = True) -> q.Query:
-    """The Whoosh query for the parsed text, limited to tool documents unless a filter does that already."""
-    if parsed.empty:
-        return TOOLS if tools_only else q.Every()
-    positive, negative = [], []
-    for clause in parsed.clauses:
-        options = [clause_query(c) for c in [clause, *clause.alternatives]]
-        built = q.Or(options) if len(options) > 1 else options[0]
-        (negative if clause.negated else positive).append(built)
-    base = q.And([TOOLS, *positive] if tools_only else positive) if positive or tools_only else q.Every()
-    return q.AndNot(base, q.Or(negative)) if negative else base
 
 
 def replace_words(text: str, corrections: dict[str, str]) -> str:
