@@ -14,6 +14,7 @@ from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
 from catalogue.search import health, store
+from catalogue.search.outbox import catch_up
 from catalogue.search.query import QueryError
 from catalogue.search.service import SearchRequest, search
 from catalogue.tools.services import catalogue_is_empty, catalogue_stats
@@ -157,6 +158,7 @@ def rebuild_command(if_needed: bool) -> None:
     if count is None:
         click.echo("Another rebuild is running; try again when it has finished.", err=True)
         sys.exit(1)
+    catch_up()  # apply anything saved while the new index was being built
     click.echo(f"Search index rebuilt: {count} published tool(s).")
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Tool
 from catalogue.search import store
+from catalogue.search.outbox import catch_up
 from catalogue.search.schema import STATE_ID
 
 
@@ -32,8 +33,6 @@ def check() -> CheckReport:
     rows = db.session.execute(select(Tool.id, Tool.slug, Tool.version).where(Tool.status == "published")).all()
     report.published = len(rows)
     try:
-        from catalogue.search.outbox import catch_up
-
         catch_up()
         s = store.searcher()
         store.last_applied(s)

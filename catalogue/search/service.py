@@ -20,6 +20,7 @@ from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
+from catalogue.tools.services import database_search
 from catalogue.tools.taxonomy import vocabularies
 
 SORTS = ("relevance", "name", "updated")
@@ -146,7 +147,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
 
     result.total = total
     result.sort = effective_sort(request.sort, parsed)
-    request.page = min(max(request.page, 1), max(1, -(-total // request.per_page)))
+    request.page = min(max(request.page, 1), result.pages)
     result.hits = _hits(s, parsed, request, result.sort, facets.combine(base, chosen)) if total else []
     counts = facets.counts(maps, base, chosen)
     result.facets = _facets(known, counts, request.filters)
@@ -281,8 +282,6 @@ def _blockers(built: list[Facet], maps, base, filters) -> list[tuple[Facet, Face
 
 def _search_database(parsed: ParsedQuery, request: SearchRequest) -> SearchResult:
     """Degraded mode while the index is rebuilt: plain database matching, no facets, ranking by name."""
-    from catalogue.tools.services import database_search
-
     tools, total = database_search([c.text for c in parsed.clauses if not c.negated], request.filters,
                                    request.page, request.per_page)
     return SearchResult(request, [Hit(t) for t in tools], total, degraded=True, sort="name")

@@ -160,10 +160,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
             writer.add_document(**state_document(mark))
             writer.commit(optimize=True)
         swap_to(directory)
-    from catalogue.search.outbox import catch_up
-
-    catch_up()
-    return count
+    return count  # changes committed after ``mark`` are applied by the next commit's or search's catch-up
 
 
 def swap_to(directory: Path) -> None:
