@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from catalogue.accounts import sessions
 from catalogue.config import load_settings
-from catalogue.extensions import babel, csrf, db, migrate
+from catalogue.extensions import babel, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +29,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(load_settings(config))
-    app.config["CATALOGUE_DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    make_private_directory(app.config["CATALOGUE_DATA_DIR"])
+    if app.config["CATALOGUE_PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CATALOGUE_PROXY_COUNT"],
+                                x_proto=app.config["CATALOGUE_PROXY_COUNT"])
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -34,12 +42,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def make_private_directory(path: Path) -> None:
+    """The data directory holds the database, the index and e-mails with links: only the app's user may read it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
+    sessions.init_app(app)
     import catalogue.search.outbox  # noqa: F401 - registers the outbox's session events
 
 
@@ -56,6 +73,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """Foreign keys on, write-ahead log and a busy timeout for every SQLite connection."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
+    database = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
+    if database and os.path.exists(database):
+        with contextlib.suppress(OSError):  # not our file: leave its mode to its owner
+            os.chmod(database, 0o600)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -64,6 +85,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from catalogue.accounts.views import blueprint as account
+    from catalogue.admin.views import blueprint as admin
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
@@ -71,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(tools)
     app.register_blueprint(shortlist)
+    app.register_blueprint(account)
+    app.register_blueprint(admin)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -96,14 +121,31 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        )
+        if app.config["CATALOGUE_ENV"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if signed_in():
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
         return response
 
 
+def signed_in() -> bool:
+    """Whether the response belongs to a signed-in session (without loading the user again for static files)."""
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # the user could not be loaded (database down): treat the response as private anyway
+        return True
+
+
 def register_commands(app: Flask) -> None:
-    from catalogue.cli import catalogue_cli, search_cli
+    from catalogue.cli import catalogue_cli, search_cli, users_cli
 
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(users_cli)
 
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from catalogue.accounts import demo
+from catalogue.accounts.services import find_user
+from catalogue.admin.services import (
+    RefusedChange,
+    active_admins,
+    agency_by_slug,
+    create_user,
+    deactivate,
+    list_accounts,
+)
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
+from catalogue.models import ROLES
+from catalogue.policy import MFA_REQUIRED_ROLES
 from catalogue.search import health, store
 from catalogue.search.outbox import catch_up
 from catalogue.search.query import QueryError
@@ -24,6 +38,7 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "tools.json"
 
 catalogue_cli = AppGroup("catalogue", help="Manage the catalogue's content.")
 search_cli = AppGroup("search", help="Maintain the search index (a disposable copy of the database).")
+users_cli = AppGroup("users", help="Manage accounts.")
 
 
 def _progress(label: str):
@@ -77,8 +92,15 @@ def demo_command(if_empty: bool) -> None:
     """Load the fictional demonstration dataset. Running it again changes nothing."""
     if if_empty and not catalogue_is_empty():
         click.echo("The catalogue already has tools; demo data not loaded.")
+    else:
+        _load(DEMO_FILE, dry_run=False, label="Loading demo tools")
+    if current_app.config["CATALOGUE_ENV"] == "production":
+        click.echo("Production: no demo agencies or accounts are created.")
         return
-    _load(DEMO_FILE, dry_run=False, label="Loading demo tools")
+    click.echo(f"Demo agencies: {demo.load_agencies()} added.")
+    click.echo(f"Demo accounts (development only), all with the password {demo.DEMO_PASSWORD!r}:")
+    for email, role in demo.create_accounts():
+        click.echo(f"  {role:<8} {email}")
 
 
 @catalogue_cli.command("vocabularies")
@@ -190,3 +212,59 @@ def status_command(as_json: bool) -> None:
         return
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' '):<22} {value if value is not None else '-'}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--agency", "agency_slug", help="The agency's slug (see the admin agencies page).")
+@click.option("--name", help="Full name; defaults to the part of the address before @.")
+def users_create(email: str, role: str, agency_slug: str | None, name: str | None) -> None:
+    """Create an account. The password is read from standard input, or generated and printed once."""
+    agency = agency_by_slug(agency_slug)
+    if agency_slug and agency is None:
+        raise click.ClickException(f"No agency has the slug {agency_slug!r}.")
+    stdin = click.get_text_stream("stdin")
+    typed = "" if stdin.isatty() else stdin.readline().rstrip("\r\n")
+    password = typed or secrets.token_urlsafe(18)
+    try:
+        user = create_user(email, name or email.partition("@")[0], role, agency, password)
+    except RefusedChange as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Created {user.role} {user.email}.")
+    if not typed:
+        click.echo(f"Password (shown once): {password}")
+    if role in MFA_REQUIRED_ROLES:
+        click.echo("They will be asked to set up two-step sign-in when they first sign in.")
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(ROLES))
+def users_list(role: str | None) -> None:
+    """List accounts: e-mail, role, status, agency."""
+    for user in list_accounts(role):
+        status = "active" if user.active else "deactivated"
+        click.echo(f"{user.email:<40} {user.role:<8} {status:<11} {user.agency.slug if user.agency else '-'}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+@click.option("--reason", default="Deactivated from the command line.", show_default=True)
+def users_deactivate(email: str, reason: str) -> None:
+    """Stop an account from signing in and end all its sessions."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email!r}.")
+    try:
+        deactivate(user, reason)
+    except RefusedChange as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
+
+
+@users_cli.command("check")
+def users_check() -> None:
+    """Explain how to create the first administrator when there is none."""
+    if active_admins() == 0:
+        click.echo("There is no administrator yet. Create the first one with:\n"
+                   "  .venv/bin/flask --app wsgi users create you@agency.example --role admin --name 'Your Name'")

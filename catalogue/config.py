@@ -45,6 +45,29 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "INCLUSION_CRITERIA": INCLUSION_CRITERIA,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "CATALOGUE_PUBLIC_BROWSING": flag(env.get("CATALOGUE_PUBLIC_BROWSING")),
+        "CATALOGUE_BASE_URL": env.get("CATALOGUE_BASE_URL", "").rstrip("/"),
+        "CATALOGUE_PROXY_COUNT": int(env.get("CATALOGUE_PROXY_COUNT", "0")),
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "PASSWORD_TIME_COST": 3,
+        "PASSWORD_MEMORY_COST": 65536,
+        "SIGN_IN_FREE_ATTEMPTS": 5,
+        "SIGN_IN_BASE_DELAY_SECONDS": 30,
+        "SIGN_IN_MAX_DELAY_SECONDS": 3600,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "20 per minute;300 per day"),
+        "RATELIMIT_ACCOUNT_FORMS": env.get("RATELIMIT_ACCOUNT_FORMS", "10 per hour"),
+        "EMAIL_VERIFY_HOURS": 48,
+        "PASSWORD_RESET_MINUTES": 30,
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_SECURITY": env.get("MAIL_SECURITY", "starttls"),
+        "MAIL_FROM": env.get("MAIL_FROM", "AI Tools Catalogue <no-reply@catalogue.example>"),
     }
     settings.update(overrides)
     settings.setdefault("SESSION_COOKIE_SECURE", settings["CATALOGUE_ENV"] == "production")
@@ -52,9 +75,14 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise UnsafeConfiguration("CATALOGUE_ENV must be 'development' or 'production'.")
     if settings["CATALOGUE_ENV"] == "production":
         check_production(settings)
-    elif not settings["SECRET_KEY"]:
-        settings["SECRET_KEY"] = DEVELOPMENT_SECRET
+    else:
+        settings["SECRET_KEY"] = settings["SECRET_KEY"] or DEVELOPMENT_SECRET
+        settings["CATALOGUE_BASE_URL"] = settings["CATALOGUE_BASE_URL"] or f"http://127.0.0.1:{env.get('PORT', '5000')}"
     return settings
+
+
+def flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def check_production(settings: Mapping[str, Any]) -> None:
@@ -66,6 +94,15 @@ def check_production(settings: Mapping[str, Any]) -> None:
         )
     if settings.get("DEBUG") or settings.get("TESTING"):
         raise UnsafeConfiguration("CATALOGUE_ENV=production cannot run with DEBUG or TESTING switched on.")
+    if not str(settings.get("CATALOGUE_BASE_URL", "")).startswith("https://"):
+        raise UnsafeConfiguration(
+            "CATALOGUE_ENV=production needs CATALOGUE_BASE_URL, the https:// address users reach the site at; "
+            "links in e-mails are built from it, never from the request."
+        )
+    if not settings.get("MAIL_SERVER"):
+        raise UnsafeConfiguration("CATALOGUE_ENV=production needs MAIL_SERVER to send verification and reset e-mails.")
+    if settings.get("MAIL_SECURITY") not in {"starttls", "ssl"}:
+        raise UnsafeConfiguration("MAIL_SECURITY must be 'starttls' or 'ssl' in production.")
 
 
 def normalise_database_url(url: str) -> str:

@@ -12,7 +12,10 @@ from catalogue.extensions import db
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500, error.description), error.code
+        description = error.description
+        if error.code == 429:
+            description = _("You have sent too many requests in a short time. Wait a few minutes and try again.")
+        return render_error(error.code or 500, description), error.code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -27,6 +30,8 @@ def render_error(code: int, description: str | None):
         403: _("You do not have access to this page"),
         404: _("Page not found"),
         405: _("This action is not allowed here"),
+        413: _("What you sent is too large"),
+        429: _("Too many requests"),
         500: _("Something went wrong on our side"),
     }
     template = "errors/404.html" if code == 404 else "errors/500.html" if code >= 500 else "errors/error.html"

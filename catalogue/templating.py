@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 import pycountry
 from flask import Flask, g
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from sqlalchemy import exists, select
 
+from catalogue import policy
+from catalogue.accounts import labels
 from catalogue.extensions import db
 from catalogue.markdown import render_markdown
 from catalogue.models import Tool
@@ -25,6 +27,11 @@ def country_name(code: str | None) -> str:
         return name
     country = pycountry.countries.get(alpha_2=code.upper())
     return country.name if country else code
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country as (code, name in the reader's language), sorted by name."""
+    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 def language_name(code: str | None) -> str:
@@ -49,9 +56,16 @@ def nice_date(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def nice_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        markdown=render_markdown, country_name=country_name, language_name=language_name, date=nice_date
+        markdown=render_markdown, country_name=country_name, language_name=language_name, date=nice_date,
+        agency_kind=lambda kind: labels.AGENCY_KINDS.get(kind, kind),
+        role_label=lambda role: labels.ROLES.get(role, role),
+        datetime=nice_datetime,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -62,6 +76,7 @@ def register(app: Flask) -> None:
         language = locale.language if locale else "en"
         return {
             "demo_present": demo_present,
+            "can": policy.can,
             "page_language": language,
             "page_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
         }

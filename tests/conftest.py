@@ -16,10 +16,16 @@ from tests.factories import load_demo
 
 
 def make_app(data_dir: Path, **extra):
+    """Catalogue tests browse it as the public directory (``CATALOGUE_PUBLIC_BROWSING``); the closed default is
+    covered by ``test_policy.py`` and the account tests, which pass ``CATALOGUE_PUBLIC_BROWSING=False``."""
     config = {
         "TESTING": True,
         "CATALOGUE_DATA_DIR": data_dir,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalogue.sqlite3'}",
+        "CATALOGUE_PUBLIC_BROWSING": True,
+        "PASSWORD_TIME_COST": 1,
+        "PASSWORD_MEMORY_COST": 1024,
+        "CATALOGUE_BASE_URL": "https://catalogue.test",
     }
     config.update(extra)
     return create_app(config)
@@ -71,6 +77,19 @@ def search_never_fails_silently(request, caplog):
         return
     failures = [r for r in caplog.records if r.getMessage().startswith("Searching the index failed")]
     assert not failures, failures[0].exc_text
+
+
+@pytest.fixture
+def closed_app(tmp_path):
+    """The default access mode: everything but the public pages needs a signed-in member."""
+    app = make_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        db.create_all()
+        sync_vocabularies()
+        store.rebuild()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

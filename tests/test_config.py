@@ -15,10 +15,42 @@ def test_production_refuses_a_short_secret_key(tmp_path):
         create_app({"CATALOGUE_ENV": "production", "SECRET_KEY": "short", "CATALOGUE_DATA_DIR": tmp_path})
 
 
-def test_production_starts_with_a_strong_secret_and_secure_cookies(tmp_path):
-    app = create_app({"CATALOGUE_ENV": "production", "SECRET_KEY": "x" * 64, "CATALOGUE_DATA_DIR": tmp_path})
+PRODUCTION = {"CATALOGUE_ENV": "production", "SECRET_KEY": "x" * 64, "CATALOGUE_BASE_URL": "https://catalogue.example",
+              "MAIL_SERVER": "smtp.catalogue.example"}
+
+
+def test_production_starts_with_safe_settings_and_secure_cookies(tmp_path):
+    app = create_app({**PRODUCTION, "CATALOGUE_DATA_DIR": tmp_path})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert not app.debug
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ({"CATALOGUE_BASE_URL": ""}, "CATALOGUE_BASE_URL"),
+    ({"CATALOGUE_BASE_URL": "http://catalogue.example"}, "https://"),
+    ({"MAIL_SERVER": ""}, "MAIL_SERVER"),
+    ({"MAIL_SECURITY": "none"}, "MAIL_SECURITY"),
+    ({"DEBUG": True}, "DEBUG"),
+])
+def test_production_refuses_unsafe_settings(tmp_path, override, message):
+    with pytest.raises(UnsafeConfiguration, match=message):
+        create_app({**PRODUCTION, **override, "CATALOGUE_DATA_DIR": tmp_path})
+
+
+def test_production_sends_hsts_and_development_does_not(tmp_path):
+    production = create_app({**PRODUCTION, "CATALOGUE_DATA_DIR": tmp_path / "p"})
+    development = create_app({"CATALOGUE_DATA_DIR": tmp_path / "d"})
+    assert "max-age=" in production.test_client().get("/terms").headers["Strict-Transport-Security"]
+    assert "Strict-Transport-Security" not in development.test_client().get("/terms").headers
+
+
+def test_development_builds_links_from_a_local_base_url_not_the_request(tmp_path, monkeypatch):
+    monkeypatch.delenv("CATALOGUE_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5055")
+    app = create_app({"CATALOGUE_DATA_DIR": tmp_path})
+    assert app.config["CATALOGUE_BASE_URL"] == "http://127.0.0.1:5055"
 
 
 def test_unknown_environment_name_is_refused(tmp_path):

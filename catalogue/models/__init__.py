@@ -1,7 +1,12 @@
 """Typed SQLAlchemy models, one module per domain."""
 
+from catalogue.models.audit import AuditEvent
 from catalogue.models.base import Base
+from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
 from catalogue.models.search import SearchChange
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 
-__all__ = ["Base", "STATUSES", "SearchChange", "Term", "Tool", "Vocabulary", "tool_terms"]
+__all__ = [
+    "AGENCY_KINDS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base", "RecoveryCode",
+    "SearchChange", "SignInThrottle", "Term", "Tool", "User", "Vocabulary", "tool_terms",
+]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from catalogue.policy import can, requires
 from catalogue.tools import services
 from catalogue.tools.taxonomy import vocabularies
 
@@ -9,19 +10,28 @@ blueprint = Blueprint("pages", __name__)
 
 
 @blueprint.get("/")
+@requires("site.view")
 def home():
+    browsing = can("catalogue.view")
     return render_template(
         "pages/home.html",
-        purpose_counts=[(term, n) for term, n in services.term_counts("purposes") if n],
-        recent=services.recently_updated(),
+        purpose_counts=[(term, n) for term, n in services.term_counts("purposes") if n] if browsing else [],
+        recent=services.recently_updated() if browsing else [],
         total=services.count_published(),
     )
 
 
 @blueprint.get("/about")
+@requires("site.view")
 def about():
     return render_template(
         "pages/about.html",
         criteria=current_app.config["INCLUSION_CRITERIA"],
         vocabularies=vocabularies(),
     )
+
+
+@blueprint.get("/terms")
+@requires("site.view")
+def terms():
+    return render_template("pages/terms.html")

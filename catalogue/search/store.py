@@ -120,7 +120,7 @@ def published_tools(session: Session) -> Iterable[Tool]:
 @contextmanager
 def rebuild_lock():
     """Only one rebuild at a time across processes; others return at once instead of queueing."""
-    root().mkdir(parents=True, exist_ok=True)
+    root().mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(root() / "rebuild.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -144,7 +144,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
             return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         directory = root() / f"index-{stamp}-{uuid.uuid4().hex[:6]}"
-        directory.mkdir(parents=True)
+        directory.mkdir(mode=0o700, parents=True)
         with Session(db.engine) as session:
             mark = latest_change(session)  # changes after this are applied by catch-up after the swap
             total = session.scalar(select(func.count()).select_from(Tool).where(Tool.status == "published"))

@@ -1,30 +1,27 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from catalogue.policy import requires
+from catalogue.redirects import safe_target
 from catalogue.shortlist import services
 
 blueprint = Blueprint("shortlist", __name__, url_prefix="/shortlist")
 
 
 def safe_next(default: str) -> str:
-    """Only ever go back to a path on this site."""
-    target = request.form.get("next", "")
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
-        return default
-    return target
+    return safe_target(request.form.get("next"), default)
 
 
 @blueprint.get("/")
+@requires("catalogue.view")
 def index():
     return render_template("shortlist/index.html", tools=services.shortlisted_tools(), limit=services.LIMIT)
 
 
 @blueprint.post("/add")
+@requires("catalogue.view")
 def add():
     slug = request.form.get("tool", "")
     try:
@@ -40,6 +37,7 @@ def add():
 
 
 @blueprint.post("/remove")
+@requires("catalogue.view")
 def remove():
     services.remove(request.form.get("tool", ""))
     flash(_("The tool was removed from your shortlist."), "success")
@@ -47,6 +45,7 @@ def remove():
 
 
 @blueprint.post("/clear")
+@requires("catalogue.view")
 def clear():
     services.clear()
     flash(_("Your shortlist is empty now."), "success")
@@ -54,6 +53,7 @@ def clear():
 
 
 @blueprint.get("/shortlist.csv")
+@requires("catalogue.view")
 def export_csv():
     return Response(services.as_csv(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="shortlist.csv"'})

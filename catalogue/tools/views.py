@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from catalogue.policy import requires
 from catalogue.search.query import QueryError
 from catalogue.search.service import search
 from catalogue.tools import services
@@ -14,6 +15,7 @@ MAX_COMPARE = 4
 
 
 @blueprint.get("/")
+@requires("catalogue.view")
 def index():
     wanted = parse_search(request.args, current_app.config["PAGE_SIZE"])
     form = SearchForm(formdata=request.args)
@@ -48,6 +50,7 @@ def search_url(wanted, page: int | None = None, remove: tuple[str, str] | None =
 
 
 @blueprint.get("/compare")
+@requires("catalogue.view")
 def compare():
     slugs = list(dict.fromkeys(request.args.getlist("tool")))
     tools, missing = services.published_by_slugs(slugs[:MAX_COMPARE])
@@ -56,6 +59,7 @@ def compare():
 
 
 @blueprint.get("/<slug>")
+@requires("catalogue.view")
 def detail(slug: str):
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
@@ -63,6 +67,7 @@ def detail(slug: str):
 
 
 @blueprint.get("/<slug>/print")
+@requires("catalogue.view")
 def print_sheet(slug: str):
     """The one-page tool sheet: the print layout shown on screen, ready for the browser's print command."""
     tool = services.get_published(slug)

@@ -1,0 +1,149 @@
+"""Account forms. Secrets are never echoed back into a re-rendered form (WTForms' PasswordField does not)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from catalogue.accounts import passwords
+from catalogue.accounts.labels import AGENCY_KINDS
+from catalogue.templating import country_choices
+
+NOT_LISTED = "other"
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Official e-mail address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=passwords.MAX_LENGTH)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        validators=[InputRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"},
+    )
+
+
+class NewPasswordMixin:
+    """A new password typed twice and checked against the policy; subclasses say whose e-mail and name to avoid."""
+
+    def policy_context(self) -> tuple[str, str]:
+        return "", ""
+
+    def validate_password(self, field) -> None:
+        problems = passwords.problems(field.data or "", *self.policy_context())
+        if problems:
+            raise ValidationError(problems[0])
+
+
+def new_password_fields():
+    return (
+        PasswordField(
+            _l("New password"),
+            description=_l("At least 12 characters. A few unrelated words are easy to remember and hard to guess."),
+            validators=[InputRequired(), Length(max=passwords.MAX_LENGTH)],
+            render_kw={"autocomplete": "new-password"},
+        ),
+        PasswordField(
+            _l("Repeat the new password"),
+            validators=[InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+            render_kw={"autocomplete": "new-password"},
+        ),
+    )
+
+
+class RegistrationForm(NewPasswordMixin, FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField(
+        _l("Official e-mail address"),
+        description=_l("Use the address your agency gave you; we check it against your agency's domains."),
+        validators=[InputRequired(), Length(max=254), Email(message=_l("Enter a valid e-mail address."))],
+        render_kw={"autocomplete": "email"},
+    )
+    password, confirm = new_password_fields()
+    agency = SelectField(_l("Agency"), validators=[InputRequired()])
+    new_agency_name = StringField(_l("Name of your agency"), validators=[Optional(), Length(max=200)])
+    new_agency_country = SelectField(_l("Country of your agency"), validators=[Optional()])
+    new_agency_kind = SelectField(_l("Type of agency"), validators=[Optional()],
+                                  choices=[("", "—"), *AGENCY_KINDS.items()])
+    new_agency_domain = StringField(_l("Your agency's e-mail domain"), validators=[Optional(), Length(max=120)],
+                                    description=_l("For example police.example"))
+    position = StringField(_l("Position"), validators=[InputRequired(), Length(max=120)],
+                           description=_l("Your role or unit, for example “Victim identification analyst”."))
+    justification = TextAreaField(
+        _l("Why do you need access?"),
+        description=_l("Tell the administrators how you will use the catalogue in your work."),
+        validators=[InputRequired(), Length(min=20, max=2000)],
+    )
+    accept_terms = BooleanField(_l("I accept the terms of use."),
+                                validators=[InputRequired(message=_l("You need to accept the terms of use."))])
+
+    def __init__(self, agencies, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency.choices = [("", _l("Choose your agency")), *((a.slug, a.name) for a in agencies),
+                               (NOT_LISTED, _l("My agency is not listed"))]
+        self.new_agency_country.choices = [("", "—"), *country_choices()]
+
+    def policy_context(self) -> tuple[str, str]:
+        return self.email.data or "", self.name.data or ""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.agency.data == NOT_LISTED:
+            required = (self.new_agency_name, self.new_agency_country, self.new_agency_kind)
+            for field in required:
+                if not (field.data or "").strip():
+                    field.errors = [*field.errors, _l("Tell us this for an agency that is not listed.")]
+                    ok = False
+        return ok
+
+    def proposed_agency(self) -> dict | None:
+        if self.agency.data != NOT_LISTED:
+            return None
+        return {
+            "name": self.new_agency_name.data.strip(),
+            "country": self.new_agency_country.data,
+            "kind": self.new_agency_kind.data,
+            "domain": (self.new_agency_domain.data or "").strip().lower().lstrip("@"),
+        }
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Official e-mail address"), validators=[InputRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=passwords.MAX_LENGTH)],
+                            render_kw={"autocomplete": "current-password"})
+    password, confirm = new_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def policy_context(self) -> tuple[str, str]:
+        return self.user.email, self.user.name
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """Re-entering the password before turning the second factor off or replacing recovery codes."""
+
+    password = PasswordField(_l("Your password"), validators=[InputRequired(), Length(max=passwords.MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class EnrolForm(CodeForm):
+    pass
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token, for buttons such as sign out."""

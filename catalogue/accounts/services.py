@@ -1,0 +1,282 @@
+"""Registration, e-mail verification, sign-in, password changes and the second factor. Each public function is one
+transaction: it does the work, records the audit event and commits."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import session, url_for
+from flask_babel import gettext as _
+
+from catalogue import audit, mail
+from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
+from catalogue.extensions import db
+from catalogue.models import Agency, User
+from catalogue.models.base import utcnow
+from catalogue.policy import MFA_REQUIRED_ROLES, role_of
+
+MFA_PENDING_SECONDS = 300
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+
+
+# Registration and verification -------------------------------------------------------------------------------------
+
+@dataclass
+class Application:
+    name: str
+    email: str
+    password: str
+    position: str
+    justification: str
+    agency: Agency | None
+    proposed_agency: dict | None
+
+
+def register(application: Application) -> None:
+    """Create a pending account and send the verification link. For an address that already has an account, tell
+    its owner by e-mail instead, so the page shown is the same either way."""
+    email = normalise_email(application.email)
+    existing = find_user(email)
+    if existing is not None:
+        audit.record("account.register", target=audit.target_of(existing), outcome="duplicate")
+        db.session.commit()
+        mail.send(email, _("Someone tried to register with your address"), "already_registered",
+                  user=existing, reset_url=tokens.link(url_for("account.reset_request")))
+        return
+    user = User(
+        email=email,
+        name=application.name.strip(),
+        position=application.position.strip(),
+        justification=application.justification.strip(),
+        agency=application.agency,
+        proposed_agency=application.proposed_agency,
+        password_hash=passwords.hash_password(application.password),
+        terms_accepted_at=utcnow(),
+        role="pending",
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.register", target=audit.target_of(user), actor=user)
+    send_verification(user)
+    db.session.commit()
+
+
+def send_verification(user: User) -> None:
+    value = tokens.issue(user, tokens.VERIFY_EMAIL)
+    mail.send(user.email, _("Confirm your e-mail address"), "verify_email", user=user,
+              url=tokens.link(url_for("account.verify_email", token=value)),
+              hours=tokens.max_age(tokens.VERIFY_EMAIL) // 3600)
+
+
+def resend_verification(user: User) -> None:
+    if user.email_verified_at is None:
+        tokens.retire_all(user, tokens.VERIFY_EMAIL)
+        send_verification(user)
+        db.session.commit()
+
+
+def verify_email(value: str) -> User:
+    """Mark the address verified; raises ``tokens.TokenProblem``."""
+    try:
+        user = tokens.redeem(value, tokens.VERIFY_EMAIL)
+    except tokens.TokenProblem as problem:
+        audit.record_now("account.verify_email", outcome=problem.reason)
+        raise
+    user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record("account.verify_email", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    return user
+
+
+# Sign-in ------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class SignInResult:
+    """``outcome`` is one of ``signed_in``, ``needs_code``, ``failed``, ``locked`` or ``deactivated``."""
+
+    outcome: str
+    user: User | None = None
+    retry_at: datetime | None = None
+
+
+def sign_in(email: str, password: str) -> SignInResult:
+    email = normalise_email(email)
+    retry_at = throttle.locked_until(email)
+    if retry_at is not None:
+        audit.record_now("sign_in", target=email, outcome="throttled")
+        return SignInResult("locked", retry_at=retry_at)
+    user = find_user(email)
+    if user is None:
+        passwords.spend_equal_time(password)
+        ok = False
+    else:
+        ok = passwords.verify(user.password_hash, password)
+    if not ok:
+        retry_at = throttle.record_failure(email)
+        audit.record("sign_in", target=email, outcome="failure", actor=user)
+        db.session.commit()
+        return SignInResult("locked" if retry_at else "failed", retry_at=retry_at)
+    throttle.clear(email)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if not user.active:
+        audit.record("sign_in", target=email, outcome="deactivated", actor=user)
+        db.session.commit()
+        return SignInResult("deactivated", user)
+    if user.mfa_enabled:
+        session.clear()
+        session[sessions.MFA_PENDING] = {"user": user.get_id(), "at": int(time.time())}
+        audit.record("sign_in", target=email, outcome="password_ok", actor=user)
+        db.session.commit()
+        return SignInResult("needs_code", user)
+    sessions.start(user)
+    audit.record("sign_in", target=email, actor=user)
+    db.session.commit()
+    return SignInResult("signed_in", user)
+
+
+def user_waiting_for_code() -> User | None:
+    pending = session.get(sessions.MFA_PENDING)
+    if not pending or int(time.time()) - pending.get("at", 0) > MFA_PENDING_SECONDS:
+        return None
+    return sessions.load_user(pending.get("user", ""))
+
+
+def complete_sign_in(code: str) -> bool:
+    """Second step: a TOTP code or a recovery code. False (and nothing changes but the audit log) if wrong."""
+    user = user_waiting_for_code()
+    if user is None:
+        return False
+    if mfa.accept_code(user, code):
+        how = "totp"
+    elif mfa.use_recovery_code(user, code):
+        how = "recovery_code"
+    else:
+        retry_at = throttle.record_failure(user.email)
+        audit.record("sign_in.mfa", target=user.email, outcome="failure", actor=user)
+        db.session.commit()
+        if retry_at:
+            session.pop(sessions.MFA_PENDING, None)
+        return False
+    sessions.start(user)
+    audit.record("sign_in.mfa", target=user.email, detail=how, actor=user)
+    db.session.commit()
+    return True
+
+
+def sign_out(user: User) -> None:
+    """Sign out here and in every other browser."""
+    sessions.revoke_all(user)
+    audit.record("sign_out", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    sessions.end()
+
+
+# Passwords ----------------------------------------------------------------------------------------------------------
+
+def change_password(user: User, current: str, new: str) -> bool:
+    if not passwords.verify(user.password_hash, current):
+        audit.record_now("password.change", target=audit.target_of(user), outcome="failure", actor=user)
+        return False
+    user.password_hash = passwords.hash_password(new)
+    sessions.revoke_all(user)
+    audit.record("password.change", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    mail.send(user.email, _("Your password was changed"), "password_changed", user=user)
+    sessions.start(user)  # this browser stays signed in with the new session version
+    db.session.commit()
+    return True
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if an active account has this address; do and show the same either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        audit.record_now("password.reset_request", target=normalise_email(email), outcome="unknown")
+        return
+    tokens.retire_all(user, tokens.RESET_PASSWORD)
+    value = tokens.issue(user, tokens.RESET_PASSWORD)
+    audit.record("password.reset_request", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    mail.send(user.email, _("Reset your password"), "reset_password", user=user,
+              url=tokens.link(url_for("account.reset_password", token=value)),
+              minutes=tokens.max_age(tokens.RESET_PASSWORD) // 60)
+
+
+def check_reset_token(value: str) -> None:
+    """Raise ``tokens.TokenProblem`` if the link cannot be used, without using it up."""
+    tokens.redeem(value, tokens.RESET_PASSWORD)
+    db.session.rollback()
+
+
+def reset_password(value: str, new: str) -> User:
+    try:
+        user = tokens.redeem(value, tokens.RESET_PASSWORD)
+    except tokens.TokenProblem as problem:
+        audit.record_now("password.reset", outcome=problem.reason)
+        raise
+    user.password_hash = passwords.hash_password(new)
+    tokens.retire_all(user, tokens.RESET_PASSWORD)
+    throttle.clear(user.email)
+    sessions.revoke_all(user)
+    audit.record("password.reset", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    mail.send(user.email, _("Your password was changed"), "password_changed", user=user)
+    return user
+
+
+# Second factor ------------------------------------------------------------------------------------------------------
+
+def mfa_setup_secret(user: User) -> str:
+    """The secret being enrolled, kept on the account until it is confirmed with a code."""
+    if not user.mfa_pending_secret:
+        user.mfa_pending_secret = mfa.new_secret()
+        db.session.commit()
+    return user.mfa_pending_secret
+
+
+def enrol_mfa(user: User, code: str) -> list[str] | None:
+    """Confirm enrolment with a code from the app; returns the recovery codes to show once, or None if wrong."""
+    secret = user.mfa_pending_secret
+    if not secret or not mfa.accept_code(user, code, secret=secret):
+        audit.record_now("mfa.enrol", target=audit.target_of(user), outcome="failure", actor=user)
+        return None
+    user.mfa_secret = secret
+    user.mfa_pending_secret = None
+    user.mfa_enabled_at = utcnow()
+    codes = mfa.new_recovery_codes(user)
+    audit.record("mfa.enrol", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    return codes
+
+
+def disable_mfa(user: User, password: str) -> bool:
+    """Members may turn the second factor off; curators and administrators may not."""
+    if role_of(user) in MFA_REQUIRED_ROLES or not passwords.verify(user.password_hash, password):
+        audit.record_now("mfa.disable", target=audit.target_of(user), outcome="failure", actor=user)
+        return False
+    user.mfa_secret = None
+    user.mfa_enabled_at = None
+    user.recovery_codes = []
+    audit.record("mfa.disable", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    return True
+
+
+def regenerate_recovery_codes(user: User, password: str) -> list[str] | None:
+    if not user.mfa_enabled or not passwords.verify(user.password_hash, password):
+        audit.record_now("mfa.recovery_codes", target=audit.target_of(user), outcome="failure", actor=user)
+        return None
+    codes = mfa.new_recovery_codes(user)
+    audit.record("mfa.recovery_codes", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    return codes

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from catalogue.accounts.labels import AGENCY_KINDS, ROLES
+from catalogue.admin.services import parse_domains
+from catalogue.templating import country_choices
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN = re.compile(rf"@?{_LABEL}(?:\.{_LABEL})+")
+
+
+class ApproveForm(FlaskForm):
+    point_of_contact = BooleanField(_l("Make them a point of contact for their agency"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (sent to the applicant)"), validators=[InputRequired(), Length(max=1000)])
+
+
+class UserForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(key, label) for key, label in ROLES.items() if key != "pending"])
+    point_of_contact = BooleanField(_l("Point of contact for their agency"))
+    agency = SelectField(_l("Agency"), validators=[Optional()])
+
+    def __init__(self, agencies, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency.choices = [("", "—"), *((a.slug, a.name) for a in agencies)]
+
+
+class DeactivateForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
+
+
+class AgencyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[InputRequired()])
+    kind = SelectField(_l("Type"), choices=list(AGENCY_KINDS.items()))
+    domains = StringField(
+        _l("Official e-mail domains"), validators=[Length(max=1000)],
+        description=_l("Separated by spaces or commas, for example police.example unit.police.example"),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", "—"), *country_choices()]
+
+    def validate_domains(self, field) -> None:
+        for domain in parse_domains(field.data):
+            if not DOMAIN.fullmatch(domain.lower()):
+                raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=domain))
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *ROLES.items()], validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        ("", _l("Any status")), ("active", _l("Active")), ("deactivated", _l("Deactivated")),
+        ("unverified", _l("E-mail not confirmed"))])
+    agency = SelectField(_l("Agency"), validators=[Optional()])
+    page = IntegerField(validators=[Optional()])
+
+    def __init__(self, agencies, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency.choices = [("", _l("Any agency")), *((a.slug, a.name) for a in agencies)]
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), validators=[Optional()])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=100)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+    page = IntegerField(validators=[Optional()])
+
+    def __init__(self, actions, outcomes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("Any action")), *((a, a) for a in actions)]
+        self.outcome.choices = [("", _l("Any outcome")), *((o, o) for o in outcomes)]

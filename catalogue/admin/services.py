@@ -1,0 +1,273 @@
+"""What administrators do: vet applicants, manage people and agencies, read the audit log."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from catalogue import audit, mail
+from catalogue.accounts import sessions
+from catalogue.extensions import db
+from catalogue.models import Agency, User
+from catalogue.models.base import utcnow
+
+
+class RefusedChange(Exception):
+    """A change that would leave the site without an administrator, or similar; the message is for the user."""
+
+
+# Agencies -----------------------------------------------------------------------------------------------------------
+
+def agencies_for_registration() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def agency_by_slug(slug: str | None) -> Agency | None:
+    return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
+
+
+def get_agency(agency_id: int) -> Agency:
+    agency = db.session.get(Agency, agency_id)
+    if agency is None:
+        abort(404)
+    return agency
+
+
+def agencies_with_counts() -> list[tuple[Agency, int]]:
+    counts = func.count(User.id)
+    query = select(Agency, counts).outerjoin(User).group_by(Agency.id).order_by(Agency.name)
+    return list(db.session.execute(query))
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70] or "agency"
+
+
+def unique_agency_slug(name: str) -> str:
+    base = slug = slugify(name)
+    n = 2
+    while agency_by_slug(slug) is not None:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@dataclass
+class AgencyDetails:
+    name: str
+    country: str
+    kind: str
+    domains: list[str]
+    description: str
+
+
+def save_agency(details: AgencyDetails, agency: Agency | None = None) -> Agency:
+    created = agency is None
+    if created:
+        agency = Agency(slug=unique_agency_slug(details.name))
+        db.session.add(agency)
+    agency.name = details.name.strip()
+    agency.country = details.country
+    agency.kind = details.kind
+    agency.domains = sorted({d.strip().lower().lstrip("@") for d in details.domains if d.strip()})
+    agency.description = details.description.strip()
+    db.session.flush()
+    audit.record("agency.create" if created else "agency.update", target=f"agency:{agency.slug}")
+    db.session.commit()
+    return agency
+
+
+def parse_domains(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+# Vetting ------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Applicant:
+    user: User
+    warnings: list[str]
+
+
+def vetting_queue() -> list[Applicant]:
+    query = (select(User).filter_by(role="pending", active=True).where(User.email_verified_at.is_not(None))
+             .order_by(User.created_at))
+    return [Applicant(user, warnings_for(user)) for user in db.session.scalars(query)]
+
+
+def unverified_count() -> int:
+    query = select(func.count(User.id)).filter_by(role="pending", active=True).where(User.email_verified_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def warnings_for(user: User) -> list[str]:
+    warnings = []
+    domain = user.email.rpartition("@")[2]
+    if user.agency is not None and not user.agency.accepts_domain(user.email):
+        warnings.append(_("The e-mail domain %(domain)s is not one of %(agency)s's domains.",
+                          domain=domain, agency=user.agency.name))
+    if user.proposed_agency:
+        proposal = user.proposed_agency
+        warnings.append(_("New agency: %(name)s is not in the directory yet.", name=proposal.get("name", "")))
+        if proposal.get("domain") and not (domain == proposal["domain"] or domain.endswith("." + proposal["domain"])):
+            warnings.append(_("The e-mail domain %(domain)s does not match the agency domain they gave (%(given)s).",
+                              domain=domain, given=proposal["domain"]))
+        similar = db.session.scalar(select(Agency).where(func.lower(Agency.name) == proposal.get("name", "").lower()))
+        if similar is not None:
+            warnings.append(_("An agency with this name already exists: %(name)s.", name=similar.name))
+    return warnings
+
+
+def get_applicant(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role != "pending" or not user.active or user.email_verified_at is None:
+        abort(404)
+    return user
+
+
+def approve(user: User, point_of_contact: bool = False) -> None:
+    if user.proposed_agency and user.agency is None:
+        proposal = user.proposed_agency
+        agency = Agency(slug=unique_agency_slug(proposal["name"]), name=proposal["name"], country=proposal["country"],
+                        kind=proposal["kind"], domains=[proposal["domain"]] if proposal.get("domain") else [])
+        db.session.add(agency)
+        user.agency = agency
+        audit.record("agency.create", target=f"agency:{agency.slug}", detail=f"proposed by {user.email}")
+    user.role = "member"
+    user.point_of_contact = point_of_contact
+    user.vetted_at = utcnow()
+    user.vetted_by_id = _current_admin_id()
+    sessions.revoke_all(user)
+    audit.record("vetting.approve", target=audit.target_of(user))
+    db.session.commit()
+    mail.send(user.email, _("Your application was approved"), "approved", user=user)
+
+
+def reject(user: User, reason: str) -> None:
+    user.active = False
+    user.deactivation_reason = reason.strip()
+    user.vetted_at = utcnow()
+    user.vetted_by_id = _current_admin_id()
+    sessions.revoke_all(user)
+    audit.record("vetting.reject", target=audit.target_of(user), detail=reason)
+    db.session.commit()
+    mail.send(user.email, _("Your application was not approved"), "rejected", user=user, reason=reason.strip())
+
+
+def _current_admin_id() -> int | None:
+    from flask_login import current_user
+
+    return current_user.id if current_user.is_authenticated else None
+
+
+# People -------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class UserFilters:
+    q: str = ""
+    role: str = ""
+    status: str = ""
+    agency: str = ""
+
+
+def list_users(filters: UserFilters, page: int, per_page: int):
+    query = select(User).order_by(User.name, User.id)
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    if filters.role:
+        query = query.filter_by(role=filters.role)
+    if filters.status == "active":
+        query = query.filter_by(active=True)
+    elif filters.status == "deactivated":
+        query = query.filter_by(active=False)
+    elif filters.status == "unverified":
+        query = query.where(User.email_verified_at.is_(None))
+    if filters.agency:
+        query = query.join(Agency).where(Agency.slug == filters.agency)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def active_admins() -> int:
+    return db.session.scalar(select(func.count(User.id)).filter_by(role="admin", active=True)) or 0
+
+
+def _refuse_losing_last_admin(user: User) -> None:
+    if user.role == "admin" and user.active and active_admins() <= 1:
+        raise RefusedChange(_("%(name)s is the only active administrator. Make someone else an administrator first.",
+                              name=user.name))
+
+
+def change_role(user: User, role: str, point_of_contact: bool, agency: Agency | None) -> None:
+    changes = []
+    if role != user.role:
+        if role != "admin":
+            _refuse_losing_last_admin(user)
+        changes.append(f"role {user.role} → {role}")
+        audit.record("user.role_change", target=audit.target_of(user), detail=f"{user.role} → {role}")
+        user.role = role
+        sessions.revoke_all(user)
+    if point_of_contact != user.point_of_contact:
+        user.point_of_contact = point_of_contact
+        audit.record("user.point_of_contact", target=audit.target_of(user), detail=str(point_of_contact).lower())
+    if agency is not None and agency.id != user.agency_id:
+        audit.record("user.agency_change", target=audit.target_of(user),
+                     detail=f"{user.agency.slug if user.agency else '-'} → {agency.slug}")
+        user.agency = agency
+        user.proposed_agency = None
+    db.session.commit()
+
+
+def deactivate(user: User, reason: str) -> None:
+    _refuse_losing_last_admin(user)
+    user.active = False
+    user.deactivation_reason = reason.strip()
+    sessions.revoke_all(user)
+    audit.record("user.deactivate", target=audit.target_of(user), detail=reason)
+    db.session.commit()
+
+
+def reactivate(user: User) -> None:
+    user.active = True
+    user.deactivation_reason = ""
+    audit.record("user.reactivate", target=audit.target_of(user))
+    db.session.commit()
+
+
+def create_user(email: str, name: str, role: str, agency: Agency | None, password: str, demo: bool = False) -> User:
+    """An account made by an administrator (CLI or demo data): vetted and verified from the start."""
+    from catalogue.accounts import passwords
+    from catalogue.accounts.services import find_user, normalise_email
+
+    if find_user(email) is not None:
+        raise RefusedChange(f"An account with the address {normalise_email(email)} already exists.")
+    problems = passwords.problems(password, email, name)
+    if problems:
+        raise RefusedChange(problems[0])
+    now = utcnow()
+    user = User(email=normalise_email(email), name=name, role=role, agency=agency, demo=demo,
+                password_hash=passwords.hash_password(password), email_verified_at=now, terms_accepted_at=now,
+                vetted_at=now if role != "pending" else None)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", target=audit.target_of(user), detail=f"role {role}")
+    db.session.commit()
+    return user
+
+
+def list_accounts(role: str | None = None) -> list[User]:
+    query = select(User).order_by(User.email)
+    return list(db.session.scalars(query.filter_by(role=role) if role else query))

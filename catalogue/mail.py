@@ -1,0 +1,64 @@
+"""Outgoing e-mail: written to ``CATALOGUE_DATA_DIR/outbox/`` in development, sent through SMTP in production.
+
+The standard library's ``smtplib`` and ``email`` are enough for plain-text messages; Flask-Mail would add a dependency
+without adding behaviour we need.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+
+log = logging.getLogger(__name__)
+
+
+def outbox_dir() -> Path:
+    return Path(current_app.config["CATALOGUE_DATA_DIR"]) / "outbox"
+
+
+def send(to: str, subject: str, template: str, **context) -> None:
+    """Render ``templates/email/<template>.txt`` and deliver it. The log names the recipient, never the body."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="catalogue.local")
+    message.set_content(render_template(f"email/{template}.txt", **context))
+    if current_app.config["MAIL_SERVER"]:
+        deliver_smtp(message)
+        log.info("E-mail %r sent to %s", subject, to)
+    else:
+        path = write_to_outbox(message)
+        log.info("E-mail %r to %s written to %s", subject, to, path)
+
+
+def write_to_outbox(message: EmailMessage) -> Path:
+    directory = outbox_dir()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = message["Message-ID"].strip("<>").split("@")[0]
+    path = directory / f"{stem}.eml"
+    path.write_bytes(bytes(message))
+    path.chmod(0o600)
+    return path
+
+
+def deliver_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    context = ssl.create_default_context()
+    if config["MAIL_SECURITY"] == "ssl":
+        client = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], context=context, timeout=30)
+    else:
+        client = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    with client:
+        if config["MAIL_SECURITY"] == "starttls":
+            client.starttls(context=context)
+        if config["MAIL_USERNAME"]:
+            client.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        client.send_message(message)

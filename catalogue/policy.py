@@ -1,0 +1,90 @@
+"""Every permission, the roles that hold it, one decorator for views and one helper for templates.
+
+A view without ``@requires`` fails the route × role test in ``tests/test_policy.py``; object-level checks (my own
+agency's requests, my own drafts) are not here but in the services, which answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from catalogue.extensions import login_manager
+
+ANONYMOUS = "anonymous"
+ROLES = (ANONYMOUS, "pending", "member", "curator", "admin")
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+MEMBERS = frozenset({"member", "curator", "admin"})
+ADMINS = frozenset({"admin"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "site.view": EVERYONE,  # home, about, terms, sign-in, registration, password reset
+    "account.manage": SIGNED_IN,  # my own profile, password, MFA and sign-out
+    "catalogue.view": MEMBERS,  # the catalogue, tool pages, compare, shortlist
+    "users.vet": ADMINS,
+    "users.manage": ADMINS,
+    "agencies.manage": ADMINS,
+    "audit.view": ADMINS,
+}
+
+#: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.
+PUBLIC_BROWSING = frozenset({"catalogue.view"})
+
+#: Endpoints that serve files, not pages.
+EXEMPT_ENDPOINTS = frozenset({"static"})
+
+#: Roles that must enrol a second factor before they can do anything else.
+MFA_REQUIRED_ROLES = frozenset({"curator", "admin"})
+
+
+def role_of(user=None) -> str:
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    return user.role
+
+
+def roles_holding(permission: str, public_browsing: bool | None = None) -> frozenset[str]:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if public_browsing is None:
+        public_browsing = current_app.config["CATALOGUE_PUBLIC_BROWSING"]
+    if public_browsing and permission in PUBLIC_BROWSING:
+        return EVERYONE
+    return PERMISSIONS[permission]
+
+
+def can(permission: str, user=None) -> bool:
+    return role_of(user) in roles_holding(permission)
+
+
+def requires(permission: str) -> Callable:
+    """Declare what a view needs. Anonymous visitors are sent to sign in; signed-in users without it get 403."""
+    roles_holding(permission, public_browsing=False)  # fail at import for a misspelt permission
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not can(permission):
+                if role_of() == ANONYMOUS:
+                    return login_manager.unauthorized()
+                from catalogue import audit
+
+                audit.record_denial(permission)
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = permission
+        return guarded
+
+    return decorate
+
+
+def needs_mfa_enrolment(user=None) -> bool:
+    user = current_user if user is None else user
+    return role_of(user) in MFA_REQUIRED_ROLES and not user.mfa_enabled
