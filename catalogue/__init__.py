@@ -13,6 +13,7 @@ from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.accounts import sessions
@@ -136,7 +137,7 @@ def signed_in() -> bool:
     """Whether the response belongs to a signed-in session (without loading the user again for static files)."""
     try:
         return bool(current_user and current_user.is_authenticated)
-    except Exception:  # the user could not be loaded (database down): treat the response as private anyway
+    except SQLAlchemyError:  # the user could not be loaded (database down): treat the response as private anyway
         return True
 
 

@@ -33,3 +33,34 @@ def make_tools(*records: dict[str, Any]):
 
 def load_demo():
     return import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+
+
+PASSWORD = "violet kettle drums anchor"
+
+
+def make_agency(slug: str = "harbour-police", domains: tuple[str, ...] = ("harbour-police.example",), **fields):
+    from catalogue.admin.services import AgencyDetails, agency_by_slug, save_agency
+
+    details = AgencyDetails(name=fields.pop("name", slug.replace("-", " ").title()),
+                            country=fields.pop("country", "FR"), kind=fields.pop("kind", "police"),
+                            domains=list(domains), description=fields.pop("description", ""))
+    agency = save_agency(details)
+    assert agency.slug == slug or agency_by_slug(slug) is None
+    return agency
+
+
+def make_user(role: str = "member", email: str | None = None, agency=None, mfa: bool | None = None, **fields):
+    """An account made through the admin service; curators and admins get a second factor unless ``mfa=False``."""
+    import pyotp
+
+    from catalogue.admin.services import create_user
+    from catalogue.extensions import db
+
+    user = create_user(email or f"{role}@harbour-police.example", fields.pop("name", f"Test {role.title()}"), role,
+                       agency, fields.pop("password", PASSWORD))
+    if mfa if mfa is not None else role in ("curator", "admin"):
+        user.mfa_secret = pyotp.random_base32()
+    for name, value in fields.items():
+        setattr(user, name, value)
+    db.session.commit()
+    return user

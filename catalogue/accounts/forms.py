@@ -9,6 +9,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from catalogue.accounts import passwords
 from catalogue.accounts.labels import AGENCY_KINDS
+from catalogue.choices import options
 from catalogue.templating import country_choices
 
 NOT_LISTED = "other"
@@ -70,7 +71,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     new_agency_name = StringField(_l("Name of your agency"), validators=[Optional(), Length(max=200)])
     new_agency_country = SelectField(_l("Country of your agency"), validators=[Optional()])
     new_agency_kind = SelectField(_l("Type of agency"), validators=[Optional()],
-                                  choices=[("", "—"), *AGENCY_KINDS.items()])
+                                  choices=options([("", "—"), *AGENCY_KINDS.items()]))
     new_agency_domain = StringField(_l("Your agency's e-mail domain"), validators=[Optional(), Length(max=120)],
                                     description=_l("For example police.example"))
     position = StringField(_l("Position"), validators=[InputRequired(), Length(max=120)],
@@ -78,16 +79,17 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     justification = TextAreaField(
         _l("Why do you need access?"),
         description=_l("Tell the administrators how you will use the catalogue in your work."),
-        validators=[InputRequired(), Length(min=20, max=2000)],
+        validators=[InputRequired(), Length(min=20, max=2000, message=_l(
+            "Write at least 20 and at most 2,000 characters, so the administrators can judge your application."))],
     )
     accept_terms = BooleanField(_l("I accept the terms of use."),
                                 validators=[InputRequired(message=_l("You need to accept the terms of use."))])
 
     def __init__(self, agencies, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agency.choices = [("", _l("Choose your agency")), *((a.slug, a.name) for a in agencies),
-                               (NOT_LISTED, _l("My agency is not listed"))]
-        self.new_agency_country.choices = [("", "—"), *country_choices()]
+        self.agency.choices = options([("", _l("Choose your agency")), *((a.slug, a.name) for a in agencies),
+                               (NOT_LISTED, _l("My agency is not listed"))])
+        self.new_agency_country.choices = options([("", "—"), *country_choices()])
 
     def policy_context(self) -> tuple[str, str]:
         return self.email.data or "", self.name.data or ""

@@ -49,7 +49,7 @@ def record_failure(email: str) -> datetime | None:
 
 def delay_after(failures: int) -> int:
     config = current_app.config
-    extra = failures - config["SIGN_IN_FREE_ATTEMPTS"]
+    extra = failures - config["SIGN_IN_FREE_ATTEMPTS"] - 1
     if extra < 0:
         return 0
     return min(config["SIGN_IN_BASE_DELAY_SECONDS"] * 2 ** min(extra, 20), config["SIGN_IN_MAX_DELAY_SECONDS"])

@@ -40,6 +40,11 @@ def send_to_mfa_enrolment():
     return None
 
 
+def me():
+    """The signed-in user object itself; services store it, so they must not get Flask-Login's proxy."""
+    return current_user._get_current_object()
+
+
 def next_target() -> str:
     return safe_target(request.values.get("next"), url_for("pages.home"))
 
@@ -95,7 +100,7 @@ def sign_in_code():
 @blueprint.post("/sign-out")
 @requires("account.manage")
 def sign_out():
-    services.sign_out(current_user)
+    services.sign_out(me())
     flash(_("You have signed out on every device."), "success")
     return redirect(url_for("pages.home"), 303)
 
@@ -144,7 +149,7 @@ def verify_email(token: str):
 @requires("account.manage")
 @limiter.limit(account_forms_limit)
 def resend_verification():
-    services.resend_verification(current_user)
+    services.resend_verification(me())
     flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.index"), 303)
 
@@ -192,7 +197,7 @@ def index():
 def change_password():
     form = forms.ChangePasswordForm(current_user)
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current.data, form.password.data):
+        if services.change_password(me(), form.current.data, form.password.data):
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("account.index"), 303)
         form.current.errors.append(_("Your current password is not right."))
@@ -206,12 +211,12 @@ def mfa_setup():
         return redirect(url_for("account.index"))
     form = forms.EnrolForm()
     if form.validate_on_submit():
-        codes = services.enrol_mfa(current_user, form.code.data)
+        codes = services.enrol_mfa(me(), form.code.data)
         if codes is not None:
             flash(_("Two-step sign-in is on."), "success")
             return render_template("account/recovery_codes.html", codes=codes)
         form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
-    secret = services.mfa_setup_secret(current_user)
+    secret = services.mfa_setup_secret(me())
     uri = mfa.provisioning_uri(current_user, secret)
     return render_template("account/mfa_setup.html", form=form, secret=secret, qr=mfa.qr_svg(uri),
                            required=policy.role_of() in policy.MFA_REQUIRED_ROLES)
@@ -221,7 +226,7 @@ def mfa_setup():
 @requires("account.manage")
 def mfa_disable():
     form = forms.ConfirmPasswordForm(prefix="disable")
-    if form.validate_on_submit() and services.disable_mfa(current_user, form.password.data):
+    if form.validate_on_submit() and services.disable_mfa(me(), form.password.data):
         flash(_("Two-step sign-in is off."), "success")
     else:
         flash(_("Your password is not right; nothing was changed."), "error")
@@ -232,7 +237,7 @@ def mfa_disable():
 @requires("account.manage")
 def recovery_codes():
     form = forms.ConfirmPasswordForm(prefix="recovery")
-    codes = services.regenerate_recovery_codes(current_user, form.password.data) if form.validate_on_submit() else None
+    codes = services.regenerate_recovery_codes(me(), form.password.data) if form.validate_on_submit() else None
     if codes is None:
         flash(_("Your password is not right; nothing was changed."), "error")
         return redirect(url_for("account.index"), 303)

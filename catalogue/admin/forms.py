@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from catalogue.accounts.labels import AGENCY_KINDS, ROLES
 from catalogue.admin.services import parse_domains
+from catalogue.choices import options
 from catalogue.templating import country_choices
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -24,13 +25,13 @@ class RejectForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(key, label) for key, label in ROLES.items() if key != "pending"])
+    role = SelectField(_l("Role"), choices=options((key, label) for key, label in ROLES.items() if key != "pending"))
     point_of_contact = BooleanField(_l("Point of contact for their agency"))
     agency = SelectField(_l("Agency"), validators=[Optional()])
 
     def __init__(self, agencies, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agency.choices = [("", "—"), *((a.slug, a.name) for a in agencies)]
+        self.agency.choices = options([("", "—"), *((a.slug, a.name) for a in agencies)])
 
 
 class DeactivateForm(FlaskForm):
@@ -40,7 +41,7 @@ class DeactivateForm(FlaskForm):
 class AgencyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[InputRequired()])
-    kind = SelectField(_l("Type"), choices=list(AGENCY_KINDS.items()))
+    kind = SelectField(_l("Type"), choices=options(AGENCY_KINDS.items()))
     domains = StringField(
         _l("Official e-mail domains"), validators=[Length(max=1000)],
         description=_l("Separated by spaces or commas, for example police.example unit.police.example"),
@@ -49,7 +50,7 @@ class AgencyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "—"), *country_choices()]
+        self.country.choices = options([("", "—"), *country_choices()])
 
     def validate_domains(self, field) -> None:
         for domain in parse_domains(field.data):
@@ -62,16 +63,16 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *ROLES.items()], validators=[Optional()])
-    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+    role = SelectField(_l("Role"), choices=options([("", _l("Any role")), *ROLES.items()]), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=options([
         ("", _l("Any status")), ("active", _l("Active")), ("deactivated", _l("Deactivated")),
-        ("unverified", _l("E-mail not confirmed"))])
+        ("unverified", _l("E-mail not confirmed"))]))
     agency = SelectField(_l("Agency"), validators=[Optional()])
     page = IntegerField(validators=[Optional()])
 
     def __init__(self, agencies, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agency.choices = [("", _l("Any agency")), *((a.slug, a.name) for a in agencies)]
+        self.agency.choices = options([("", _l("Any agency")), *((a.slug, a.name) for a in agencies)])
 
 
 class AuditFilterForm(FlaskForm):
@@ -87,5 +88,5 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, actions, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [("", _l("Any action")), *((a, a) for a in actions)]
-        self.outcome.choices = [("", _l("Any outcome")), *((o, o) for o in outcomes)]
+        self.action.choices = options([("", _l("Any action")), *((a, a) for a in actions)])
+        self.outcome.choices = options([("", _l("Any outcome")), *((o, o) for o in outcomes)])

@@ -1,0 +1,138 @@
+"""The route × role matrix: every endpoint and method, for every role, answers as ``catalogue.policy`` says."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import policy
+from catalogue.extensions import db
+from catalogue.models import AuditEvent, User
+from tests.auth import session_for
+from tests.conftest import make_app
+from tests.factories import make_agency, make_tools, make_user
+
+SIGN_IN_REDIRECT = "/account/sign-in?next="
+SKIP_METHODS = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture(params=[False, True], ids=["members-only", "public-browsing"])
+def matrix_app(request, tmp_path):
+    app = make_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=request.param, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+        from catalogue.search import store
+        from catalogue.tools.taxonomy import sync_vocabularies
+
+        sync_vocabularies()
+        store.rebuild()
+        make_tools()
+        agency = make_agency()
+        users = {role: make_user(role, agency=agency) for role in ("pending", "member", "curator", "admin")}
+        users["pending"].email_verified_at = users["pending"].created_at
+        db.session.commit()
+        app.sample_values = {"slug": "sample-tool", "user_id": users["member"].id, "agency_id": agency.id,
+                             "token": "not-a-token"}
+        app.user_ids = {role: user.id for role, user in users.items()}
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in policy.EXEMPT_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - SKIP_METHODS):
+            yield rule, method
+
+
+def test_every_route_declares_a_permission(app):
+    undeclared = [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint not in policy.EXEMPT_ENDPOINTS
+                  and not hasattr(app.view_functions[rule.endpoint], "permission")]
+    assert undeclared == []
+
+
+def test_every_declared_permission_is_known(app):
+    for endpoint, view in app.view_functions.items():
+        if endpoint not in policy.EXEMPT_ENDPOINTS:
+            assert view.permission in policy.PERMISSIONS, endpoint
+
+
+def test_routes_answer_every_role_as_the_policy_says(matrix_app):
+    app = matrix_app
+    public = app.config["CATALOGUE_PUBLIC_BROWSING"]
+    checked = 0
+    for rule, method in routes(app):
+        missing = [arg for arg in rule.arguments if arg not in app.sample_values]
+        assert not missing, f"add a sample value for {missing} ({rule.rule}) to this test"
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **{arg: app.sample_values[arg] for arg in rule.arguments})
+        permission = app.view_functions[rule.endpoint].permission
+        for role in policy.ROLES:
+            client = app.test_client()
+            if role != policy.ANONYMOUS:
+                with app.app_context():
+                    session_for(client, db.session.get(User, app.user_ids[role]))
+            response = client.open(url, method=method)
+            allowed = role in policy.roles_holding(permission, public_browsing=public)
+            location = response.headers.get("Location", "")
+            denied_anonymous = response.status_code == 302 and location.startswith(SIGN_IN_REDIRECT)
+            where = f"{method} {url} as {role} ({permission}): {response.status_code} {location}"
+            if allowed:
+                assert response.status_code != 403 and not denied_anonymous, where
+                assert response.status_code < 500, where
+            elif role == policy.ANONYMOUS:
+                assert denied_anonymous, where
+            else:
+                assert response.status_code == 403, where
+            checked += 1
+    assert checked > 200
+
+
+def test_denials_are_audited_with_the_permission(closed_app):
+    with closed_app.app_context():
+        member = make_user("member")
+        client = closed_app.test_client()
+        session_for(client, member)
+        assert client.get("/admin/users").status_code == 403
+        event = db.session.scalars(db.select(AuditEvent).filter_by(action="permission.denied")).one()
+        assert (event.actor, event.target, event.outcome, event.detail) == (
+            member.email, "/admin/users", "denied", "users.manage")
+
+
+def test_unknown_permissions_are_refused_when_declared():
+    with pytest.raises(KeyError):
+        policy.requires("tools.everything")
+
+
+def test_curators_and_admins_must_enrol_a_second_factor_before_anything_else(closed_app):
+    with closed_app.app_context():
+        curator = make_user("curator", mfa=False)
+        client = closed_app.test_client()
+        session_for(client, curator)
+        for path in ("/", "/tools/", "/account/"):
+            response = client.get(path)
+            assert response.status_code == 302 and response.headers["Location"] == "/account/mfa", path
+        assert client.get("/account/mfa").status_code == 200
+
+
+def test_members_may_browse_without_a_second_factor(closed_app):
+    with closed_app.app_context():
+        member = make_user("member")
+        client = closed_app.test_client()
+        session_for(client, member)
+        assert client.get("/tools/").status_code == 200
+
+
+def test_the_navigation_only_offers_what_the_role_may_open(closed_app):
+    member_client, admin_client = closed_app.test_client(), closed_app.test_client()
+    with closed_app.app_context():
+        session_for(member_client, make_user("member"))
+        session_for(admin_client, make_user("admin"))
+    anonymous = closed_app.test_client().get("/").get_data(as_text=True)
+    assert 'href="/tools/"' not in anonymous and "Apply for access" in anonymous
+    html = member_client.get("/").get_data(as_text=True)
+    assert 'href="/tools/"' in html and 'href="/admin/vetting"' not in html
+    assert 'href="/admin/vetting"' in admin_client.get("/").get_data(as_text=True)
