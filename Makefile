@@ -33,6 +33,7 @@ demo: db
 run: db
 	$(FLASK) catalogue demo --if-empty
 	$(FLASK) search rebuild --if-needed
+	$(FLASK) users check
 	@echo "Serving the catalogue on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -224,8 +224,7 @@ def users_create(email: str, role: str, agency_slug: str | None, name: str | Non
     agency = agency_by_slug(agency_slug)
     if agency_slug and agency is None:
         raise click.ClickException(f"No agency has the slug {agency_slug!r}.")
-    stdin = click.get_text_stream("stdin")
-    typed = "" if stdin.isatty() else stdin.readline().rstrip("\r\n")
+    typed = "" if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
     password = typed or secrets.token_urlsafe(18)
     try:
         user = create_user(email, name or email.partition("@")[0], role, agency, password)

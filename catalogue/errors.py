@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from catalogue.extensions import db
@@ -13,7 +14,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         description = error.description
-        if error.code == 429:
+        if isinstance(error, CSRFError):
+            description = _("The form had expired or did not come from this site, so nothing was changed. Go back, "
+                            "reload the page and send it again.")
+        elif error.code == 429:
             description = _("You have sent too many requests in a short time. Wait a few minutes and try again.")
         return render_error(error.code or 500, description), error.code
 

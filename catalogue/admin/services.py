@@ -271,3 +271,14 @@ def create_user(email: str, name: str, role: str, agency: Agency | None, passwor
 def list_accounts(role: str | None = None) -> list[User]:
     query = select(User).order_by(User.email)
     return list(db.session.scalars(query.filter_by(role=role) if role else query))
+
+
+def reset_second_factor(user: User) -> None:
+    """For someone who lost their phone and recovery codes: they enrol again at their next sign-in."""
+    user.mfa_secret = None
+    user.mfa_pending_secret = None
+    user.mfa_enabled_at = None
+    user.recovery_codes = []
+    sessions.revoke_all(user)
+    audit.record("mfa.reset", target=audit.target_of(user))
+    db.session.commit()

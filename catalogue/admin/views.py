@@ -110,6 +110,16 @@ def reactivate(user_id: int):
     return redirect(url_for("admin.user", user_id=person.id), 303)
 
 
+@blueprint.post("/users/<int:user_id>/reset-mfa")
+@requires("users.manage")
+def reset_mfa(user_id: int):
+    person = services.get_user(user_id)
+    services.reset_second_factor(person)
+    flash(_("Two-step sign-in of %(name)s was reset; they set it up again at their next sign-in.", name=person.name),
+          "success")
+    return redirect(url_for("admin.user", user_id=person.id), 303)
+
+
 @blueprint.get("/agencies")
 @requires("agencies.manage")
 def agencies():

@@ -1,0 +1,108 @@
+"""The account journey in Chromium, without JavaScript: register → confirm the e-mail (read from the outbox) →
+an administrator approves → the new member signs in → enrols two-step sign-in."""
+
+from __future__ import annotations
+
+import email
+import re
+import threading
+from pathlib import Path
+
+import pyotp
+import pytest
+from werkzeug.serving import make_server
+
+from catalogue.extensions import db
+from tests.conftest import CHROMIUM, copy_data_dir, make_app
+from tests.factories import PASSWORD, make_agency, make_user
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+NEW_PASSWORD = "copper meadow lantern ferry"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    data_dir = tmp_path_factory.mktemp("accounts-live")
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
+        admin = make_user("admin", email="admin@harbour-police.example", agency=agency)
+        app.admin_secret = admin.mfa_secret
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.base = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def newest_link(app) -> str:
+    outbox = Path(app.config["CATALOGUE_DATA_DIR"]) / "outbox"
+    newest = max(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    text = email.message_from_bytes(newest.read_bytes()).get_payload(decode=True).decode()
+    return re.search(r"https://catalogue\.test(/\S+)", text).group(1)
+
+
+def sign_in(page, base: str, address: str, password: str) -> None:
+    page.goto(base + "/account/sign-in")
+    page.get_by_label("Official e-mail address").fill(address)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_register_confirm_approve_sign_in_and_enrol(browser, site):
+    applicant = browser.new_context(java_script_enabled=False).new_page()
+    applicant.goto(site.base + "/")
+    applicant.get_by_role("link", name="Apply for access").first.click()
+    applicant.get_by_label("Full name").fill("Amal Haddad")
+    applicant.get_by_label("Official e-mail address").fill("amal@harbour-police.example")
+    applicant.get_by_label("Position").fill("Victim identification analyst")
+    applicant.get_by_label("Agency", exact=True).select_option(label="Harbour Police Online Child Protection Unit")
+    applicant.get_by_label("Why do you need access?").fill("I identify victims and need to compare triage tools.")
+    applicant.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    applicant.get_by_label("Repeat the new password").fill("a different password entirely")
+    applicant.get_by_label("I accept the terms of use.").check()
+    applicant.get_by_role("button", name="Send my application").click()
+    assert applicant.get_by_text("The two passwords are not the same.").is_visible()
+    assert applicant.get_by_label("Full name").input_value() == "Amal Haddad"  # what was typed is kept
+    applicant.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    applicant.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
+    applicant.get_by_role("button", name="Send my application").click()
+    assert applicant.get_by_role("heading", name="Check your e-mail").is_visible()
+
+    applicant.goto(site.base + newest_link(site))
+    applicant.get_by_role("button", name="Confirm my e-mail address").click()
+    assert applicant.get_by_text("your e-mail address is confirmed").is_visible()
+
+    admin = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(admin, site.base, "admin@harbour-police.example", PASSWORD)
+    admin.get_by_label("Code").fill(pyotp.TOTP(site.admin_secret).now())
+    admin.get_by_role("button", name="Continue").click()
+    admin.get_by_role("link", name="Administration").click()
+    assert admin.get_by_role("heading", name="Amal Haddad").is_visible()
+    admin.get_by_role("button", name="Approve Amal Haddad").click()
+    assert admin.get_by_text("Amal Haddad is now a member.").is_visible()
+
+    member = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(member, site.base, "amal@harbour-police.example", NEW_PASSWORD)
+    assert member.get_by_role("link", name="Browse the catalogue").is_visible()
+    member.get_by_role("link", name=re.compile("^Account")).click()
+    member.get_by_role("link", name="Set up two-step sign-in").click()
+    assert member.get_by_role("img", name="QR code").is_visible()
+    secret = member.locator("#mfa-secret").inner_text().replace(" ", "")
+    member.get_by_role("textbox", name="Code").fill(pyotp.TOTP(secret).now())
+    member.get_by_role("button", name="Turn on two-step sign-in").click()
+    assert member.get_by_role("heading", name="Your recovery codes").is_visible()
+    assert member.locator(".recovery-codes li").count() == 10
