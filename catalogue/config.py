@@ -57,6 +57,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SIGN_IN_BASE_DELAY_SECONDS": 30,
         "SIGN_IN_MAX_DELAY_SECONDS": 3600,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": True,  # always set: Flask-Limiter otherwise inherits the last app's value
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "20 per minute;300 per day"),
         "RATELIMIT_ACCOUNT_FORMS": env.get("RATELIMIT_ACCOUNT_FORMS", "10 per hour"),

@@ -48,9 +48,9 @@ def copy_data_dir(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def empty_app(data_dir: Path, **extra):
+    """An app with the schema, the vocabularies and an empty index; disposes of its engine afterwards."""
+    app = make_app(data_dir, **extra)
     with app.app_context():
         db.create_all()
         sync_vocabularies()
@@ -58,6 +58,11 @@ def app(tmp_path):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from empty_app(tmp_path)
 
 
 @pytest.fixture
@@ -82,14 +87,7 @@ def search_never_fails_silently(request, caplog):
 @pytest.fixture
 def closed_app(tmp_path):
     """The default access mode: everything but the public pages needs a signed-in member."""
-    app = make_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        db.create_all()
-        sync_vocabularies()
-        store.rebuild()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from empty_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=False)
 
 
 @pytest.fixture
@@ -115,3 +113,9 @@ def ctx(app):
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright cannot download browsers here: drive Debian's Chromium."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}

@@ -22,11 +22,6 @@ if not CHROMIUM.exists():
     pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, demo_data_dir):
     data_dir = tmp_path_factory.mktemp("live")

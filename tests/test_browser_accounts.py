@@ -24,11 +24,6 @@ if not CHROMIUM.exists():
 NEW_PASSWORD = "copper meadow lantern ferry"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
     data_dir = tmp_path_factory.mktemp("accounts-live")

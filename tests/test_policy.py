@@ -8,7 +8,7 @@ from catalogue import policy
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, User
 from tests.auth import session_for
-from tests.conftest import make_app
+from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user
 
 SIGN_IN_REDIRECT = "/account/sign-in?next="
@@ -17,14 +17,10 @@ SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 @pytest.fixture(params=[False, True], ids=["members-only", "public-browsing"])
 def matrix_app(request, tmp_path):
-    app = make_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=request.param, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    apps = empty_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=request.param, WTF_CSRF_ENABLED=False,
+                     RATELIMIT_ENABLED=False)
+    app = next(apps)
     with app.app_context():
-        db.create_all()
-        from catalogue.search import store
-        from catalogue.tools.taxonomy import sync_vocabularies
-
-        sync_vocabularies()
-        store.rebuild()
         make_tools()
         agency = make_agency()
         users = {role: make_user(role, agency=agency) for role in ("pending", "member", "curator", "admin")}
@@ -34,8 +30,7 @@ def matrix_app(request, tmp_path):
                              "token": "not-a-token"}
         app.user_ids = {role: user.id for role, user in users.items()}
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    next(apps, None)
 
 
 def routes(app):
