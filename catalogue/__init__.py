@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_input_guard(app)
     register_security_headers(app)
     register_commands(app)
     return app
@@ -109,6 +111,16 @@ def register_template_helpers(app: Flask) -> None:
     from catalogue import templating
 
     templating.register(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """No database stores NUL in text (PostgreSQL refuses it): answer 400 instead of failing later."""
+        for values in (request.args, request.form):
+            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+                abort(400, description=_("The request contained a NUL character, which cannot be stored. Remove "
+                                         "it and try again."))
 
 
 def register_security_headers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -102,6 +103,10 @@ def check_production(settings: Mapping[str, Any]) -> None:
         )
     if not settings.get("MAIL_SERVER"):
         raise UnsafeConfiguration("CATALOGUE_ENV=production needs MAIL_SERVER to send verification and reset e-mails.")
+    if settings.get("RATELIMIT_STORAGE_URI", "").startswith("memory://"):
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_STORAGE_URI is memory://: each worker process counts per-IP limits on its own. "
+            "Use a shared store such as redis://… with several workers.")
     if settings.get("MAIL_SECURITY") not in {"starttls", "ssl"}:
         raise UnsafeConfiguration("MAIL_SECURITY must be 'starttls' or 'ssl' in production.")
 

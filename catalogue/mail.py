@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -32,8 +33,8 @@ def send(to: str, subject: str, template: str, **context) -> None:
     message["Message-ID"] = make_msgid(domain="catalogue.local")
     message.set_content(render_template(f"email/{template}.txt", **context))
     if current_app.config["MAIL_SERVER"]:
-        deliver_smtp(message)
-        log.info("E-mail %r sent to %s", subject, to)
+        settings = {key: value for key, value in current_app.config.items() if key.startswith("MAIL_")}
+        _sender.submit(deliver_smtp, message, settings)
     else:
         path = write_to_outbox(message)
         log.info("E-mail %r to %s written to %s", subject, to, path)
@@ -49,8 +50,21 @@ def write_to_outbox(message: EmailMessage) -> Path:
     return path
 
 
-def deliver_smtp(message: EmailMessage) -> None:
-    config = current_app.config
+#: SMTP runs beside the request: a slow or failing mail server must neither delay the answer (which would tell
+#: whether an address has an account) nor turn it into an error. Failures are logged.
+_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
+
+
+def deliver_smtp(message: EmailMessage, config: dict) -> None:
+    try:
+        _deliver(message, config)
+    except (OSError, smtplib.SMTPException):
+        log.exception("Sending the e-mail %r to %s failed", message["Subject"], message["To"])
+    else:
+        log.info("E-mail %r sent to %s", message["Subject"], message["To"])
+
+
+def _deliver(message: EmailMessage, config: dict) -> None:
     context = ssl.create_default_context()
     if config["MAIL_SECURITY"] == "ssl":
         client = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], context=context, timeout=30)

@@ -344,3 +344,59 @@ def test_a_reset_link_expires_after_30_minutes(accounts_app, monkeypatch):
     monkeypatch.setattr(itsdangerous.timed, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
     response = client.get(path)
     assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+
+
+# Outgoing e-mail ---------------------------------------------------------------------------------------------------
+
+class FakeSMTP:
+    sent: list = []
+    fail = False
+
+    def __init__(self, host, port, timeout):
+        self.calls = [("connect", host, port)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self, context):
+        self.calls.append(("starttls",))
+
+    def login(self, user, password):
+        self.calls.append(("login", user))
+
+    def send_message(self, message):
+        if FakeSMTP.fail:
+            raise ConnectionRefusedError("mail server down")
+        FakeSMTP.sent.append((self.calls, message))
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["delivered", "server-down"])
+def test_smtp_mail_is_sent_beside_the_request_with_starttls_and_failures_are_only_logged(
+        accounts_app, monkeypatch, caplog, fail):
+    import smtplib
+
+    from catalogue import mail
+
+    FakeSMTP.sent, FakeSMTP.fail = [], fail
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    sender = type(mail._sender)(max_workers=1)
+    monkeypatch.setattr(mail, "_sender", sender)
+    accounts_app.config.update(MAIL_SERVER="smtp.agency.example", MAIL_USERNAME="catalogue", MAIL_PASSWORD="s3cret")
+    with accounts_app.app_context():
+        make_user("member")
+    client = accounts_app.test_client()
+    response = client.post("/account/reset", data={"email": "member@harbour-police.example",
+                                                   "csrf_token": csrf_token(client, "/account/reset")})
+    assert response.status_code == 200
+    sender.shutdown(wait=True)  # wait for the queued delivery
+    assert outbox(accounts_app) == []
+    if fail:
+        assert FakeSMTP.sent == [] and "Sending the e-mail" in caplog.text
+    else:
+        calls, message = FakeSMTP.sent[0]
+        assert calls == [("connect", "smtp.agency.example", 587), ("starttls",), ("login", "catalogue")]
+        assert message["To"] == "member@harbour-police.example"
+    assert "s3cret" not in caplog.text and "/account/reset/" not in caplog.text

@@ -230,11 +230,13 @@ def test_agencies_are_added_and_edited_with_validated_domains(closed_app, admin_
 
 
 def test_the_audit_log_filters_and_exports_csv_that_spreadsheets_cannot_run(closed_app, admin_client):
+    with closed_app.app_context():
+        make_user("member", email='=hyperlink("http://evil.example")@x.example')
     sign_in(closed_app.test_client(), '=hyperlink("http://evil.example")@x.example', "wrong password here")
     sign_in(closed_app.test_client(), "<script>alert(1)</script>@x.example", "wrong password here")
     html = admin_client.get("/admin/audit?action=sign_in&outcome=failure").get_data(as_text=True)
     assert "=hyperlink(&#34;http://evil.example&#34;)@x.example" in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;@x.example" in html and "<script>" not in html
+    assert "unknown:&lt;script&gt;alert(1)&lt;/script&gt;@x.example" in html and "<script>" not in html
     response = admin_client.get("/admin/audit.csv?action=sign_in")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -269,3 +271,19 @@ def test_an_admin_can_reset_a_lost_second_factor(closed_app, admin_client):
     client = closed_app.test_client()
     sign_in(client, "curator@harbour-police.example", PASSWORD)
     assert client.get("/tools/").headers["Location"] == "/account/mfa"
+
+
+def test_a_pending_account_cannot_be_promoted_past_the_vetting_queue(closed_app, admin_client):
+    user_id = applicant(closed_app, verified=False)
+    response = admin_client.post(f"/admin/users/{user_id}", data={
+        "role": "admin", "csrf_token": csrf_token(admin_client, "/admin/users")}, follow_redirects=True)
+    assert "decide in the vetting queue" in response.get_data(as_text=True)
+    assert fetch(closed_app, User, id=user_id).role == "pending"
+
+
+def test_people_search_treats_percent_and_underscore_as_text(closed_app, admin_client):
+    with closed_app.app_context():
+        make_user("member", email="member@harbour-police.example", name="Sofia Ruiz")
+    assert "Sofia Ruiz" in admin_client.get("/admin/users?q=sofia").get_data(as_text=True)
+    assert "Sofia Ruiz" not in admin_client.get("/admin/users?q=%25").get_data(as_text=True)
+    assert "Sofia Ruiz" not in admin_client.get("/admin/users?q=s_fia").get_data(as_text=True)

@@ -156,3 +156,35 @@ def test_mfa_events_are_audited_without_codes_or_secrets(closed_app, member_clie
     assert {("mfa.enrol", "success"), ("sign_in", "password_ok"), ("sign_in.mfa", "success")} <= actions
     text = " ".join(f"{e.target} {e.detail} {e.actor}" for e in events)
     assert secret not in text and not any(code in text for code in codes) and PASSWORD not in text
+
+
+def test_a_pending_code_cookie_replayed_after_the_lock_gets_no_more_guesses(closed_app):
+    closed_app.config.update(SIGN_IN_FREE_ATTEMPTS=2)
+    with closed_app.app_context():
+        secret = make_user("member", mfa=True).mfa_secret
+    client = closed_app.test_client()
+    sign_in(client, EMAIL, PASSWORD)
+    token = csrf_token(client, "/account/sign-in/code")
+    saved = client.get_cookie("session").value
+    for _ in range(3):
+        client.post("/account/sign-in/code", data={"code": "000000", "csrf_token": token})
+    replay = closed_app.test_client()
+    replay.set_cookie("session", saved)
+    response = replay.post("/account/sign-in/code", data={"code": current_code(secret), "csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == "/account/sign-in"
+    assert replay.get("/account/").status_code == 302  # the right code did not sign in while locked
+
+
+def test_the_right_password_does_not_reset_the_count_of_wrong_codes(closed_app):
+    closed_app.config.update(SIGN_IN_FREE_ATTEMPTS=3)
+    with closed_app.app_context():
+        make_user("member", mfa=True)
+    for _ in range(2):
+        client = closed_app.test_client()
+        sign_in(client, EMAIL, PASSWORD)
+        enter_code(client, "000000")
+        enter_code(client, "111111")
+    with closed_app.app_context():
+        from catalogue.accounts import throttle
+
+        assert throttle.locked_until(EMAIL) is not None

@@ -9,14 +9,20 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from catalogue.accounts import passwords
 from catalogue.accounts.labels import AGENCY_KINDS
+from catalogue.admin.services import is_domain
 from catalogue.choices import options
 from catalogue.templating import country_choices
 
 NOT_LISTED = "other"
 
 
+def address(value: str | None) -> str | None:
+    """E-mail addresses and domains are compared in lower case, so they are checked (and limited) in lower case."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Official e-mail address"), validators=[InputRequired(), Length(max=254)])
+    email = EmailField(_l("Official e-mail address"), filters=[address], validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=passwords.MAX_LENGTH)])
 
 
@@ -63,6 +69,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     email = EmailField(
         _l("Official e-mail address"),
         description=_l("Use the address your agency gave you; we check it against your agency's domains."),
+        filters=[address],
         validators=[InputRequired(), Length(max=254), Email(message=_l("Enter a valid e-mail address."))],
         render_kw={"autocomplete": "email"},
     )
@@ -72,7 +79,8 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     new_agency_country = SelectField(_l("Country of your agency"), validators=[Optional()])
     new_agency_kind = SelectField(_l("Type of agency"), validators=[Optional()],
                                   choices=options([("", "—"), *AGENCY_KINDS.items()]))
-    new_agency_domain = StringField(_l("Your agency's e-mail domain"), validators=[Optional(), Length(max=120)],
+    new_agency_domain = StringField(_l("Your agency's e-mail domain"), filters=[address],
+                                    validators=[Optional(), Length(max=120)],
                                     description=_l("For example police.example"))
     position = StringField(_l("Position"), validators=[InputRequired(), Length(max=120)],
                            description=_l("Your role or unit, for example “Victim identification analyst”."))
@@ -104,6 +112,10 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
                     ok = False
         return ok
 
+    def validate_new_agency_domain(self, field) -> None:
+        if field.data and not is_domain(field.data):
+            raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=field.data))
+
     def proposed_agency(self) -> dict | None:
         if self.agency.data != NOT_LISTED:
             return None
@@ -116,11 +128,18 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Official e-mail address"), validators=[InputRequired(), Length(max=254)])
+    email = EmailField(_l("Official e-mail address"), filters=[address], validators=[InputRequired(), Length(max=254)])
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     password, confirm = new_password_fields()
+
+    def __init__(self, email: str, name: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = (email, name)
+
+    def policy_context(self) -> tuple[str, str]:
+        return self.owner
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):

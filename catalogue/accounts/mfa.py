@@ -10,7 +10,9 @@ import time
 import pyotp
 import segno
 from markupsafe import Markup
+from sqlalchemy import update
 
+from catalogue.extensions import db
 from catalogue.models import RecoveryCode, User
 from catalogue.models.base import utcnow
 
@@ -49,10 +51,12 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
 def accept_code(user: User, code: str, secret: str | None = None, now: float | None = None) -> bool:
     """Check a TOTP code and burn its time step so the same code (or an older one) cannot be used again."""
     step = matching_step(secret or user.mfa_secret or "", code, now)
-    if step is None or step <= (user.mfa_last_step or 0):
+    if step is None:
         return False
-    user.mfa_last_step = step
-    return True
+    burnt = db.session.execute(
+        update(User).where(User.id == user.id, User.mfa_last_step < step).values(mfa_last_step=step)
+    )
+    return burnt.rowcount == 1  # zero when this step (or a later one) was used, even by a racing request
 
 
 def hash_recovery_code(code: str) -> str:
@@ -77,8 +81,11 @@ def use_recovery_code(user: User, code: str) -> bool:
     digest = hash_recovery_code(code)
     for row in user.recovery_codes:
         if row.used_at is None and hmac.compare_digest(row.code_hash, digest):
-            row.used_at = utcnow()
-            return True
+            used = db.session.execute(
+                update(RecoveryCode).where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+            )
+            return used.rowcount == 1
     return False
 
 

@@ -21,7 +21,7 @@ MFA_PENDING_SECONDS = 300
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return email.strip().lower()[:254]
 
 
 def find_user(email: str) -> User | None:
@@ -47,6 +47,7 @@ def register(application: Application) -> None:
     email = normalise_email(application.email)
     existing = find_user(email)
     if existing is not None:
+        passwords.hash_password(application.password)  # the same work as a new account, so timing tells nothing
         audit.record("account.register", target=audit.target_of(existing), outcome="duplicate")
         db.session.commit()
         mail.send(email, _("Someone tried to register with your address"), "already_registered",
@@ -122,10 +123,9 @@ def sign_in(email: str, password: str) -> SignInResult:
         ok = passwords.verify(user.password_hash, password)
     if not ok:
         retry_at = throttle.record_failure(email)
-        audit.record("sign_in", target=email, outcome="failure", actor=user)
+        audit.record("sign_in", target=email if user else typed_address(email), outcome="failure", actor=user)
         db.session.commit()
         return SignInResult("locked" if retry_at else "failed", retry_at=retry_at)
-    throttle.clear(email)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     if not user.active:
@@ -138,10 +138,28 @@ def sign_in(email: str, password: str) -> SignInResult:
         audit.record("sign_in", target=email, outcome="password_ok", actor=user)
         db.session.commit()
         return SignInResult("needs_code", user)
+    throttle.clear(email)  # only a complete sign-in clears failures; a right password alone must not reset codes
     sessions.start(user)
     audit.record("sign_in", target=email, actor=user)
     db.session.commit()
     return SignInResult("signed_in", user)
+
+
+def typed_address(email: str) -> str:
+    """What to log for an address without an account: people type passwords into the wrong field, so anything that
+    does not look like an address is not recorded."""
+    looks_like_address = "@" in email and " " not in email and "." in email.rpartition("@")[2]
+    return f"unknown:{email}" if looks_like_address else "unknown:(not an e-mail address)"
+
+
+def password_confirmed(user: User, password: str, action: str) -> bool:
+    """Re-entered password checks share the sign-in throttle, so a stolen session cannot guess the password."""
+    if throttle.locked_until(user.email) is None and passwords.verify(user.password_hash, password):
+        return True
+    throttle.record_failure(user.email)
+    audit.record(action, target=audit.target_of(user), outcome="failure", actor=user)
+    db.session.commit()
+    return False
 
 
 def user_waiting_for_code() -> User | None:
@@ -156,6 +174,9 @@ def complete_sign_in(code: str) -> bool:
     user = user_waiting_for_code()
     if user is None:
         return False
+    if throttle.locked_until(user.email) is not None:  # an old cookie replayed while locked gets no more guesses
+        session.pop(sessions.MFA_PENDING, None)
+        return False
     if mfa.accept_code(user, code):
         how = "totp"
     elif mfa.use_recovery_code(user, code):
@@ -167,6 +188,7 @@ def complete_sign_in(code: str) -> bool:
         if retry_at:
             session.pop(sessions.MFA_PENDING, None)
         return False
+    throttle.clear(user.email)
     sessions.start(user)
     audit.record("sign_in.mfa", target=user.email, detail=how, actor=user)
     db.session.commit()
@@ -184,10 +206,10 @@ def sign_out(user: User) -> None:
 # Passwords ----------------------------------------------------------------------------------------------------------
 
 def change_password(user: User, current: str, new: str) -> bool:
-    if not passwords.verify(user.password_hash, current):
-        audit.record_now("password.change", target=audit.target_of(user), outcome="failure", actor=user)
+    if not password_confirmed(user, current, "password.change"):
         return False
     user.password_hash = passwords.hash_password(new)
+    tokens.retire_all(user, tokens.RESET_PASSWORD)
     sessions.revoke_all(user)
     audit.record("password.change", target=audit.target_of(user), actor=user)
     db.session.commit()
@@ -212,10 +234,13 @@ def request_password_reset(email: str) -> None:
               minutes=tokens.max_age(tokens.RESET_PASSWORD) // 60)
 
 
-def check_reset_token(value: str) -> None:
-    """Raise ``tokens.TokenProblem`` if the link cannot be used, without using it up."""
-    tokens.redeem(value, tokens.RESET_PASSWORD)
+def check_reset_token(value: str) -> tuple[str, str]:
+    """The e-mail and name of the link's user, for the password policy; raises ``tokens.TokenProblem`` if the link
+    cannot be used. The link is not used up."""
+    user = tokens.redeem(value, tokens.RESET_PASSWORD)
+    found = (user.email, user.name)
     db.session.rollback()
+    return found
 
 
 def reset_password(value: str, new: str) -> User:
@@ -261,20 +286,24 @@ def enrol_mfa(user: User, code: str) -> list[str] | None:
 
 def disable_mfa(user: User, password: str) -> bool:
     """Members may turn the second factor off; curators and administrators may not."""
-    if role_of(user) in MFA_REQUIRED_ROLES or not passwords.verify(user.password_hash, password):
-        audit.record_now("mfa.disable", target=audit.target_of(user), outcome="failure", actor=user)
+    if role_of(user) in MFA_REQUIRED_ROLES:
+        audit.record_now("mfa.disable", target=audit.target_of(user), outcome="denied", actor=user)
+        return False
+    if not password_confirmed(user, password, "mfa.disable"):
         return False
     user.mfa_secret = None
     user.mfa_enabled_at = None
     user.recovery_codes = []
+    sessions.revoke_all(user)
     audit.record("mfa.disable", target=audit.target_of(user), actor=user)
+    db.session.commit()
+    sessions.start(user)  # other devices are signed out; this one continues
     db.session.commit()
     return True
 
 
 def regenerate_recovery_codes(user: User, password: str) -> list[str] | None:
-    if not user.mfa_enabled or not passwords.verify(user.password_hash, password):
-        audit.record_now("mfa.recovery_codes", target=audit.target_of(user), outcome="failure", actor=user)
+    if not user.mfa_enabled or not password_confirmed(user, password, "mfa.recovery_codes"):
         return None
     codes = mfa.new_recovery_codes(user)
     audit.record("mfa.recovery_codes", target=audit.target_of(user), actor=user)

@@ -6,6 +6,7 @@ import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 
 from catalogue.extensions import db
 from catalogue.models import AccountToken, User
@@ -51,9 +52,11 @@ def redeem(value: str, purpose: str) -> User:
     row = db.session.get(AccountToken, token_id)
     if row is None or row.purpose != purpose:
         raise TokenProblem("invalid")
-    if row.used_at is not None:
+    used = db.session.execute(
+        update(AccountToken).where(AccountToken.id == token_id, AccountToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if used.rowcount != 1:  # used before, or by a request racing this one
         raise TokenProblem("used")
-    row.used_at = utcnow()
     return db.session.get(User, row.user_id)
 
 

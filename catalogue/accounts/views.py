@@ -169,10 +169,10 @@ def reset_request():
 @requires("site.view")
 def reset_password(token: str):
     try:
-        services.check_reset_token(token)
+        email, name = services.check_reset_token(token)
     except tokens.TokenProblem as problem:
         return render_template("account/token_problem.html", reason=problem.reason, kind="reset"), 400
-    form = forms.ResetPasswordForm()
+    form = forms.ResetPasswordForm(email, name)
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         sessions.end()
@@ -194,6 +194,7 @@ def index():
 
 @blueprint.route("/password", methods=["GET", "POST"])
 @requires("account.manage")
+@limiter.limit(sign_in_limit, methods=["POST"])
 def change_password():
     form = forms.ChangePasswordForm(current_user)
     if form.validate_on_submit():
@@ -224,6 +225,7 @@ def mfa_setup():
 
 @blueprint.post("/mfa/disable")
 @requires("account.manage")
+@limiter.limit(sign_in_limit)
 def mfa_disable():
     form = forms.ConfirmPasswordForm(prefix="disable")
     if form.validate_on_submit() and services.disable_mfa(me(), form.password.data):
@@ -235,6 +237,7 @@ def mfa_disable():
 
 @blueprint.post("/mfa/recovery-codes")
 @requires("account.manage")
+@limiter.limit(sign_in_limit)
 def recovery_codes():
     form = forms.ConfirmPasswordForm(prefix="recovery")
     codes = services.regenerate_recovery_codes(me(), form.password.data) if form.validate_on_submit() else None

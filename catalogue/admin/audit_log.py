@@ -7,8 +7,9 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from catalogue.admin.services import contains
 from catalogue.extensions import db
 from catalogue.models import AuditEvent
 
@@ -32,7 +33,7 @@ def filtered(filters: AuditFilters):
     if filters.outcome:
         query = query.filter_by(outcome=filters.outcome)
     if filters.actor:
-        query = query.where(func.lower(AuditEvent.actor).like(f"%{filters.actor.lower()}%"))
+        query = query.where(contains(AuditEvent.actor, filters.actor))
     if filters.since:
         query = query.where(AuditEvent.created_at >= datetime.combine(filters.since, time.min))
     if filters.until:

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from catalogue.accounts.labels import AGENCY_KINDS, ROLES
-from catalogue.admin.services import parse_domains
+from catalogue.admin.services import is_domain, parse_domains
 from catalogue.choices import options
 from catalogue.templating import country_choices
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN = re.compile(rf"@?{_LABEL}(?:\.{_LABEL})+")
+MAX_PAGE = 100_000
+
+
+def plausible_date(_form, field) -> None:
+    if field.data and not 2000 <= field.data.year <= 2999:
+        raise ValidationError(_l("Give a date between the years 2000 and 2999."))
 
 
 class ApproveForm(FlaskForm):
@@ -54,7 +56,7 @@ class AgencyForm(FlaskForm):
 
     def validate_domains(self, field) -> None:
         for domain in parse_domains(field.data):
-            if not DOMAIN.fullmatch(domain.lower()):
+            if not is_domain(domain):
                 raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=domain))
 
 
@@ -68,7 +70,7 @@ class UserFilterForm(FlaskForm):
         ("", _l("Any status")), ("active", _l("Active")), ("deactivated", _l("Deactivated")),
         ("unverified", _l("E-mail not confirmed"))]))
     agency = SelectField(_l("Agency"), validators=[Optional()])
-    page = IntegerField(validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def __init__(self, agencies, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,9 +84,9 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), validators=[Optional()])
     actor = StringField(_l("Actor"), validators=[Optional(), Length(max=100)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
-    page = IntegerField(validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), plausible_date])
+    until = DateField(_l("Until"), validators=[Optional(), plausible_date])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def __init__(self, actions, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)

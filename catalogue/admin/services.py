@@ -31,11 +31,25 @@ def agency_by_slug(slug: str | None) -> Agency | None:
     return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
 
 
-def get_agency(agency_id: int) -> Agency:
-    agency = db.session.get(Agency, agency_id)
-    if agency is None:
+MAX_ID = 2**31 - 1
+
+
+def get_or_404(model, row_id: int):
+    """The row, or 404 (also for ids beyond what the database can hold, which would otherwise fail)."""
+    row = db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    if row is None:
         abort(404)
-    return agency
+    return row
+
+
+def contains(column, text: str):
+    """Case-insensitive substring match in which % and _ typed by the user are ordinary characters."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def get_agency(agency_id: int) -> Agency:
+    return get_or_404(Agency, agency_id)
 
 
 def agencies_with_counts() -> list[tuple[Agency, int]]:
@@ -87,6 +101,14 @@ def parse_domains(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN = re.compile(rf"@?{_LABEL}(?:\.{_LABEL})+")
+
+
+def is_domain(text: str) -> bool:
+    return bool(DOMAIN.fullmatch(text.lower()))
+
+
 # Vetting ------------------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -125,8 +147,8 @@ def warnings_for(user: User) -> list[str]:
 
 
 def get_applicant(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.role != "pending" or not user.active or user.email_verified_at is None:
+    user = get_or_404(User, user_id)
+    if user.role != "pending" or not user.active or user.email_verified_at is None:
         abort(404)
     return user
 
@@ -179,8 +201,7 @@ class UserFilters:
 def list_users(filters: UserFilters, page: int, per_page: int):
     query = select(User).order_by(User.name, User.id)
     if filters.q:
-        like = f"%{filters.q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+        query = query.where(or_(contains(User.name, filters.q), contains(User.email, filters.q)))
     if filters.role:
         query = query.filter_by(role=filters.role)
     if filters.status == "active":
@@ -195,10 +216,7 @@ def list_users(filters: UserFilters, page: int, per_page: int):
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 def active_admins() -> int:
@@ -212,11 +230,11 @@ def _refuse_losing_last_admin(user: User) -> None:
 
 
 def change_role(user: User, role: str, point_of_contact: bool, agency: Agency | None) -> None:
-    changes = []
+    if user.role == "pending":
+        raise RefusedChange(_("%(name)s has not been vetted yet: decide in the vetting queue.", name=user.name))
     if role != user.role:
         if role != "admin":
             _refuse_losing_last_admin(user)
-        changes.append(f"role {user.role} → {role}")
         audit.record("user.role_change", target=audit.target_of(user), detail=f"{user.role} → {role}")
         user.role = role
         sessions.revoke_all(user)
