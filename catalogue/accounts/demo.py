@@ -39,5 +39,9 @@ def create_accounts() -> list[tuple[str, str]]:
     agency = db.session.scalar(select(Agency).where(Agency.demo.is_(True)).order_by(Agency.slug))
     for email, name, role in DEMO_ACCOUNTS:
         if db.session.scalar(select(User).filter_by(email=email)) is None:
-            create_user(email, name, role, agency, DEMO_PASSWORD, demo=True)
+            user = create_user(email, name, role, agency, DEMO_PASSWORD, demo=True)
+            user.position = "Demonstration account"
+            user.justification = ("A demonstration application, to show the vetting queue and its warnings."
+                                  if role == "pending" else "")
+            db.session.commit()
     return [(email, role) for email, _name, role in DEMO_ACCOUNTS]
