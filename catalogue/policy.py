@@ -85,6 +85,11 @@ def requires(permission: str) -> Callable:
     return decorate
 
 
+def mfa_required(user=None) -> bool:
+    """Whether the user's role must use a second factor (and so may not turn it off)."""
+    return role_of(user) in MFA_REQUIRED_ROLES
+
+
 def needs_mfa_enrolment(user=None) -> bool:
     user = current_user if user is None else user
-    return role_of(user) in MFA_REQUIRED_ROLES and not user.mfa_enabled
+    return mfa_required(user) and not user.mfa_enabled

@@ -15,7 +15,7 @@ from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
 from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
-from catalogue.policy import MFA_REQUIRED_ROLES, role_of
+from catalogue.policy import mfa_required
 
 MFA_PENDING_SECONDS = 300
 
@@ -286,7 +286,7 @@ def enrol_mfa(user: User, code: str) -> list[str] | None:
 
 def disable_mfa(user: User, password: str) -> bool:
     """Members may turn the second factor off; curators and administrators may not."""
-    if role_of(user) in MFA_REQUIRED_ROLES:
+    if mfa_required(user):
         audit.record_now("mfa.disable", target=audit.target_of(user), outcome="denied", actor=user)
         return False
     if not password_confirmed(user, password, "mfa.disable"):

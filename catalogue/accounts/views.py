@@ -189,7 +189,7 @@ def index():
                            recovery_left=mfa.remaining_recovery_codes(current_user),
                            recovery_form=forms.ConfirmPasswordForm(prefix="recovery"),
                            disable_form=forms.ConfirmPasswordForm(prefix="disable"),
-                           mfa_required=policy.role_of() in policy.MFA_REQUIRED_ROLES)
+                           mfa_required=policy.mfa_required())
 
 
 @blueprint.route("/password", methods=["GET", "POST"])
@@ -220,7 +220,7 @@ def mfa_setup():
     secret = services.mfa_setup_secret(me())
     uri = mfa.provisioning_uri(current_user, secret)
     return render_template("account/mfa_setup.html", form=form, secret=secret, qr=mfa.qr_svg(uri),
-                           required=policy.role_of() in policy.MFA_REQUIRED_ROLES)
+                           required=policy.mfa_required())
 
 
 @blueprint.post("/mfa/disable")
