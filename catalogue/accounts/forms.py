@@ -162,9 +162,5 @@ class ConfirmPasswordForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class EnrolForm(CodeForm):
-    pass
-
-
 class EmptyForm(FlaskForm):
     """Only a CSRF token, for buttons such as sign out."""

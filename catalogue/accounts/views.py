@@ -210,7 +210,7 @@ def change_password():
 def mfa_setup():
     if current_user.mfa_enabled:
         return redirect(url_for("account.index"))
-    form = forms.EnrolForm()
+    form = forms.CodeForm()
     if form.validate_on_submit():
         codes = services.enrol_mfa(me(), form.code.data)
         if codes is not None:

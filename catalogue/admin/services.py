@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from catalogue import audit, mail
@@ -15,6 +16,7 @@ from catalogue.accounts import sessions
 from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
+from catalogue.models.people import domain_belongs
 
 
 class RefusedChange(Exception):
@@ -82,6 +84,13 @@ class AgencyDetails:
 
 
 def save_agency(details: AgencyDetails, agency: Agency | None = None) -> Agency:
+    agency = stage_agency(details, agency)
+    db.session.commit()
+    return agency
+
+
+def stage_agency(details: AgencyDetails, agency: Agency | None = None, note: str = "") -> Agency:
+    """Create or update an agency in the current transaction, normalised and audited; the caller commits."""
     created = agency is None
     if created:
         agency = Agency(slug=unique_agency_slug(details.name))
@@ -92,8 +101,7 @@ def save_agency(details: AgencyDetails, agency: Agency | None = None) -> Agency:
     agency.domains = sorted({d.strip().lower().lstrip("@") for d in details.domains if d.strip()})
     agency.description = details.description.strip()
     db.session.flush()
-    audit.record("agency.create" if created else "agency.update", target=f"agency:{agency.slug}")
-    db.session.commit()
+    audit.record("agency.create" if created else "agency.update", target=f"agency:{agency.slug}", detail=note)
     return agency
 
 
@@ -137,7 +145,7 @@ def warnings_for(user: User) -> list[str]:
     if user.proposed_agency:
         proposal = user.proposed_agency
         warnings.append(_("New agency: %(name)s is not in the directory yet.", name=proposal.get("name", "")))
-        if proposal.get("domain") and not (domain == proposal["domain"] or domain.endswith("." + proposal["domain"])):
+        if proposal.get("domain") and not domain_belongs(domain, proposal["domain"]):
             warnings.append(_("The e-mail domain %(domain)s does not match the agency domain they gave (%(given)s).",
                               domain=domain, given=proposal["domain"]))
         similar = db.session.scalar(select(Agency).where(func.lower(Agency.name) == proposal.get("name", "").lower()))
@@ -156,11 +164,9 @@ def get_applicant(user_id: int) -> User:
 def approve(user: User, point_of_contact: bool = False) -> None:
     if user.proposed_agency and user.agency is None:
         proposal = user.proposed_agency
-        agency = Agency(slug=unique_agency_slug(proposal["name"]), name=proposal["name"], country=proposal["country"],
-                        kind=proposal["kind"], domains=[proposal["domain"]] if proposal.get("domain") else [])
-        db.session.add(agency)
-        user.agency = agency
-        audit.record("agency.create", target=f"agency:{agency.slug}", detail=f"proposed by {user.email}")
+        details = AgencyDetails(name=proposal["name"], country=proposal["country"], kind=proposal["kind"],
+                                domains=[proposal.get("domain") or ""], description="")
+        user.agency = stage_agency(details, note=f"proposed by {user.email}")
     user.role = "member"
     user.point_of_contact = point_of_contact
     user.vetted_at = utcnow()
@@ -183,8 +189,6 @@ def reject(user: User, reason: str) -> None:
 
 
 def _current_admin_id() -> int | None:
-    from flask_login import current_user
-
     return current_user.id if current_user.is_authenticated else None
 
 

@@ -13,6 +13,11 @@ AGENCY_KINDS = ("police", "prosecution", "hotline", "ministry", "international",
 ROLES = ("pending", "member", "curator", "admin")
 
 
+def domain_belongs(domain: str, official: str) -> bool:
+    """Whether an e-mail domain is ``official`` or one of its subdomains."""
+    return domain == official or domain.endswith("." + official)
+
+
 class Agency(Base):
     __tablename__ = "agencies"
     __table_args__ = (CheckConstraint(f"kind IN {AGENCY_KINDS!r}", name="kind"),)
@@ -31,7 +36,7 @@ class Agency(Base):
 
     def accepts_domain(self, email: str) -> bool:
         domain = email.rpartition("@")[2].lower()
-        return any(domain == d or domain.endswith("." + d) for d in self.domains or [])
+        return any(domain_belongs(domain, official) for official in self.domains or [])
 
     def __repr__(self) -> str:
         return f"<Agency {self.slug}>"
