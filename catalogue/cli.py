@@ -108,7 +108,7 @@ def vocabularies_command() -> None:
     """Add new vocabularies and terms from the seed file; existing terms are kept."""
     result = sync_vocabularies()
     click.echo(f"Vocabularies synchronised: {result.vocabularies_added} vocabularies and {result.terms_added} "
-               f"terms added, {result.terms_updated} terms updated.")
+               "terms added; existing terms are managed in the interface.")
 
 
 @catalogue_cli.command("stats")

@@ -45,7 +45,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "INCLUSION_CRITERIA": INCLUSION_CRITERIA,
+        "INCLUSION_CRITERIA": inclusion_criteria(env.get("CATALOGUE_INCLUSION_CRITERIA_FILE")),
+        "CATALOGUE_STALE_AFTER_MONTHS": int(env.get("CATALOGUE_STALE_AFTER_MONTHS", "12")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "CATALOGUE_PUBLIC_BROWSING": flag(env.get("CATALOGUE_PUBLIC_BROWSING")),
         "CATALOGUE_BASE_URL": env.get("CATALOGUE_BASE_URL", "").rstrip("/"),
@@ -81,6 +82,20 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         settings["SECRET_KEY"] = settings["SECRET_KEY"] or DEVELOPMENT_SECRET
         settings["CATALOGUE_BASE_URL"] = settings["CATALOGUE_BASE_URL"] or f"http://127.0.0.1:{env.get('PORT', '5000')}"
     return settings
+
+
+def inclusion_criteria(path: str | None) -> tuple:
+    """The built-in criteria, or one criterion per non-empty line of a UTF-8 text file."""
+    if not path:
+        return INCLUSION_CRITERIA
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnsafeConfiguration(f"CATALOGUE_INCLUSION_CRITERIA_FILE cannot be read: {error}") from None
+    criteria = tuple(line.strip() for line in lines if line.strip())
+    if not criteria:
+        raise UnsafeConfiguration("CATALOGUE_INCLUSION_CRITERIA_FILE lists no criteria.")
+    return criteria
 
 
 def flag(value: str | None) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -33,3 +36,37 @@ def render_markdown(text: str | None) -> Markup:
 def markdown_to_text(text: str | None) -> str:
     """Plain text of a Markdown field, for meta descriptions and snippets."""
     return nh3.clean(_parser.render(text or ""), tags=set()).strip()
+
+
+#: Elements whose content goes too, not only the tags: none of them belongs in a catalogue text.
+DANGEROUS_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript",
+                     "frame", "frameset", "applet", "noembed", "noframes", "xmp"}
+_LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z!/?]")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s]*>", re.IGNORECASE)
+_KEPT = re.compile("\ue000(\\d+)\ue001")
+
+
+def strip_markup(text: str | None) -> str:
+    """Remove HTML tags, event handlers and script-like elements from Markdown source before it is stored.
+
+    Rendering is safe on its own (raw HTML is never passed through); this keeps stored text clean for exports and
+    other readers. Markdown autolinks such as ``<https://example.org>`` are kept, and so are ``&`` and a ``<``
+    that cannot start a tag (``a < b``).
+    """
+    text = text or ""
+    for _round in range(5):  # entities could spell a tag once decoded; stop when nothing changes
+        if not _LOOKS_LIKE_MARKUP.search(text):
+            return text
+        cleaned = _strip_once(text)
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text
+
+
+def _strip_once(text: str) -> str:
+    links = _AUTOLINK.findall(text)
+    numbered = iter(range(len(links)))
+    protected = _AUTOLINK.sub(lambda _m: f"\ue000{next(numbered)}\ue001", text)
+    cleaned = nh3.clean(protected, tags=set(), clean_content_tags=DANGEROUS_CONTENT, strip_comments=True)
+    return _KEPT.sub(lambda m: links[int(m.group(1))], html.unescape(cleaned))

@@ -20,12 +20,18 @@ ROLES = (ANONYMOUS, "pending", "member", "curator", "admin")
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 MEMBERS = frozenset({"member", "curator", "admin"})
+CURATORS = frozenset({"curator", "admin"})
 ADMINS = frozenset({"admin"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "site.view": EVERYONE,  # home, about, terms, sign-in, registration, password reset
     "account.manage": SIGNED_IN,  # my own profile, password, MFA and sign-out
     "catalogue.view": MEMBERS,  # the catalogue, tool pages, compare, shortlist
+    "tools.curate": CURATORS,  # the curation dashboard, drafts, editor, history, submit, archive, restore
+    "tools.review": CURATORS,  # approve and publish or return someone else's entry; re-verify published ones
+    "vocabularies.manage": ADMINS,  # add, relabel, reorder, merge and retire terms
+    "catalogue.transfer": ADMINS,  # import and export files in the interface
+    "curation.configure": ADMINS,  # curation settings such as self-approval
     "users.vet": ADMINS,
     "users.manage": ADMINS,
     "agencies.manage": ADMINS,

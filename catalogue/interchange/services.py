@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from catalogue import audit
+from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
 from catalogue.interchange.fields import (
     CSV_LIST_SEPARATOR,
@@ -19,15 +21,16 @@ from catalogue.interchange.fields import (
     LIST_FIELDS,
     MULTI_TERM_FIELDS,
     SINGLE_TERM_FIELDS,
-    TIMESTAMP_FIELDS,
-    TIMESTAMP_FORMAT,
     TOOL_FIELDS,
 )
 from catalogue.interchange.reading import validate_document
-from catalogue.models import Term, Tool
+from catalogue.interchange.records import tool_to_record
+from catalogue.markdown import strip_markup
+from catalogue.models import Term, Tool, User
 from catalogue.models.base import utcnow
 from catalogue.tools.taxonomy import sync_vocabularies, term_index
 
+MARKDOWN_FIELDS = ("description", "responsible_use")
 PLAIN_FIELDS = ("name", "organisation", "country", "website", "summary", "description", "languages",
                 "responsible_use", "last_reviewed", "status", "demo")
 
@@ -45,10 +48,12 @@ class ImportReport:
 
 
 def import_tools(
-    document: Any, *, dry_run: bool = False, progress: Callable[[Iterable], Iterable] | None = None
+    document: Any, *, dry_run: bool = False, progress: Callable[[Iterable], Iterable] | None = None,
+    author: User | None = None, source: str = "command line",
 ) -> ImportReport:
     """Validate the whole document, then create or update tools by slug in one transaction.
 
+    Each created or changed tool gets a revision; the import as a whole gets one audit event naming ``source``.
     Raises ``InterchangeError`` (nothing written) when any record has a problem.
     """
     try:
@@ -58,10 +63,11 @@ def import_tools(
         existing = {t.slug: t for t in db.session.scalars(select(Tool).where(
             Tool.slug.in_([r["slug"] for r in records])))}
         report = ImportReport(dry_run=dry_run)
+        changed: list[Tool] = []
         for record in (progress or iter)(records):
             tool = existing.get(record["slug"])
             if tool is None:
-                tool = Tool(slug=record["slug"])
+                tool = Tool(slug=record["slug"], created_by=author)
                 db.session.add(tool)
                 _apply(tool, record, terms)
                 report.created.append(tool.slug)
@@ -69,10 +75,20 @@ def import_tools(
                 report.updated.append(tool.slug)
             else:
                 report.unchanged.append(tool.slug)
+                continue
+            tool.updated_by = author
+            changed.append(tool)
         if dry_run:
             db.session.rollback()
-        else:
-            db.session.commit()
+            return report
+        note = f"Imported from a file ({source})"
+        for tool in changed:
+            record_revision(tool, "imported", author, note)
+        published = [t.slug for t in changed if t.status == "published"]
+        audit.record("catalogue.import", target=source, actor=author,
+                     detail=f"{len(report.created)} new, {len(report.updated)} updated, "
+                            f"{len(report.unchanged)} unchanged; published: {len(published)}")
+        db.session.commit()
         return report
     except BaseException:
         db.session.rollback()
@@ -83,8 +99,9 @@ def _apply(tool: Tool, record: dict[str, Any], terms: dict[str, dict[str, Term]]
     """Copy a record onto a tool; return whether anything changed."""
     changed = False
     for name in PLAIN_FIELDS:
-        if getattr(tool, name) != record[name]:
-            setattr(tool, name, record[name])
+        value = strip_markup(record[name]) if name in MARKDOWN_FIELDS else record[name]
+        if getattr(tool, name) != value:
+            setattr(tool, name, value)
             changed = True
     wanted = [terms[vocabulary][slug] for vocabulary in MULTI_TERM_FIELDS for slug in record[vocabulary]]
     wanted += [terms[vocabulary][record[vocabulary]] for vocabulary in SINGLE_TERM_FIELDS if record[vocabulary]]
@@ -106,26 +123,6 @@ def _apply(tool: Tool, record: dict[str, Any], terms: dict[str, dict[str, Term]]
 def export_document() -> dict[str, Any]:
     tools = db.session.scalars(select(Tool).order_by(Tool.slug))
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "tools": [tool_to_record(t) for t in tools]}
-
-
-def tool_to_record(tool: Tool) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for name in TOOL_FIELDS:
-        if name in MULTI_TERM_FIELDS:
-            record[name] = [t.slug for t in tool.terms_in(name)]
-        elif name in SINGLE_TERM_FIELDS:
-            term = tool.term_in(name)
-            record[name] = term.slug if term else None
-        elif name in TIMESTAMP_FIELDS:
-            value = getattr(tool, name)
-            record[name] = value.strftime(TIMESTAMP_FORMAT) if value else None
-        elif name == "last_reviewed":
-            record[name] = tool.last_reviewed.isoformat() if tool.last_reviewed else None
-        elif name == "languages":
-            record[name] = list(tool.languages or [])
-        else:
-            record[name] = getattr(tool, name)
-    return record
 
 
 def dump_json(document: dict[str, Any]) -> str:

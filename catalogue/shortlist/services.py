@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import session
 
 from catalogue.interchange.fields import FORMAT_NAME, FORMAT_VERSION
-from catalogue.interchange.services import dump_csv, tool_to_record
+from catalogue.interchange.records import tool_to_record
+from catalogue.interchange.services import dump_csv
 from catalogue.models import Tool
 from catalogue.tools.services import published_by_slugs
 

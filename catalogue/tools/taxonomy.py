@@ -18,17 +18,17 @@ SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabularies.json
 class SyncResult:
     vocabularies_added: int = 0
     terms_added: int = 0
-    terms_updated: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.vocabularies_added or self.terms_added or self.terms_updated)
+        return bool(self.vocabularies_added or self.terms_added)
 
 
 def sync_vocabularies(path: Path = SEED_FILE, *, commit: bool = True) -> SyncResult:
-    """Add new vocabularies and terms from the seed file and refresh labels, descriptions and order.
+    """Add vocabularies and terms from the seed file that the database does not have yet.
 
-    Terms missing from the file are kept: tools may still use them, and removing one is a curator's decision.
+    Existing ones are left alone: administrators relabel, reorder, merge and retire terms in the interface, and a
+    term merged away stays in the database (marked) so the seed file never brings it back.
     """
     seed = json.loads(path.read_text(encoding="utf-8"))
     result = SyncResult()
@@ -36,21 +36,20 @@ def sync_vocabularies(path: Path = SEED_FILE, *, commit: bool = True) -> SyncRes
     for v_position, v_data in enumerate(seed["vocabularies"]):
         vocabulary = existing.get(v_data["slug"])
         if vocabulary is None:
-            vocabulary = Vocabulary(slug=v_data["slug"])
+            vocabulary = Vocabulary(slug=v_data["slug"], label=v_data["label"],
+                                    description=v_data.get("description", ""),
+                                    multiple=bool(v_data.get("multiple", True)), position=v_position)
             db.session.add(vocabulary)
             result.vocabularies_added += 1
-        _assign(vocabulary, label=v_data["label"], description=v_data.get("description", ""),
-                multiple=bool(v_data.get("multiple", True)), position=v_position)
-        terms = {t.slug: t for t in vocabulary.terms}
-        for t_position, t_data in enumerate(v_data["terms"]):
-            term = terms.get(t_data["slug"])
-            if term is None:
-                vocabulary.terms.append(Term(slug=t_data["slug"], label=t_data["label"],
-                                             description=t_data.get("description", ""), position=t_position))
-                result.terms_added += 1
-            elif _assign(term, label=t_data["label"], description=t_data.get("description", ""),
-                         position=t_position):
-                result.terms_updated += 1
+        known = {t.slug for t in vocabulary.terms}
+        next_position = max((t.position for t in vocabulary.terms), default=-1) + 1
+        for t_data in v_data["terms"]:
+            if t_data["slug"] in known:
+                continue
+            vocabulary.terms.append(Term(slug=t_data["slug"], label=t_data["label"],
+                                         description=t_data.get("description", ""), position=next_position))
+            next_position += 1
+            result.terms_added += 1
     if commit:
         db.session.commit()
     else:
@@ -58,20 +57,17 @@ def sync_vocabularies(path: Path = SEED_FILE, *, commit: bool = True) -> SyncRes
     return result
 
 
-def _assign(obj, **values) -> bool:
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
 def vocabularies() -> list[Vocabulary]:
     """All vocabularies in display order, with their terms loaded."""
     return list(db.session.scalars(select(Vocabulary).order_by(Vocabulary.position)).unique())
 
 
-def term_index() -> dict[str, dict[str, Term]]:
-    """``{vocabulary slug: {term slug: Term}}`` for validation and look-ups."""
-    return {v.slug: {t.slug: t for t in v.terms} for v in vocabularies()}
+def term_index(include_merged: bool = False) -> dict[str, dict[str, Term]]:
+    """``{vocabulary slug: {term slug: Term}}`` for validation and look-ups; merged-away terms only if asked."""
+    return {v.slug: {t.slug: t for t in v.terms if include_merged or t.merged_into_id is None}
+            for v in vocabularies()}
+
+
+def current_terms(vocabulary: Vocabulary, keep: list[Term] | tuple[Term, ...] = ()) -> list[Term]:
+    """Terms a curator may choose now: not retired, plus any retired ones the entry already carries."""
+    return [t for t in vocabulary.terms if not t.retired or t in keep]
