@@ -6,7 +6,7 @@ import pytest
 
 from catalogue import policy
 from catalogue.extensions import db
-from catalogue.models import AuditEvent, User
+from catalogue.models import AuditEvent, Tool, User
 from tests.auth import session_for
 from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user
@@ -26,8 +26,11 @@ def matrix_app(request, tmp_path):
         users = {role: make_user(role, agency=agency) for role in ("pending", "member", "curator", "admin")}
         users["pending"].email_verified_at = users["pending"].created_at
         db.session.commit()
+        tool = db.session.scalars(db.select(Tool)).first()
+        term = tool.terms[0]
         app.sample_values = {"slug": "sample-tool", "user_id": users["member"].id, "agency_id": agency.id,
-                             "token": "not-a-token"}
+                             "token": "not-a-token", "tool_id": tool.id, "number": 1,
+                             "term_id": term.id, "vocabulary": term.vocabulary.slug}
         app.user_ids = {role: user.id for role, user in users.items()}
     yield app
     next(apps, None)
