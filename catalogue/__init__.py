@@ -90,6 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
+    from catalogue.curation.views import blueprint as curation
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shortlist)
     app.register_blueprint(account)
     app.register_blueprint(admin)
+    app.register_blueprint(curation)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,7 @@ from catalogue.admin.services import (
     deactivate,
     list_accounts,
 )
+from catalogue.curation.dashboard import stale_count
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
@@ -116,12 +117,14 @@ def vocabularies_command() -> None:
 def stats_command(as_json: bool) -> None:
     """Count tools by status and tools per term of every vocabulary."""
     stats = catalogue_stats()
+    stats = {"tools": stats["tools"], "stale": stale_count(), **stats}
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
     click.echo("Tools by status:")
     for status, count in stats["tools"].items():
         click.echo(f"  {status:<12} {count:>5}")
+    click.echo(f"Published tools due for verification: {stats['stale']}")
     for vocabulary, counts in stats["vocabularies"].items():
         click.echo(f"{vocabulary}:")
         for term, count in counts.items():

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from catalogue.admin.services import agency_by_slug, create_user
 from catalogue.extensions import db
-from catalogue.models import Agency, User
+from catalogue.models import Agency, Tool, User
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "agencies.json"
 
@@ -18,6 +18,7 @@ DEMO_PASSWORD = "demo-catalogue-2026"
 DEMO_ACCOUNTS = (
     ("admin@demo.example", "Demo Administrator", "admin"),
     ("curator@demo.example", "Demo Curator", "curator"),
+    ("reviewer@demo.example", "Demo Reviewer", "curator"),
     ("member@demo.example", "Demo Member", "member"),
     ("pending@demo.example", "Demo Applicant", "pending"),
 )
@@ -44,4 +45,18 @@ def create_accounts() -> list[tuple[str, str]]:
             user.justification = ("A demonstration application, to show the vetting queue and its warnings."
                                   if role == "pending" else "")
             db.session.commit()
+    attribute_demo_work()
     return [(email, role) for email, _name, role in DEMO_ACCOUNTS]
+
+
+def attribute_demo_work() -> None:
+    """Make the demo curator the author of demo drafts and entries in review, so the second demo curator
+    (the reviewer) finds entries waiting for a four-eyes review on their dashboard."""
+    curator = db.session.scalar(select(User).filter_by(email="curator@demo.example"))
+    unattributed = select(Tool).where(Tool.demo.is_(True), Tool.status.in_(("draft", "in_review")),
+                                      Tool.created_by_id.is_(None))
+    for tool in db.session.scalars(unattributed):
+        tool.created_by = tool.updated_by = curator
+        if tool.status == "in_review":
+            tool.submitted_by, tool.submitted_at = curator, tool.updated_at
+    db.session.commit()

@@ -18,12 +18,15 @@ LAST_SEEN = "last_seen"
 MFA_PENDING = "mfa_pending"
 
 
+#: What survives signing in: the shortlist, and the key of editor input kept when the last session ended.
+CARRIED_OVER = ("shortlist", "kept_edit")
+
+
 def start(user: User) -> None:
-    """A fresh session for ``user``: nothing from the anonymous session survives except the shortlist."""
-    shortlist = session.get("shortlist")
+    """A fresh session for ``user``: nothing from the anonymous session survives except ``CARRIED_OVER``."""
+    carried = {key: session[key] for key in CARRIED_OVER if session.get(key)}
     session.clear()
-    if shortlist:
-        session["shortlist"] = shortlist
+    session.update(carried)
     login_user(user)
     now = int(time.time())
     session[SIGNED_IN_AT] = now

@@ -15,7 +15,7 @@ from catalogue.extensions import db
 from catalogue.interchange.fields import MULTI_TERM_FIELDS, TERM_FIELDS
 from catalogue.interchange.records import tool_to_record
 from catalogue.models import Tool, ToolRevision, User
-from catalogue.tools.taxonomy import term_index
+from catalogue.tools.taxonomy import term_index, vocabularies
 
 #: Fields a curator writes; restoring a revision brings back exactly these.
 CONTENT_FIELDS = ("name", "organisation", "country", "website", "summary", "description", *TERM_FIELDS,
@@ -31,6 +31,11 @@ FIELD_LABELS = {
     "status": _l("Status"), "last_reviewed": _l("Last verified"), "verification_sources": _l("Verification sources"),
     "demo": _l("Demonstration entry"),
 }
+
+
+def field_labels() -> dict[str, str]:
+    """Labels for every snapshot field; term fields are named after their vocabulary."""
+    return {**FIELD_LABELS, **{v.slug: v.label for v in vocabularies()}}
 
 
 def snapshot(tool: Tool) -> dict[str, Any]:
@@ -119,7 +124,7 @@ class FieldChange:
 
 def compare(old: dict[str, Any], new: dict[str, Any], labels: dict[str, str] | None = None) -> list[FieldChange]:
     """Fields that differ between two snapshots, in display order, with a readable diff for text and lists."""
-    labels = {**FIELD_LABELS, **(labels or {})}
+    labels = {**field_labels(), **(labels or {})}
     changes = []
     for name in SNAPSHOT_FIELDS:
         before, after = old.get(name), new.get(name)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from catalogue.curation.settings import stale_before
 from catalogue.policy import requires
 from catalogue.search.query import QueryError
 from catalogue.search.service import search
@@ -63,7 +64,7 @@ def compare():
 def detail(slug: str):
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
-                           vocabularies=vocabularies(), print_view=False)
+                           vocabularies=vocabularies(), print_view=False, **staleness(tool))
 
 
 @blueprint.get("/<slug>/print")
@@ -72,4 +73,9 @@ def print_sheet(slug: str):
     """The one-page tool sheet: the print layout shown on screen, ready for the browser's print command."""
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=[], vocabularies=vocabularies(),
-                           print_view=True)
+                           print_view=True, **staleness(tool))
+
+
+def staleness(tool) -> dict:
+    return {"stale": tool.last_reviewed is not None and tool.last_reviewed < stale_before(),
+            "stale_months": current_app.config["CATALOGUE_STALE_AFTER_MONTHS"]}

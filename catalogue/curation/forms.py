@@ -1,0 +1,216 @@
+"""The editor and the workflow forms. Each carries the version of the entry it was loaded with."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from catalogue.choices import options
+from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.models import Tool, Vocabulary
+from catalogue.templating import country_choices, language_name
+from catalogue.tools.taxonomy import current_terms
+
+STATUS_LABELS = {"draft": _l("Draft"), "in_review": _l("In review"), "published": _l("Published"),
+                 "archived": _l("Archived"), "stale": _l("Not verified recently")}
+ACTION_LABELS = {
+    "created": _l("Created"), "edited": _l("Edited"), "submitted": _l("Submitted for review"),
+    "approved": _l("Approved and published"), "returned": _l("Returned to draft"), "unpublished": _l("Unpublished"),
+    "archived": _l("Archived"), "reopened": _l("Reopened"), "restored": _l("Restored"),
+    "verified": _l("Verified again"), "imported": _l("Imported"), "vocabulary": _l("Vocabulary change"),
+}
+MARKDOWN_LIMIT = 50_000
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def web_address(_form, field) -> None:
+    if not field.data:
+        return
+    parts = urlsplit(field.data.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(_l("Give a web address starting with http:// or https://, "
+                                 "for example https://tool.example."))
+
+
+def markdown_length(_form, field) -> None:
+    if field.data and len(field.data) > MARKDOWN_LIMIT:
+        raise ValidationError(_l("This text is %(length)s characters long; at most %(limit)s are allowed. "
+                                 "Shorten it or link to a longer document.",
+                                 length=f"{len(field.data):,}", limit=f"{MARKDOWN_LIMIT:,}"))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    codes = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+class ToolForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Address (slug)"), validators=[Optional(), Length(max=80),
+                                          Regexp(SLUG_PATTERN, message=_l("Use lowercase letters, digits and single "
+                                                                          "hyphens, for example chat-triage."))],
+        description=_l("The last part of the entry's web address. Leave empty to make one from the name. "
+                       "Changing it breaks links people have saved."))
+    organisation = StringField(_l("Organisation"), validators=[InputRequired(), Length(max=200)],
+                               description=_l("Who develops or provides the tool."))
+    country = SelectField(_l("Country of the organisation"), validators=[Optional()])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500), web_address])
+    summary = TextAreaField(_l("Summary"), validators=[InputRequired(), Length(max=300)],
+                            description=_l("Plain text, at most 300 characters, shown in lists and search results."))
+    description = TextAreaField(_l("Description"), validators=[markdown_length],
+                                description=_l("Markdown: **bold**, *italic*, lists, links and headings."))
+    responsible_use = TextAreaField(_l("Responsible use"), validators=[markdown_length],
+                                    description=_l("Markdown. What to check before and while using the tool."))
+    languages = SelectMultipleField(_l("Interface languages"), validators=[Optional()],
+                                    description=_l("Hold Ctrl (or Cmd) to choose several."))
+    note = StringField(_l("Change note (optional)"), validators=[Optional(), Length(max=500)],
+                       description=_l("Say briefly what you changed and why; it is kept in the history."))
+    version = HiddenField()
+    not_duplicate = BooleanField(_l("I have checked: this is a different tool. Save it anyway."))
+
+    def values(self) -> dict[str, Any]:
+        """The entry's content in snapshot form, for the services."""
+        found: dict[str, Any] = {
+            "name": self.name.data.strip(), "slug": (self.slug.data or "").strip(),
+            "organisation": self.organisation.data.strip(), "country": self.country.data or None,
+            "website": (self.website.data or "").strip() or None, "summary": self.summary.data.strip(),
+            "description": self.description.data or "", "responsible_use": self.responsible_use.data or "",
+            "languages": list(self.languages.data or []),
+        }
+        for name in TERM_FIELDS:
+            if name in self:
+                data = self[name].data
+                found[name] = list(data or []) if isinstance(data, list) else (data or None)
+        return found
+
+    def loaded_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def term_fields(self) -> list[Field]:
+        return [self[name] for name in TERM_FIELDS if name in self]
+
+
+def tool_form(vocabularies: list[Vocabulary], tool: Tool | None = None, **kwargs) -> ToolForm:
+    """A ToolForm with one field per vocabulary: checkboxes where several terms are allowed, else a list."""
+
+    class Form(ToolForm):
+        pass
+
+    keep = tool.terms if tool else []
+    for vocabulary in vocabularies:
+        if vocabulary.slug not in TERM_FIELDS:
+            continue
+        choices = options((t.slug, t.label) for t in current_terms(vocabulary, keep))
+        if vocabulary.multiple:
+            validators = [InputRequired(_l("Choose at least one."))] if vocabulary.slug == "purposes" else []
+            field = CheckboxListField(vocabulary.label, choices=choices, validators=validators,
+                                      description=vocabulary.description)
+        else:
+            field = SelectField(vocabulary.label, choices=options([("", _l("Not stated"))]) + choices,
+                                validators=[Optional()], description=vocabulary.description)
+        setattr(Form, vocabulary.slug, field)
+    form = Form(**kwargs)
+    form.country.choices = options([("", "—"), *country_choices()])
+    form.languages.choices = options(language_choices())
+    return form
+
+
+def fill_from(form: ToolForm, tool: Tool) -> None:
+    for name in ("name", "slug", "organisation", "website", "summary", "description", "responsible_use"):
+        form[name].data = getattr(tool, name) or ""
+    form.country.data = tool.country or ""
+    form.languages.data = list(tool.languages or [])
+    for field in form.term_fields():
+        terms = [t.slug for t in tool.terms_in(field.name)]
+        field.data = terms if isinstance(field, SelectMultipleField) else (terms[0] if terms else "")
+    form.version.data = str(tool.version)
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def loaded_version(self) -> int | None:
+        return ToolForm.loaded_version(self)  # type: ignore[arg-type]
+
+
+class NoteForm(VersionedForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class ReasonForm(VersionedForm):
+    note = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])
+
+
+class ReturnForm(VersionedForm):
+    note = TextAreaField(_l("What needs to change"), validators=[InputRequired(), Length(max=5000)],
+                         description=_l("The author sees these comments on the entry and on their dashboard."))
+
+
+class VerificationForm(VersionedForm):
+    criteria = CheckboxListField(_l("Inclusion criteria"),
+                                 description=_l("Tick each criterion the entry meets. All are needed to publish."))
+    sources = TextAreaField(_l("Sources checked"), validators=[InputRequired(), Length(max=5000)],
+                            description=_l("One per line: the named documents, web pages or people the information "
+                                           "was verified from."))
+    verified_on = DateField(_l("Verified on"), validators=[InputRequired()], default=date.today)
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, criteria, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria.choices = options((str(number), str(text)) for number, text in enumerate(criteria, 1))
+
+    def validate_verified_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The verification date cannot be in the future."))
+        if field.data and field.data.year < 2000:
+            raise ValidationError(_l("Give a date after the year 2000."))
+
+
+class CompareForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    old = IntegerField(validators=[Optional()])
+    new = IntegerField(validators=[Optional()])
+
+
+class EntriesForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    q = StringField(_l("Name, address or organisation contains"), validators=[Optional(), Length(max=200)])
+
+
+class SettingsForm(FlaskForm):
+    allow_self_approval = BooleanField(
+        _l("Let curators approve entries they submitted themselves"),
+        description=_l("For small teams with a single curator. Four-eyes review is safer: leave this off "
+                       "when two curators are available."))
