@@ -133,7 +133,7 @@ def sign_in(email: str, password: str) -> SignInResult:
         db.session.commit()
         return SignInResult("deactivated", user)
     if user.mfa_enabled:
-        session.clear()
+        sessions.clear_keeping_carried()
         session[sessions.MFA_PENDING] = {"user": user.get_id(), "at": int(time.time())}
         audit.record("sign_in", target=email, outcome="password_ok", actor=user)
         db.session.commit()

@@ -24,15 +24,19 @@ CARRIED_OVER = ("shortlist", "kept_edit")
 
 def start(user: User) -> None:
     """A fresh session for ``user``: nothing from the anonymous session survives except ``CARRIED_OVER``."""
-    carried = {key: session[key] for key in CARRIED_OVER if session.get(key)}
-    session.clear()
-    session.update(carried)
+    clear_keeping_carried()
     login_user(user)
     now = int(time.time())
     session[SIGNED_IN_AT] = now
     session[LAST_SEEN] = now
     session.permanent = True
     user.last_sign_in_at = utcnow()
+
+
+def clear_keeping_carried() -> None:
+    carried = {key: session[key] for key in CARRIED_OVER if session.get(key)}
+    session.clear()
+    session.update(carried)
 
 
 def end() -> None:
