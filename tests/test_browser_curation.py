@@ -1,0 +1,91 @@
+"""The curation journey in Chromium, without JavaScript: a curator writes a draft and submits it, a second curator
+reviews it against the inclusion criteria and publishes it, and a member finds it by search straight away."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pyotp
+import pytest
+from werkzeug.serving import make_server
+
+from catalogue.extensions import db
+from tests.conftest import CHROMIUM, copy_data_dir, make_app
+from tests.factories import PASSWORD, make_agency, make_user
+from tests.test_browser_accounts import sign_in
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    data_dir = tmp_path_factory.mktemp("curation-live")
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
+        app.secrets = {}
+        for role, address in (("curator", "writer@harbour-police.example"),
+                              ("curator", "reviewer@harbour-police.example"),
+                              ("member", "member@harbour-police.example")):
+            user = make_user(role, email=address, agency=agency, name=address.split("@")[0].title())
+            app.secrets[address] = user.mfa_secret
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.base = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def signed_in(browser, site, address: str):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, site.base, address, PASSWORD)
+    if site.secrets[address]:
+        page.get_by_label("Code").fill(pyotp.TOTP(site.secrets[address]).now())
+        page.get_by_role("button", name="Continue").click()
+    return page
+
+
+def test_draft_review_and_publish_then_find_it_by_search(browser, site):
+    writer = signed_in(browser, site, "writer@harbour-police.example")
+    writer.get_by_role("link", name="Curation").click()
+    writer.get_by_role("link", name="Add a new entry").click()
+    writer.get_by_label("Name", exact=True).fill("Tidewater Grooming Lens")
+    writer.get_by_label("Organisation", exact=True).fill("Invented Research Cooperative")
+    writer.get_by_label("Summary").fill("Flags chat messages that show grooming patterns for human review.")
+    writer.get_by_label("Description").fill("Tidewater **ranks** conversations by risk.\n\n- explains each flag")
+    writer.get_by_role("button", name="Save draft").click()
+    assert writer.get_by_text("Choose at least one.").is_visible()  # refused, and what was typed is kept
+    assert writer.get_by_label("Name", exact=True).input_value() == "Tidewater Grooming Lens"
+    writer.get_by_role("checkbox", name="Grooming detection").check()
+    writer.get_by_role("button", name="Preview").click()
+    assert writer.locator(".preview strong").inner_text() == "ranks"
+    writer.get_by_role("button", name="Save draft").click()
+    assert writer.get_by_text("Draft “Tidewater Grooming Lens” created.").is_visible()
+    writer.get_by_role("button", name="Submit for review").click()
+    assert writer.get_by_text("Submitted for review.").is_visible()
+    assert writer.get_by_role("link", name="Review this entry").count() == 0  # not for its own author
+
+    reviewer = signed_in(browser, site, "reviewer@harbour-police.example")
+    reviewer.get_by_role("link", name="Curation").click()
+    waiting = reviewer.locator("section", has=reviewer.get_by_role("heading", name=re.compile("^Waiting for my review")))
+    waiting.get_by_role("link", name="Tidewater Grooming Lens").click()
+    reviewer.get_by_role("link", name="Review this entry").click()
+    criteria = reviewer.locator("#criteria input[type=checkbox]")
+    for index in range(criteria.count()):
+        criteria.nth(index).check()
+    reviewer.get_by_label("Sources checked").fill("Provider's technical documentation, version 3 (2026)")
+    reviewer.get_by_role("button", name="Approve and publish").click()
+    assert reviewer.get_by_text("Published. The entry is in the catalogue and in search.").is_visible()
+
+    member = signed_in(browser, site, "member@harbour-police.example")
+    member.goto(site.base + "/tools/?q=tidewater")  # at once: no waiting, no retry
+    member.get_by_role("link", name="Tidewater Grooming Lens").click()
+    assert member.get_by_text("Last verified").is_visible()
+    assert member.locator(".tool-description strong").inner_text() == "ranks"
