@@ -74,7 +74,8 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
 
     reviewer = signed_in(browser, site, "reviewer@harbour-police.example")
     reviewer.get_by_role("link", name="Curation").click()
-    waiting = reviewer.locator("section", has=reviewer.get_by_role("heading", name=re.compile("^Waiting for my review")))
+    heading = reviewer.get_by_role("heading", name=re.compile("^Waiting for my review"))
+    waiting = reviewer.locator("section", has=heading)
     waiting.get_by_role("link", name="Tidewater Grooming Lens").click()
     reviewer.get_by_role("link", name="Review this entry").click()
     criteria = reviewer.locator("#criteria input[type=checkbox]")
