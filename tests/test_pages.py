@@ -115,7 +115,7 @@ def test_tool_detail_shows_every_field(app, client):
             last_reviewed="2026-02-10", demo=True))
     html = text(client.get("/tools/full-tool"))
     for expected in ["<h1 id=\"tool-title\">Full Tool", "Fictional Lab · Kenya", "Everything filled in.",
-                     "<p>Second <strong>bold</strong> paragraph.</p>", "Last reviewed Feb 10, 2026",
+                     "<p>Second <strong>bold</strong> paragraph.</p>", "Last verified Feb 10, 2026",
                      'href="https://full.example"', "Always have a <strong>second reviewer</strong>.",
                      "Swahili, English", 'href="/tools/?cost_model=free-for-law-enforcement"',
                      ">Free for law enforcement</a>", 'href="/tools/?exposure_reduction=partial"',
