@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue import policy
-from catalogue.extensions import db
 from catalogue.curation.kept import KEEPABLE_ENDPOINTS
+from catalogue.extensions import db
 from catalogue.models import Base, KeptEdit, Tool, User
 from catalogue.redirects import is_local_path
 from tests.auth import csrf_token, session_for, sign_in
