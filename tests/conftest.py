@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.search import store
 from catalogue.tools.taxonomy import sync_vocabularies
 from tests.factories import load_demo
+
+
+def serve(app):
+    """Serve ``app`` on a free local port for the browser tests; yields its base URL, then stops."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
 
 
 def make_app(data_dir: Path, **extra):

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from catalogue.cli import DEMO_FILE
-from catalogue.extensions import db
-from tests.conftest import CHROMIUM, copy_data_dir, make_app
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +23,7 @@ if not CHROMIUM.exists():
 def live_server(tmp_path_factory, demo_data_dir):
     data_dir = tmp_path_factory.mktemp("live")
     copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    yield from serve(make_app(data_dir, TESTING=False))
 
 
 def test_home_to_catalogue_to_page_two_to_tool_to_print_sheet(page, live_server):

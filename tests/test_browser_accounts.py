@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import email
 import re
-import threading
 from pathlib import Path
 
 import pyotp
 import pytest
-from werkzeug.serving import make_server
 
-from catalogue.extensions import db
-from tests.conftest import CHROMIUM, copy_data_dir, make_app
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
 from tests.factories import PASSWORD, make_agency, make_user
 
 pytestmark = pytest.mark.browser
@@ -33,14 +30,9 @@ def site(tmp_path_factory, demo_data_dir):
         agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
         admin = make_user("admin", email="admin@harbour-police.example", agency=agency)
         app.admin_secret = admin.mfa_secret
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    for base in serve(app):
+        app.base = base
+        yield app
 
 
 def newest_link(app) -> str:

@@ -4,14 +4,11 @@ reviews it against the inclusion criteria and publishes it, and a member finds i
 from __future__ import annotations
 
 import re
-import threading
 
 import pyotp
 import pytest
-from werkzeug.serving import make_server
 
-from catalogue.extensions import db
-from tests.conftest import CHROMIUM, copy_data_dir, make_app
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.test_browser_accounts import sign_in
 
@@ -34,13 +31,9 @@ def site(tmp_path_factory, demo_data_dir):
                               ("member", "member@harbour-police.example")):
             user = make_user(role, email=address, agency=agency, name=address.split("@")[0].title())
             app.secrets[address] = user.mfa_secret
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.base = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    for base in serve(app):
+        app.base = base
+        yield app
 
 
 def signed_in(browser, site, address: str):
