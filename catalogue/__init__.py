@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
+    from catalogue.transfer.views import blueprint as transfer
 
     app.register_blueprint(pages)
     app.register_blueprint(tools)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account)
     app.register_blueprint(admin)
     app.register_blueprint(curation)
+    app.register_blueprint(transfer)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Importing and exporting interchange files in the administration interface."""
