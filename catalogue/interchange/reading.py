@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -138,9 +139,11 @@ def _describe(error, document: Any) -> Problem:
         raw = document["tools"][record - 1]
         slug = raw.get("slug") if isinstance(raw, dict) and isinstance(raw.get("slug"), str) else None
     kind, value, instance = error.validator, error.validator_value, error.instance
-    if kind == "required":
+    if kind == "required":  # one error per missing field; its message names the field
+        named = re.match(r"'([^']+)' is a required property", error.message)
         missing = [name for name in value if name not in instance]
-        return Problem("this field is required", record, slug, missing[0] if missing else None)
+        return Problem("this field is required", record, slug,
+                       named.group(1) if named else (missing[0] if missing else None))
     if kind == "additionalProperties":
         extra = sorted(set(instance) - set(error.schema.get("properties", {})))
         where = "tool" if record else "file"

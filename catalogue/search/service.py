@@ -263,7 +263,8 @@ def _facets(known, counts, filters) -> list[Facet]:
         if vocabulary is None:
             continue
         values = [FacetValue(t.slug, t.label, t.description, counts[slug].get(t.slug, 0),
-                             t.slug in filters.get(slug, [])) for t in vocabulary.terms]
+                             t.slug in filters.get(slug, [])) for t in vocabulary.terms
+                  if t.merged_into_id is None or t.slug in filters.get(slug, [])]
         built.append(Facet(slug, vocabulary.label, values))
     return built
 
