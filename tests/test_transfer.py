@@ -287,3 +287,19 @@ def test_the_pages_are_linked_from_the_administration(admin_client):
     assert 'href="/admin/transfer/export/catalogue.csv"' in html
     form = text_of(admin_client.get(IMPORT))
     assert 'enctype="multipart/form-data"' in form and 'type="file"' in form
+
+
+
+def test_a_csv_export_round_trips_even_with_formula_like_text(app, runner, tmp_path):
+    from tests.auth import session_for
+    from tests.factories import make_tools, make_user, tool_record
+    admin = app.test_client()
+    with app.app_context():
+        make_tools(tool_record("dash-tool", description="- first point\n- second point", summary="=not a formula"))
+        session_for(admin, make_user("admin"))
+    exported = admin.get("/admin/transfer/export/catalogue.csv").get_data(as_text=True)
+    assert "'=not a formula" in exported and "'- first point" in exported  # disarmed for spreadsheets
+    path = tmp_path / "all.csv"
+    path.write_text(exported, encoding="utf-8")
+    result = runner.invoke(args=["catalogue", "import", str(path)])
+    assert result.exit_code == 0 and "1 unchanged" in result.output, result.output

@@ -89,7 +89,8 @@ def _csv_row_to_tool(row: dict[str, str | None]) -> dict[str, Any]:
         raise csv.Error("more cells than columns")
     tool: dict[str, Any] = {}
     for key, value in row.items():
-        value = (value or "").strip() if key not in ("description", "responsible_use") else (value or "")
+        value = _without_formula_guard(value or "")
+        value = value.strip() if key not in ("description", "responsible_use") else value
         if key in LIST_FIELDS:
             tool[key] = [part.strip() for part in value.split(CSV_LIST_SEPARATOR) if part.strip()]
         elif key == "demo":
@@ -102,6 +103,11 @@ def _csv_row_to_tool(row: dict[str, str | None]) -> dict[str, Any]:
         else:
             tool[key] = value
     return tool
+
+
+def _without_formula_guard(value: str) -> str:
+    """Undo the apostrophe our CSV exports put before a cell starting with = + - @, so a round trip is exact."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def validate_document(document: Any, terms: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
