@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
     from catalogue.transfer.views import blueprint as transfer
+    from catalogue.vocabularies.views import blueprint as vocabularies
 
     app.register_blueprint(pages)
     app.register_blueprint(tools)
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(curation)
     app.register_blueprint(transfer)
+    app.register_blueprint(vocabularies)
 
 
 def register_errorhandlers(app: Flask) -> None:

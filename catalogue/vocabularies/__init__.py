@@ -1,0 +1,1 @@
+"""Vocabulary management for administrators: add, relabel, reorder, merge, retire and reinstate terms."""
