@@ -17,6 +17,7 @@ from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
 from catalogue.models.people import domain_belongs
+from catalogue.rows import get_or_404
 
 
 class RefusedChange(Exception):
@@ -33,15 +34,6 @@ def agency_by_slug(slug: str | None) -> Agency | None:
     return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
 
 
-MAX_ID = 2**31 - 1
-
-
-def get_or_404(model, row_id: int):
-    """The row, or 404 (also for ids beyond what the database can hold, which would otherwise fail)."""
-    row = db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
-    if row is None:
-        abort(404)
-    return row
 
 
 def contains(column, text: str):

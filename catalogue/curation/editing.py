@@ -19,10 +19,10 @@ from catalogue.extensions import db
 from catalogue.markdown import strip_markup
 from catalogue.models import Tool, ToolRevision, User
 from catalogue.models.base import utcnow
+from catalogue.rows import get_or_404
 
 MARKDOWN_FIELDS = ("description", "responsible_use")
 SIMILAR_NAME_RATIO = 0.85
-MAX_ID = 2**31 - 1
 
 
 class SlugTaken(Exception):
@@ -45,10 +45,7 @@ class EditConflict(Exception):
 
 
 def get_tool(tool_id: int) -> Tool:
-    tool = db.session.get(Tool, tool_id) if 0 < tool_id <= MAX_ID else None
-    if tool is None:
-        raise NotFound()
-    return tool
+    return get_or_404(Tool, tool_id)
 
 
 def slugify(text: str) -> str:

@@ -67,7 +67,19 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-class ToolForm(FlaskForm):
+class VersionedForm(FlaskForm):
+    """A form that carries the version of the entry it was loaded with."""
+
+    version = HiddenField()
+
+    def loaded_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class ToolForm(VersionedForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     slug = StringField(
         _l("Address (slug)"), validators=[Optional(), Length(max=80),
@@ -89,7 +101,6 @@ class ToolForm(FlaskForm):
                                     description=_l("Hold Ctrl (or Cmd) to choose several."))
     note = StringField(_l("Change note (optional)"), validators=[Optional(), Length(max=500)],
                        description=_l("Say briefly what you changed and why; it is kept in the history."))
-    version = HiddenField()
     not_duplicate = BooleanField(_l("I have checked: this is a different tool. Save it anyway."))
 
     def values(self) -> dict[str, Any]:
@@ -106,12 +117,6 @@ class ToolForm(FlaskForm):
                 data = self[name].data
                 found[name] = list(data or []) if isinstance(data, list) else (data or None)
         return found
-
-    def loaded_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
     def term_fields(self) -> list[Field]:
         return [self[name] for name in TERM_FIELDS if name in self]
@@ -151,13 +156,6 @@ def fill_from(form: ToolForm, tool: Tool) -> None:
         terms = [t.slug for t in tool.terms_in(field.name)]
         field.data = terms if isinstance(field, SelectMultipleField) else (terms[0] if terms else "")
     form.version.data = str(tool.version)
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    def loaded_version(self) -> int | None:
-        return ToolForm.loaded_version(self)  # type: ignore[arg-type]
 
 
 class NoteForm(VersionedForm):

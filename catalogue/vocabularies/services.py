@@ -17,9 +17,8 @@ from catalogue import audit
 from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
 from catalogue.models import Term, Tool, User, Vocabulary, tool_terms
+from catalogue.rows import get_row
 from catalogue.tools.taxonomy import vocabularies
-
-MAX_ID = 2**31 - 1
 
 
 class RefusedChange(Exception):
@@ -75,7 +74,7 @@ def get_vocabulary(slug: str) -> Vocabulary:
 
 def get_term(vocabulary_slug: str, term_id: int) -> Term:
     vocabulary = get_vocabulary(vocabulary_slug)
-    term = db.session.get(Term, term_id) if 0 < term_id <= MAX_ID else None
+    term = get_row(Term, term_id)
     if term is None or term.vocabulary_id != vocabulary.id:
         raise NotFound()
     return term
@@ -198,8 +197,7 @@ def merge_target(source: Term, chosen: object) -> Term:
     if source.merged_into_id is not None:
         raise RefusedChange(_("“%(label)s” was already merged into another term.", label=source.label))
     text = str(chosen or "")
-    target = db.session.get(Term, int(text)) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID \
-        else None
+    target = get_row(Term, int(text)) if text.isascii() and text.isdigit() else None
     if target is None or target.vocabulary_id != source.vocabulary_id:
         raise RefusedChange(_("Choose a term from the list: only terms of %(vocabulary)s can be merged into.",
                               vocabulary=source.vocabulary.label))
