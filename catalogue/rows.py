@@ -1,7 +1,8 @@
-"""Fetching a row by an id taken from a URL or a form."""
+"""Finding rows from what a URL or a form says: an id, or words typed into a filter."""
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
@@ -20,3 +21,9 @@ def get_or_404(model, row_id: int):
     if row is None:
         raise NotFound()
     return row
+
+
+def contains(column, text: str):
+    """Case-insensitive substring match in which % and _ typed by the user are ordinary characters."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

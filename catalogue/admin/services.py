@@ -17,7 +17,7 @@ from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
 from catalogue.models.people import domain_belongs
-from catalogue.rows import get_or_404
+from catalogue.rows import contains, get_or_404
 
 
 class RefusedChange(Exception):
@@ -34,12 +34,6 @@ def agency_by_slug(slug: str | None) -> Agency | None:
     return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
 
 
-
-
-def contains(column, text: str):
-    """Case-insensitive substring match in which % and _ typed by the user are ordinary characters."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 def get_agency(agency_id: int) -> Agency:

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, or_, select
 from catalogue.curation import settings
 from catalogue.extensions import db
 from catalogue.models import STATUSES, Tool, ToolRevision, User
+from catalogue.rows import contains
 
 LIST_FILTERS = (*STATUSES, "stale")
 
@@ -52,9 +53,8 @@ def entries(status: str | None, text: str = "") -> Select:
     if status in STATUSES:
         query = query.where(Tool.status == status)
     if text.strip():
-        pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Tool.name.ilike(pattern, escape="\\"), Tool.slug.ilike(pattern, escape="\\"),
-                                Tool.organisation.ilike(pattern, escape="\\")))
+        query = query.where(or_(*(contains(column, text.strip())
+                                   for column in (Tool.name, Tool.slug, Tool.organisation))))
     return query.order_by(Tool.updated_at.desc(), Tool.slug)
 
 

@@ -188,13 +188,18 @@ def _transition(tool_id: int, form, action: Callable, done: str, form_name: str,
     try:
         action(tool, me(), form.loaded_version(), **kwargs)
     except editing.EditConflict as conflict:
-        return render_template("curation/changed.html", tool=conflict.tool, conflict=conflict,
-                               labels=revisions.term_labels()), 409
+        return _changed(conflict)
     except workflow.WorkflowRefused as refused:
         flash(refused.message, "error")
         return _entry_page(tool, 409, **{form_name: form})
     flash(done, "success")
     return redirect(url_for("curation.entry", tool_id=tool.id), 303)
+
+
+def _changed(conflict: editing.EditConflict):
+    """A workflow step or restore refused because the entry moved on since the page was loaded."""
+    return render_template("curation/changed.html", tool=conflict.tool, conflict=conflict,
+                           labels=revisions.term_labels()), 409
 
 
 @blueprint.post("/tools/<int:tool_id>/submit")
@@ -263,8 +268,7 @@ def _verification(tool_id: int, action: Callable, status: str, done: str):
         try:
             action(tool, me(), form.loaded_version(), verification, len(criteria), note=form.note.data or "")
         except editing.EditConflict as conflict:
-            return render_template("curation/changed.html", tool=conflict.tool, conflict=conflict,
-                                   labels=revisions.term_labels()), 409
+            return _changed(conflict)
         except workflow.WorkflowRefused as refused:
             form.form_errors.append(refused.message)
         else:
@@ -293,8 +297,9 @@ def compare(tool_id: int):
     if not listed:
         raise NotFound()
     newest = listed[0].number
-    old_number = form.old.data if form.validate() and form.old.data else max(newest - 1, 1)
-    new_number = form.new.data if form.validate() and form.new.data else newest
+    chosen = form.validate()
+    old_number = form.old.data if chosen and form.old.data else max(newest - 1, 1)
+    new_number = form.new.data if chosen and form.new.data else newest
     old, new = revisions.get_revision(tool, old_number), revisions.get_revision(tool, new_number)
     if old is None or new is None:
         flash(_("There is no such revision; showing the latest change instead."), "info")
@@ -323,8 +328,7 @@ def restore(tool_id: int, number: int):
     try:
         new_number = editing.restore_revision(tool, number, me(), form.loaded_version())
     except editing.EditConflict as conflict:
-        return render_template("curation/changed.html", tool=conflict.tool, conflict=conflict,
-                               labels=revisions.term_labels()), 409
+        return _changed(conflict)
     flash(_("Revision %(old)s restored as revision %(new)s.", old=number, new=new_number), "success")
     return redirect(url_for("curation.history", tool_id=tool.id), 303)
 

@@ -7,6 +7,7 @@ from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
 from catalogue.models import STATUSES, Term, Tool, Vocabulary, tool_terms
+from catalogue.rows import contains
 from catalogue.tools.taxonomy import vocabularies
 
 
@@ -23,9 +24,7 @@ def database_search(words: list[str], filters: dict[str, list[str]], page: int, 
     """
     query = published()
     for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\")
-                                  for column in (Tool.name, Tool.summary, Tool.description))))
+        query = query.where(or_(*(contains(column, word) for column in (Tool.name, Tool.summary, Tool.description))))
     for vocabulary, slugs in filters.items():
         tagged = (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
                   .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
