@@ -3,12 +3,13 @@
 from catalogue.models.audit import AuditEvent
 from catalogue.models.base import Base
 from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
+from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
 from catalogue.models.search import SearchChange
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 
 __all__ = [
-    "AGENCY_KINDS", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
+    "AGENCY_KINDS", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
     "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
     "Vocabulary", "tool_terms",
 ]

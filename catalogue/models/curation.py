@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from catalogue.models.base import Base, utcnow
 from catalogue.models.people import User
@@ -33,6 +33,8 @@ class ToolRevision(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
+    entry_id = synonym("tool_id")  # names shared with ``GuidanceRevision``
+    entry_version = synonym("tool_version")
     author: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
