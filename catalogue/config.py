@@ -24,6 +24,14 @@ INCLUSION_CRITERIA = (
     _l("The information in its entry has been verified from at least one named source."),
 )
 
+#: What a reviewer confirms before a guidance page is published.
+GUIDANCE_REVIEW_CRITERIA = (
+    _l("It is accurate and current, and consistent with the laws and standards it refers to."),
+    _l("It gives practical steps an investigator or manager can act on."),
+    _l("It contains no operational detail that could help offenders avoid detection."),
+    _l("It names no real case, victim or suspect, and describes no abusive material."),
+)
+
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config from environment variables, then apply ``overrides`` (used by tests)."""
@@ -46,6 +54,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "INCLUSION_CRITERIA": inclusion_criteria(env.get("CATALOGUE_INCLUSION_CRITERIA_FILE")),
+        "GUIDANCE_REVIEW_CRITERIA": GUIDANCE_REVIEW_CRITERIA,
         "CATALOGUE_STALE_AFTER_MONTHS": int(env.get("CATALOGUE_STALE_AFTER_MONTHS", "12")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "CATALOGUE_PUBLIC_BROWSING": flag(env.get("CATALOGUE_PUBLIC_BROWSING")),

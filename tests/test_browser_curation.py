@@ -48,7 +48,7 @@ def signed_in(browser, site, address: str):
 def test_draft_review_and_publish_then_find_it_by_search(browser, site):
     writer = signed_in(browser, site, "writer@harbour-police.example")
     writer.get_by_role("link", name="Curation").click()
-    writer.get_by_role("link", name="Add a new entry").click()
+    writer.get_by_role("link", name="Add a new tool").click()
     writer.get_by_label("Name", exact=True).fill("Tidewater Grooming Lens")
     writer.get_by_label("Organisation", exact=True).fill("Invented Research Cooperative")
     writer.get_by_label("Summary").fill("Flags chat messages that show grooming patterns for human review.")

@@ -29,8 +29,8 @@ def matrix_app(request, tmp_path):
         tool = db.session.scalars(db.select(Tool)).first()
         term = tool.terms[0]
         app.sample_values = {"slug": "sample-tool", "user_id": users["member"].id, "agency_id": agency.id,
-                             "token": "not-a-token", "tool_id": tool.id, "number": 1,
-                             "term_id": term.id, "vocabulary": term.vocabulary.slug}
+                             "token": "not-a-token", "tool_id": tool.id, "entry_id": tool.id, "kind": "tools",
+                             "number": 1, "term_id": term.id, "vocabulary": term.vocabulary.slug}
         app.user_ids = {role: user.id for role, user in users.items()}
     yield app
     next(apps, None)

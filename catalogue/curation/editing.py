@@ -15,13 +15,13 @@ from werkzeug.exceptions import NotFound
 
 from catalogue import audit
 from catalogue.curation import revisions
+from catalogue.curation.kinds import TOOL, Kind, kind_of, target_of
 from catalogue.extensions import db
 from catalogue.markdown import strip_markup
-from catalogue.models import Tool, ToolRevision, User
+from catalogue.models import Tool, User
 from catalogue.models.base import utcnow
 from catalogue.rows import get_or_404
 
-MARKDOWN_FIELDS = ("description", "responsible_use")
 SIMILAR_NAME_RATIO = 0.85
 
 
@@ -39,13 +39,13 @@ class LikelyDuplicates(Exception):
 class EditConflict(Exception):
     """Someone saved the entry after this form was loaded. Nothing was written."""
 
-    tool: Tool
+    entry: Any  # the tool or guidance page as it is now
     theirs: list[revisions.FieldChange]  # what changed between the version the form loaded and now
-    authors: list[ToolRevision] = field(default_factory=list)  # the revisions saved in between
+    authors: list = field(default_factory=list)  # the revisions saved in between
 
 
-def get_tool(tool_id: int) -> Tool:
-    return get_or_404(Tool, tool_id)
+def get_entry(kind: Kind, entry_id: int):
+    return get_or_404(kind.model, entry_id)
 
 
 def slugify(text: str) -> str:
@@ -53,20 +53,21 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-") or "tool"
 
 
-def unique_slug(name: str, exclude_id: int | None = None) -> str:
+def unique_slug(name: str, exclude_id: int | None = None, kind: Kind = TOOL) -> str:
     base = slugify(name)
     candidate, number = base, 2
-    while _slug_used(candidate, exclude_id):
+    while _slug_used(kind, candidate, exclude_id):
         suffix = f"-{number}"
         candidate = base[:80 - len(suffix)].rstrip("-") + suffix
         number += 1
     return candidate
 
 
-def _slug_used(slug: str, exclude_id: int | None) -> bool:
-    query = select(Tool.id).where(Tool.slug == slug)
+def _slug_used(kind: Kind, slug: str, exclude_id: int | None) -> bool:
+    model = kind.model
+    query = select(model.id).where(model.slug == slug)
     if exclude_id:
-        query = query.where(Tool.id != exclude_id)
+        query = query.where(model.id != exclude_id)
     return db.session.scalar(query) is not None
 
 
@@ -99,90 +100,92 @@ def likely_duplicates(name: str, website: str | None, exclude_id: int | None = N
     return [db.session.get(Tool, tool_id) for tool_id in found[:10]]
 
 
-def clean_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: strip_markup(value) if key in MARKDOWN_FIELDS else value for key, value in values.items()}
+def clean_values(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    markdown = kind.content.MARKDOWN_FIELDS
+    return {key: strip_markup(value) if key in markdown else value for key, value in values.items()}
 
 
-def create_tool(values: dict[str, Any], author: User, note: str = "", allow_duplicates: bool = False) -> Tool:
+def _duplicates(kind: Kind, values: dict[str, Any], exclude_id: int | None = None) -> list[Tool]:
+    if kind is not TOOL:
+        return []
+    return likely_duplicates(values["name"], values.get("website"), exclude_id)
+
+
+def create_entry(kind: Kind, values: dict[str, Any], author: User, note: str = "", allow_duplicates: bool = False):
     """A new draft from the editor's values (slug included). Raises SlugTaken or LikelyDuplicates."""
-    values = clean_values(values)
-    slug = values.get("slug") or unique_slug(values["name"])
-    if _slug_used(slug, None):
+    values = clean_values(kind, values)
+    slug = values.get("slug") or unique_slug(values[kind.content.CONTENT_FIELDS[0]], kind=kind)
+    if _slug_used(kind, slug, None):
         raise SlugTaken(slug)
-    if not allow_duplicates and (similar := likely_duplicates(values["name"], values.get("website"))):
+    if not allow_duplicates and (similar := _duplicates(kind, values)):
         raise LikelyDuplicates(similar)
     now = utcnow()
-    tool = Tool(slug=slug, status="draft", demo=False, created_by=author, updated_by=author, created_at=now,
-                updated_at=now, languages=[], description="", responsible_use="")
-    db.session.add(tool)
-    revisions.apply_content(tool, values)
-    revisions.record_revision(tool, "created", author, note)
-    audit.record("tool.create", target=target_of(tool), actor=author)
+    entry = kind.model(slug=slug, status="draft", demo=False, created_by=author, updated_by=author, created_at=now,
+                       updated_at=now)
+    if kind is TOOL:
+        entry.languages, entry.description, entry.responsible_use = [], "", ""
+    db.session.add(entry)
+    revisions.apply_content(entry, values)
+    revisions.record_revision(entry, "created", author, note)
+    audit.record(f"{kind.name}.create", target=target_of(entry), actor=author)
     db.session.commit()
-    return tool
+    return entry
 
 
-def save_tool(tool: Tool, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
-              allow_duplicates: bool = False) -> bool:
-    """Save the editor's values over ``tool`` if nobody saved since ``loaded_version``. Returns whether it changed.
+def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
+               allow_duplicates: bool = False) -> bool:
+    """Save the editor's values over ``entry`` if nobody saved since ``loaded_version``. Returns whether it changed.
 
-    Raises EditConflict (nothing written) when the entry moved on, SlugTaken, or LikelyDuplicates when the name or
-    website newly resembles another entry and the curator has not confirmed it is different.
+    Raises EditConflict (nothing written) when the entry moved on, SlugTaken, or LikelyDuplicates when a tool's name
+    or website newly resembles another entry and the curator has not confirmed it is different.
     """
-    if loaded_version != tool.version:
-        raise conflict(tool, loaded_version)
-    values = clean_values(values)
-    slug = values.get("slug") or tool.slug
-    if slug != tool.slug and _slug_used(slug, tool.id):
+    kind = kind_of(entry)
+    if loaded_version != entry.version:
+        raise conflict(entry, loaded_version)
+    values = clean_values(kind, values)
+    slug = values.get("slug") or entry.slug
+    if slug != entry.slug and _slug_used(kind, slug, entry.id):
         raise SlugTaken(slug)
-    renamed = values["name"] != tool.name or (values.get("website") or None) != tool.website
-    if renamed and not allow_duplicates and (
-            similar := likely_duplicates(values["name"], values.get("website"), exclude_id=tool.id)):
+    renamed = kind is TOOL and (values["name"] != entry.name or (values.get("website") or None) != entry.website)
+    if renamed and not allow_duplicates and (similar := _duplicates(kind, values, exclude_id=entry.id)):
         raise LikelyDuplicates(similar)
-    changed = revisions.apply_content(tool, values)
-    if slug != tool.slug:
-        tool.slug = slug
+    changed = revisions.apply_content(entry, values)
+    if slug != entry.slug:
+        entry.slug = slug
         changed = True
     if not changed:
         return False
-    tool.updated_by = author
-    tool.updated_at = utcnow()
+    entry.updated_by = author
+    entry.updated_at = utcnow()
     try:
-        revisions.record_revision(tool, "edited", author, note)
+        revisions.record_revision(entry, "edited", author, note)
     except StaleDataError:
         db.session.rollback()
-        raise conflict(db.session.get(Tool, tool.id), loaded_version) from None
-    audit.record("tool.edit", target=target_of(tool), actor=author, detail=note)
+        raise conflict(db.session.get(kind.model, entry.id), loaded_version) from None
+    audit.record(f"{kind.name}.edit", target=target_of(entry), actor=author, detail=note)
     db.session.commit()
     return True
 
 
-def conflict(tool: Tool, loaded_version: int | None) -> EditConflict:
-    base = revisions.revision_at_version(tool, loaded_version or 0)
-    current = revisions.snapshot(tool)
-    theirs = revisions.compare(base.snapshot if base else {}, current) if base else []
-    between = list(db.session.scalars(
-        select(ToolRevision).where(ToolRevision.tool_id == tool.id, ToolRevision.number > (base.number if base else 0))
-        .order_by(ToolRevision.number)))
-    return EditConflict(tool, theirs, between)
+def conflict(entry, loaded_version: int | None) -> EditConflict:
+    base = revisions.revision_at_version(entry, loaded_version or 0)
+    current = revisions.snapshot(entry)
+    theirs = revisions.compare(base.snapshot, current, kind_of(entry)) if base else []
+    return EditConflict(entry, theirs, revisions.revisions_after(entry, base.number if base else 0))
 
 
-def restore_revision(tool: Tool, number: int, author: User, loaded_version: int | None) -> int:
+def restore_revision(entry, number: int, author: User, loaded_version: int | None) -> int:
     """Bring back a revision's content as a new revision; returns the new revision's number."""
-    revision = revisions.get_revision(tool, number)
+    revision = revisions.get_revision(entry, number)
     if revision is None:
         raise NotFound()
-    if loaded_version != tool.version:
-        raise conflict(tool, loaded_version)
-    revisions.apply_content(tool, revision.snapshot)
-    tool.updated_by = author
-    tool.updated_at = utcnow()
-    new = revisions.record_revision(tool, "restored", author, f"Restored from revision {number}")
-    audit.record("tool.restore", target=target_of(tool), actor=author, detail=f"revision {number}")
+    if loaded_version != entry.version:
+        raise conflict(entry, loaded_version)
+    revisions.apply_content(entry, revision.snapshot)
+    entry.updated_by = author
+    entry.updated_at = utcnow()
+    new = revisions.record_revision(entry, "restored", author, f"Restored from revision {number}")
+    audit.record(f"{kind_of(entry).name}.restore", target=target_of(entry), actor=author, detail=f"revision {number}")
     db.session.commit()
     return new.number
-
-
-def target_of(tool: Tool) -> str:
-    return f"tool:{tool.slug}"
 

@@ -19,7 +19,7 @@ from catalogue.models import KeptEdit
 from catalogue.models.base import utcnow
 
 SESSION_KEY = "kept_edit"
-KEEPABLE_ENDPOINTS = frozenset({"curation.new_tool", "curation.edit_tool"})
+KEEPABLE_ENDPOINTS = frozenset({"curation.new_entry", "curation.edit_entry"})
 KEEP_FOR = timedelta(days=1)
 
 

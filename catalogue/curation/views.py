@@ -16,14 +16,39 @@ from catalogue.accounts.views import me
 from catalogue.choices import options
 from catalogue.curation import dashboard, editing, kept, revisions, settings, workflow
 from catalogue.curation import forms as f
+from catalogue.curation.kinds import GUIDANCE, KINDS, PATHS, TOOL, Kind, kind_of
 from catalogue.errors import render_error
 from catalogue.extensions import db
+from catalogue.guidance import forms as guidance_forms
+from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.markdown import render_markdown, strip_markup
 from catalogue.policy import requires
 from catalogue.tools.taxonomy import vocabularies
 
 blueprint = Blueprint("curation", __name__, url_prefix="/curation")
 PER_PAGE = 50
+KIND = f"<any({', '.join(PATHS)}):kind>"  # tools or guidance
+ENTRY = f"/{KIND}/<int:entry_id>"
+
+
+def entry_url(endpoint: str, entry, **values) -> str:
+    """A curation page of ``entry`` (``entry_url("history", entry)``), whatever its kind."""
+    return url_for(f"curation.{endpoint}", kind=kind_of(entry).path, entry_id=entry.id, **values)
+
+
+def _entry(kind: str, entry_id: int):
+    return editing.get_entry(KINDS[kind], entry_id)
+
+
+def _form(kind: Kind, entry=None, **kwargs):
+    """The editor form of a kind, empty or (with ``formdata``) filled from a request."""
+    if kind is GUIDANCE:
+        return guidance_forms.guidance_form(vocabularies(), entry, **kwargs)
+    return f.tool_form(vocabularies(), entry, **kwargs)
+
+
+def _fill(form, entry) -> None:
+    (guidance_forms.fill_from if kind_of(entry) is GUIDANCE else f.fill_from)(form, entry)
 
 
 def keeps_edits(view: Callable) -> Callable:
@@ -42,8 +67,10 @@ def keeps_edits(view: Callable) -> Callable:
 
 @blueprint.context_processor
 def curation_labels():
-    return {"status_labels": f.STATUS_LABELS, "action_labels": f.ACTION_LABELS,
-            "field_labels": revisions.field_labels()}
+    kind = KINDS.get((request.view_args or {}).get("kind"), TOOL)
+    return {"status_labels": f.STATUS_LABELS, "action_labels": f.ACTION_LABELS, "entry_url": entry_url,
+            "field_labels": revisions.field_labels(kind), "kind": kind, "kinds": KINDS, "kind_of": kind_of,
+            "topic_labels": TOPIC_LABELS}
 
 
 @blueprint.errorhandler(CSRFError)
@@ -61,96 +88,102 @@ def expired_form(error: CSRFError):
 def dashboard_page():
     user = me()
     return render_template("curation/dashboard.html", drafts=dashboard.my_drafts(user),
-                           waiting=dashboard.waiting_for_review(user), stale=dashboard.stale_tools(),
-                           counts=dashboard.status_counts(), recent=dashboard.recent_changes(),
+                           waiting=dashboard.waiting_for_review(user), stale=dashboard.stale_entries(),
+                           counts={kind: dashboard.status_counts(kind) for kind in KINDS.values()},
+                           recent=dashboard.recent_changes(),
                            stale_before=settings.stale_before())
 
 
-@blueprint.get("/tools")
+@blueprint.get(f"/{KIND}")
 @requires("tools.curate")
-def entries():
+def entries(kind: str):
     form = f.EntriesForm(request.args)
     form.status.choices = options([("", _("Any status")), *f.STATUS_LABELS.items()])
     status = request.args.get("status") if request.args.get("status") in dashboard.LIST_FILTERS else None
-    page = db.paginate(dashboard.entries(status, request.args.get("q", "")[:200]), per_page=PER_PAGE,
+    page = db.paginate(dashboard.entries(KINDS[kind], status, request.args.get("q", "")[:200]), per_page=PER_PAGE,
                        error_out=False, max_per_page=PER_PAGE)
     return render_template("curation/entries.html", form=form, page=page, status=status,
-                           counts=dashboard.status_counts())
+                           counts=dashboard.status_counts(KINDS[kind]))
 
 
-def _editor(form: f.ToolForm, tool=None, status: int = 200, **context):
+def _editor(form, kind: Kind, entry=None, status: int = 200, **context):
     preview = None
     if request.form.get("action") == "preview":
-        preview = {"summary": form.summary.data or "",
-                   "description": render_markdown(strip_markup(form.description.data)),
-                   "responsible_use": render_markdown(strip_markup(form.responsible_use.data))}
+        preview = {"summary": form.summary.data or ""}
+        for name in kind.content.MARKDOWN_FIELDS:
+            preview[name] = render_markdown(strip_markup(form[name].data))
     restorable = kept.kept_for(request.path) if request.method == "GET" else None
-    return render_template("curation/editor.html", form=form, tool=tool, preview=preview, restorable=restorable,
+    return render_template("curation/editor.html", form=form, entry=entry, preview=preview, restorable=restorable,
                            **context), status
 
 
-def _restored_form(tool=None) -> f.ToolForm | None:
+def _restored_form(kind: Kind, entry=None):
     """The editor filled with kept input, when the curator asked to restore it."""
     restorable = kept.kept_for(request.path)
     if restorable is None or request.args.get("restore") != restorable.key:
         return None
-    form = f.tool_form(vocabularies(), tool, formdata=MultiDict(
+    form = _form(kind, entry, formdata=MultiDict(
         [(key, value) for key, values in restorable.form.items() for value in values]))
     kept.forget(restorable)
     flash(_("Your kept input is back in the form. Check it, then save."), "info")
     return form
 
 
-@blueprint.route("/tools/new", methods=["GET", "POST"])
+def _not_duplicate(form) -> bool:
+    return bool("not_duplicate" in form and form.not_duplicate.data)
+
+
+@blueprint.route(f"/{KIND}/new", methods=["GET", "POST"])
 @keeps_edits
 @requires("tools.curate")
-def new_tool():
+def new_entry(kind: str):
+    entry_kind = KINDS[kind]
     if request.method == "GET" and request.args.get("discard"):
         _discard_kept()
-    form = _restored_form() or f.tool_form(vocabularies())
+    form = _restored_form(entry_kind) or _form(entry_kind)
     if request.method == "GET" or request.form.get("action") == "preview" or not form.validate_on_submit():
-        return _editor(form, status=400 if form.errors else 200)
+        return _editor(form, entry_kind, status=400 if form.errors else 200)
     try:
-        tool = editing.create_tool(form.values(), me(), form.note.data or "", form.not_duplicate.data)
+        entry = editing.create_entry(entry_kind, form.values(), me(), form.note.data or "", _not_duplicate(form))
     except editing.SlugTaken:
         form.slug.errors = [_("Another entry already uses this address. Choose a different one.")]
-        return _editor(form, status=409)
+        return _editor(form, entry_kind, status=409)
     except editing.LikelyDuplicates as found:
-        return _editor(form, status=409, duplicates=found.tools)
-    flash(_("Draft “%(name)s” created.", name=tool.name), "success")
-    return redirect(url_for("curation.entry", tool_id=tool.id), 303)
+        return _editor(form, entry_kind, status=409, duplicates=found.tools)
+    flash(_("Draft “%(name)s” created.", name=entry.name), "success")
+    return redirect(entry_url("entry", entry), 303)
 
 
-@blueprint.route("/tools/<int:tool_id>/edit", methods=["GET", "POST"])
+@blueprint.route(f"{ENTRY}/edit", methods=["GET", "POST"])
 @keeps_edits
 @requires("tools.curate")
-def edit_tool(tool_id: int):
-    tool = editing.get_tool(tool_id)
+def edit_entry(kind: str, entry_id: int):
+    entry_kind, entry = KINDS[kind], _entry(kind, entry_id)
     if request.method == "GET" and request.args.get("discard"):
         _discard_kept()
-    restored = _restored_form(tool)
-    form = restored or f.tool_form(vocabularies(), tool)
+    restored = _restored_form(entry_kind, entry)
+    form = restored or _form(entry_kind, entry)
     if request.method == "GET":
         if restored is None:
-            f.fill_from(form, tool)
-        return _editor(form, tool)
+            _fill(form, entry)
+        return _editor(form, entry_kind, entry)
     if request.form.get("action") == "preview" or not form.validate_on_submit():
-        return _editor(form, tool, status=400 if form.errors else 200)
+        return _editor(form, entry_kind, entry, status=400 if form.errors else 200)
     try:
-        changed = editing.save_tool(tool, form.values(), me(), form.loaded_version(), form.note.data or "",
-                                    form.not_duplicate.data)
+        changed = editing.save_entry(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
+                                     _not_duplicate(form))
     except editing.EditConflict as conflict:
-        form.version.data = str(conflict.tool.version)
-        return render_template("curation/conflict.html", form=form, tool=conflict.tool, conflict=conflict,
+        form.version.data = str(conflict.entry.version)
+        return render_template("curation/conflict.html", form=form, entry=conflict.entry, conflict=conflict,
                                labels=revisions.term_labels()), 409
     except editing.SlugTaken:
         form.slug.errors = [_("Another entry already uses this address. Choose a different one.")]
-        return _editor(form, tool, status=409)
+        return _editor(form, entry_kind, entry, status=409)
     except editing.LikelyDuplicates as found:
-        return _editor(form, tool, status=409, duplicates=found.tools)
+        return _editor(form, entry_kind, entry, status=409, duplicates=found.tools)
     flash(_("Changes saved.") if changed else _("Nothing had changed, so no new revision was made."),
           "success" if changed else "info")
-    return redirect(url_for("curation.entry", tool_id=tool.id), 303)
+    return redirect(entry_url("entry", entry), 303)
 
 
 def _discard_kept() -> None:
@@ -160,14 +193,14 @@ def _discard_kept() -> None:
         flash(_("The kept input was discarded."), "info")
 
 
-@blueprint.get("/tools/<int:tool_id>")
+@blueprint.get(ENTRY)
 @requires("tools.curate")
-def entry(tool_id: int):
-    return _entry_page(editing.get_tool(tool_id))
+def entry(kind: str, entry_id: int):
+    return _entry_page(_entry(kind, entry_id))
 
 
-def _entry_page(tool, status: int = 200, **forms):
-    version = str(tool.version)
+def _entry_page(entry, status: int = 200, **forms):
+    version = str(entry.version)
     defaults = {
         "submit_form": f.NoteForm(version=version, formdata=None),
         "return_form": f.ReturnForm(version=version, formdata=None),
@@ -176,161 +209,160 @@ def _entry_page(tool, status: int = 200, **forms):
         "reopen_form": f.NoteForm(version=version, formdata=None, prefix="reopen"),
     }
     defaults.update(forms)
-    return render_template("curation/entry.html", tool=tool, approval_block=workflow.may_approve(tool, me()),
-                           latest=revisions.latest_revision(tool), stale_before=settings.stale_before(),
-                           criteria=current_app.config["INCLUSION_CRITERIA"], **defaults), status
+    return render_template("curation/entry.html", entry=entry, approval_block=workflow.may_approve(entry, me()),
+                           latest=revisions.latest_revision(entry), stale_before=settings.stale_before(),
+                           **defaults), status
 
 
-def _transition(tool_id: int, form, action: Callable, done: str, form_name: str, **kwargs):
-    tool = editing.get_tool(tool_id)
+def _transition(kind: str, entry_id: int, form, action: Callable, done: str, form_name: str, **kwargs):
+    entry = _entry(kind, entry_id)
     if not form.validate_on_submit():
-        return _entry_page(tool, 400, **{form_name: form})
+        return _entry_page(entry, 400, **{form_name: form})
     try:
-        action(tool, me(), form.loaded_version(), **kwargs)
+        action(entry, me(), form.loaded_version(), **kwargs)
     except editing.EditConflict as conflict:
         return _changed(conflict)
     except workflow.WorkflowRefused as refused:
         flash(refused.message, "error")
-        return _entry_page(tool, 409, **{form_name: form})
+        return _entry_page(entry, 409, **{form_name: form})
     flash(done, "success")
-    return redirect(url_for("curation.entry", tool_id=tool.id), 303)
+    return redirect(entry_url("entry", entry), 303)
 
 
 def _changed(conflict: editing.EditConflict):
     """A workflow step or restore refused because the entry moved on since the page was loaded."""
-    return render_template("curation/changed.html", tool=conflict.tool, conflict=conflict,
+    return render_template("curation/changed.html", entry=conflict.entry, conflict=conflict,
                            labels=revisions.term_labels()), 409
 
 
-@blueprint.post("/tools/<int:tool_id>/submit")
+@blueprint.post(f"{ENTRY}/submit")
 @requires("tools.curate")
-def submit(tool_id: int):
+def submit(kind: str, entry_id: int):
     form = f.NoteForm()
-    return _transition(tool_id, form, workflow.submit, _("Submitted for review. Another curator will check it."),
+    return _transition(kind, entry_id, form, workflow.submit, _("Submitted for review. Another curator will check it."),
                        "submit_form", note=form.note.data or "")
 
 
-@blueprint.post("/tools/<int:tool_id>/return")
+@blueprint.post(f"{ENTRY}/return")
 @requires("tools.review")
-def return_entry(tool_id: int):
+def return_entry(kind: str, entry_id: int):
     form = f.ReturnForm()
-    return _transition(tool_id, form, workflow.return_to_draft, _("Returned to draft with your comments."),
+    return _transition(kind, entry_id, form, workflow.return_to_draft, _("Returned to draft with your comments."),
                        "return_form", comments=form.note.data or "")
 
 
-@blueprint.post("/tools/<int:tool_id>/unpublish")
+@blueprint.post(f"{ENTRY}/unpublish")
 @requires("tools.curate")
-def unpublish(tool_id: int):
+def unpublish(kind: str, entry_id: int):
     form = f.ReasonForm(prefix="unpublish")
-    return _transition(tool_id, form, workflow.unpublish, _("Unpublished: the entry is a draft again and has left "
-                                                            "the catalogue."), "unpublish_form",
-                       reason=form.note.data or "")
+    done = _("Unpublished: the entry is a draft again and has left the catalogue.")
+    return _transition(kind, entry_id, form, workflow.unpublish, done, "unpublish_form", reason=form.note.data or "")
 
 
-@blueprint.post("/tools/<int:tool_id>/archive")
+@blueprint.post(f"{ENTRY}/archive")
 @requires("tools.curate")
-def archive(tool_id: int):
+def archive(kind: str, entry_id: int):
     form = f.ReasonForm(prefix="archive")
-    return _transition(tool_id, form, workflow.archive, _("Archived. Its history is kept."), "archive_form",
+    return _transition(kind, entry_id, form, workflow.archive, _("Archived. Its history is kept."), "archive_form",
                        reason=form.note.data or "")
 
 
-@blueprint.post("/tools/<int:tool_id>/reopen")
+@blueprint.post(f"{ENTRY}/reopen")
 @requires("tools.curate")
-def reopen(tool_id: int):
+def reopen(kind: str, entry_id: int):
     form = f.NoteForm(prefix="reopen")
-    return _transition(tool_id, form, workflow.reopen, _("Reopened as a draft."), "reopen_form",
+    return _transition(kind, entry_id, form, workflow.reopen, _("Reopened as a draft."), "reopen_form",
                        note=form.note.data or "")
 
 
-@blueprint.route("/tools/<int:tool_id>/review", methods=["GET", "POST"])
+@blueprint.route(f"{ENTRY}/review", methods=["GET", "POST"])
 @requires("tools.review")
-def review(tool_id: int):
-    return _verification(tool_id, workflow.approve, "in_review",
+def review(kind: str, entry_id: int):
+    return _verification(kind, entry_id, workflow.approve, "in_review",
                          _("Published. The entry is in the catalogue and in search."))
 
 
-@blueprint.route("/tools/<int:tool_id>/verify", methods=["GET", "POST"])
+@blueprint.route(f"{ENTRY}/verify", methods=["GET", "POST"])
 @requires("tools.review")
-def verify(tool_id: int):
-    return _verification(tool_id, workflow.verify, "published", _("Verification recorded."))
+def verify(kind: str, entry_id: int):
+    return _verification(kind, entry_id, workflow.verify, "published", _("Verification recorded."))
 
 
-def _verification(tool_id: int, action: Callable, status: str, done: str):
-    tool = editing.get_tool(tool_id)
+def _verification(kind: str, entry_id: int, action: Callable, status: str, done: str):
+    entry = _entry(kind, entry_id)
     criteria = current_app.config["INCLUSION_CRITERIA"]
     form = f.VerificationForm(criteria)
     if request.method == "GET":
-        form.version.data = str(tool.version)
+        form.version.data = str(entry.version)
     elif form.validate_on_submit():
         verification = workflow.Verification(len(form.criteria.data or []), form.sources.data or "",
                                              form.verified_on.data)
         try:
-            action(tool, me(), form.loaded_version(), verification, len(criteria), note=form.note.data or "")
+            action(entry, me(), form.loaded_version(), verification, len(criteria), note=form.note.data or "")
         except editing.EditConflict as conflict:
             return _changed(conflict)
         except workflow.WorkflowRefused as refused:
             form.form_errors.append(refused.message)
         else:
             flash(done, "success")
-            return redirect(url_for("curation.entry", tool_id=tool.id), 303)
-    blocked = workflow.may_approve(tool, me()) if status == "in_review" else None
+            return redirect(entry_url("entry", entry), 303)
+    blocked = workflow.may_approve(entry, me()) if status == "in_review" else None
     code = 200 if request.method == "GET" else 409 if form.form_errors else 400
-    return render_template("curation/verify.html", tool=tool, form=form, status=status, blocked=blocked,
-                           return_form=f.ReturnForm(version=str(tool.version), formdata=None),
-                           wrong_status=tool.status != status), code
+    return render_template("curation/verify.html", entry=entry, form=form, status=status, blocked=blocked,
+                           return_form=f.ReturnForm(version=str(entry.version), formdata=None),
+                           wrong_status=entry.status != status), code
 
 
-@blueprint.get("/tools/<int:tool_id>/history")
+@blueprint.get(f"{ENTRY}/history")
 @requires("tools.curate")
-def history(tool_id: int):
-    tool = editing.get_tool(tool_id)
-    return render_template("curation/history.html", tool=tool, revisions=revisions.history(tool))
+def history(kind: str, entry_id: int):
+    entry = _entry(kind, entry_id)
+    return render_template("curation/history.html", entry=entry, revisions=revisions.history(entry))
 
 
-@blueprint.get("/tools/<int:tool_id>/compare")
+@blueprint.get(f"{ENTRY}/compare")
 @requires("tools.curate")
-def compare(tool_id: int):
-    tool = editing.get_tool(tool_id)
+def compare(kind: str, entry_id: int):
+    entry = _entry(kind, entry_id)
     form = f.CompareForm(request.args)
-    listed = revisions.history(tool)
+    listed = revisions.history(entry)
     if not listed:
         raise NotFound()
     newest = listed[0].number
     chosen = form.validate()
     old_number = form.old.data if chosen and form.old.data else max(newest - 1, 1)
     new_number = form.new.data if chosen and form.new.data else newest
-    old, new = revisions.get_revision(tool, old_number), revisions.get_revision(tool, new_number)
+    old, new = revisions.get_revision(entry, old_number), revisions.get_revision(entry, new_number)
     if old is None or new is None:
         flash(_("There is no such revision; showing the latest change instead."), "info")
-        old, new = revisions.get_revision(tool, max(newest - 1, 1)), listed[0]
-    changes = revisions.compare(old.snapshot, new.snapshot)
-    return render_template("curation/compare.html", tool=tool, old=old, new=new, changes=changes,
+        old, new = revisions.get_revision(entry, max(newest - 1, 1)), listed[0]
+    changes = revisions.compare(old.snapshot, new.snapshot, KINDS[kind])
+    return render_template("curation/compare.html", entry=entry, old=old, new=new, changes=changes,
                            revisions=listed, labels=revisions.term_labels())
 
 
-@blueprint.get("/tools/<int:tool_id>/revisions/<int:number>")
+@blueprint.get(f"{ENTRY}/revisions/<int:number>")
 @requires("tools.curate")
-def revision(tool_id: int, number: int):
-    tool = editing.get_tool(tool_id)
-    found = revisions.get_revision(tool, number)
+def revision(kind: str, entry_id: int, number: int):
+    entry = _entry(kind, entry_id)
+    found = revisions.get_revision(entry, number)
     if found is None:
         raise NotFound()
-    return render_template("curation/revision.html", tool=tool, revision=found, labels=revisions.term_labels(),
-                           form=f.VersionedForm(version=str(tool.version), formdata=None))
+    return render_template("curation/revision.html", entry=entry, revision=found, labels=revisions.term_labels(),
+                           form=f.VersionedForm(version=str(entry.version), formdata=None))
 
 
-@blueprint.post("/tools/<int:tool_id>/revisions/<int:number>/restore")
+@blueprint.post(f"{ENTRY}/revisions/<int:number>/restore")
 @requires("tools.curate")
-def restore(tool_id: int, number: int):
-    tool = editing.get_tool(tool_id)
+def restore(kind: str, entry_id: int, number: int):
+    entry = _entry(kind, entry_id)
     form = f.VersionedForm()
     try:
-        new_number = editing.restore_revision(tool, number, me(), form.loaded_version())
+        new_number = editing.restore_revision(entry, number, me(), form.loaded_version())
     except editing.EditConflict as conflict:
         return _changed(conflict)
     flash(_("Revision %(old)s restored as revision %(new)s.", old=number, new=new_number), "success")
-    return redirect(url_for("curation.history", tool_id=tool.id), 303)
+    return redirect(entry_url("history", entry), 303)
 
 
 @blueprint.route("/settings", methods=["GET", "POST"])

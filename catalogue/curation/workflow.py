@@ -1,4 +1,5 @@
-"""The publishing workflow: draft → in review → published → archived, with a second pair of eyes before publishing.
+"""The publishing workflow, for tools and guidance pages alike: draft → in review → published → archived, with a
+second pair of eyes before publishing.
 
 Every transition checks the version the curator was looking at, so nobody approves or archives text they have not
 seen; each writes a revision and an audit event, and search follows through the outbox.
@@ -14,9 +15,10 @@ from sqlalchemy import select
 
 from catalogue import audit
 from catalogue.curation import revisions, settings
-from catalogue.curation.editing import conflict, target_of
+from catalogue.curation.editing import conflict
+from catalogue.curation.kinds import GUIDANCE, kind_of, target_of
 from catalogue.extensions import db
-from catalogue.models import Tool, ToolRevision, User
+from catalogue.models import User
 from catalogue.models.base import utcnow
 
 CONTENT_ACTIONS = ("created", "edited", "restored", "imported")
@@ -37,44 +39,49 @@ class Verification:
     verified_on: date
 
 
-def _expect(tool: Tool, loaded_version: int | None, *statuses: str) -> None:
-    if loaded_version != tool.version:
-        raise conflict(tool, loaded_version)
-    if tool.status not in statuses:
+def _expect(entry, loaded_version: int | None, *statuses: str) -> None:
+    if loaded_version != entry.version:
+        raise conflict(entry, loaded_version)
+    if entry.status not in statuses:
         raise WorkflowRefused(_("This entry is now %(status)s, so this action is no longer possible.",
-                                status=status_label(tool.status)))
+                                status=status_label(entry.status)))
 
 
-def _finish(tool: Tool, user: User, action: str, event: str, note: str, detail: str = "") -> None:
-    tool.updated_by = user
-    tool.updated_at = utcnow()
-    revisions.record_revision(tool, action, user, note)
-    audit.record(event, target=target_of(tool), actor=user, detail=detail or note)
+def _finish(entry, user: User, action: str, event: str, note: str, detail: str = "") -> None:
+    """``event`` is the audit verb (``submit``), prefixed with the entry's kind (``guidance.submit``)."""
+    entry.updated_by = user
+    entry.updated_at = utcnow()
+    revisions.record_revision(entry, action, user, note)
+    audit.record(f"{kind_of(entry).name}.{event}", target=target_of(entry), actor=user, detail=detail or note)
     db.session.commit()
 
 
-def submit(tool: Tool, user: User, loaded_version: int | None, note: str = "") -> None:
-    _expect(tool, loaded_version, "draft")
-    if not tool.terms_in("purposes"):
+def submit(entry, user: User, loaded_version: int | None, note: str = "") -> None:
+    _expect(entry, loaded_version, "draft")
+    if kind_of(entry) is GUIDANCE:
+        if not entry.body.strip():
+            raise WorkflowRefused(_("Write the text of the page before submitting it for review."))
+    elif not entry.terms_in("purposes"):
         raise WorkflowRefused(_("Choose at least one purpose before submitting the entry for review."))
-    tool.status = "in_review"
-    tool.submitted_by = user
-    tool.submitted_at = utcnow()
-    _finish(tool, user, "submitted", "tool.submit", note)
+    entry.status = "in_review"
+    entry.submitted_by = user
+    entry.submitted_at = utcnow()
+    _finish(entry, user, "submitted", "submit", note)
 
 
-def may_approve(tool: Tool, user: User) -> str | None:
-    """Why ``user`` may not approve ``tool`` (four eyes), or None when they may."""
+def may_approve(entry, user: User) -> str | None:
+    """Why ``user`` may not approve ``entry`` (four eyes), or None when they may."""
     if settings.self_approval_allowed():
         return None
-    if tool.submitted_by_id == user.id:
+    if entry.submitted_by_id == user.id:
         return _("You submitted this entry, so another curator must review it.")
-    submission = db.session.scalar(select(ToolRevision.number).where(
-        ToolRevision.tool_id == tool.id, ToolRevision.action == "submitted").order_by(ToolRevision.number.desc())
+    revision = kind_of(entry).revision
+    submission = db.session.scalar(select(revision.number).where(
+        revision.entry_id == entry.id, revision.action == "submitted").order_by(revision.number.desc())
         .limit(1)) or 0
-    edited = db.session.scalar(select(ToolRevision.id).where(
-        ToolRevision.tool_id == tool.id, ToolRevision.number > submission, ToolRevision.author_id == user.id,
-        ToolRevision.action.in_(CONTENT_ACTIONS)).limit(1))
+    edited = db.session.scalar(select(revision.id).where(
+        revision.entry_id == entry.id, revision.number > submission, revision.author_id == user.id,
+        revision.action.in_(CONTENT_ACTIONS)).limit(1))
     if edited:
         return _("You changed this entry after it was submitted, so another curator must review it.")
     return None
@@ -89,64 +96,64 @@ def check_verification(verification: Verification, criteria_count: int) -> None:
         raise WorkflowRefused(_("The verification date cannot be in the future."))
 
 
-def _record_verification(tool: Tool, user: User, verification: Verification) -> None:
-    tool.last_reviewed = verification.verified_on
-    tool.verification_sources = verification.sources.strip()
-    tool.verified_by = user
+def _record_verification(entry, user: User, verification: Verification) -> None:
+    entry.last_reviewed = verification.verified_on
+    entry.verification_sources = verification.sources.strip()
+    entry.verified_by = user
 
 
-def approve(tool: Tool, user: User, loaded_version: int | None, verification: Verification,
+def approve(entry, user: User, loaded_version: int | None, verification: Verification,
             criteria_count: int, note: str = "") -> None:
     """Publish an entry in review after checking it against the inclusion criteria."""
-    _expect(tool, loaded_version, "in_review")
-    if reason := may_approve(tool, user):
+    _expect(entry, loaded_version, "in_review")
+    if reason := may_approve(entry, user):
         raise WorkflowRefused(reason)
     check_verification(verification, criteria_count)
-    _record_verification(tool, user, verification)
-    tool.status = "published"
-    tool.review_comments = ""
-    self_approved = tool.submitted_by_id == user.id
-    audit.record("tool.approve", target=target_of(tool), actor=user,
+    _record_verification(entry, user, verification)
+    entry.status = "published"
+    entry.review_comments = ""
+    self_approved = entry.submitted_by_id == user.id
+    audit.record(f"{kind_of(entry).name}.approve", target=target_of(entry), actor=user,
                  detail="self-approved (allowed by setting)" if self_approved else note)
-    _finish(tool, user, "approved", "tool.publish", note)
+    _finish(entry, user, "approved", "publish", note)
 
 
-def verify(tool: Tool, user: User, loaded_version: int | None, verification: Verification,
+def verify(entry, user: User, loaded_version: int | None, verification: Verification,
            criteria_count: int, note: str = "") -> None:
     """Record a new verification of a published entry, which resets its staleness."""
-    _expect(tool, loaded_version, "published")
+    _expect(entry, loaded_version, "published")
     check_verification(verification, criteria_count)
-    _record_verification(tool, user, verification)
-    _finish(tool, user, "verified", "tool.verify", note, detail=verification.verified_on.isoformat())
+    _record_verification(entry, user, verification)
+    _finish(entry, user, "verified", "verify", note, detail=verification.verified_on.isoformat())
 
 
-def return_to_draft(tool: Tool, user: User, loaded_version: int | None, comments: str) -> None:
-    _expect(tool, loaded_version, "in_review")
+def return_to_draft(entry, user: User, loaded_version: int | None, comments: str) -> None:
+    _expect(entry, loaded_version, "in_review")
     if not comments.strip():
         raise WorkflowRefused(_("Say what needs to change, so the author knows what to do."))
-    tool.status = "draft"
-    tool.review_comments = comments.strip()
-    _finish(tool, user, "returned", "tool.return", comments)
+    entry.status = "draft"
+    entry.review_comments = comments.strip()
+    _finish(entry, user, "returned", "return", comments)
 
 
-def unpublish(tool: Tool, user: User, loaded_version: int | None, reason: str) -> None:
-    _expect(tool, loaded_version, "published")
+def unpublish(entry, user: User, loaded_version: int | None, reason: str) -> None:
+    _expect(entry, loaded_version, "published")
     _need_reason(reason)
-    tool.status = "draft"
-    _finish(tool, user, "unpublished", "tool.unpublish", reason)
+    entry.status = "draft"
+    _finish(entry, user, "unpublished", "unpublish", reason)
 
 
-def archive(tool: Tool, user: User, loaded_version: int | None, reason: str) -> None:
-    _expect(tool, loaded_version, "draft", "in_review", "published")
+def archive(entry, user: User, loaded_version: int | None, reason: str) -> None:
+    _expect(entry, loaded_version, "draft", "in_review", "published")
     _need_reason(reason)
-    tool.status = "archived"
-    _finish(tool, user, "archived", "tool.archive", reason)
+    entry.status = "archived"
+    _finish(entry, user, "archived", "archive", reason)
 
 
-def reopen(tool: Tool, user: User, loaded_version: int | None, note: str = "") -> None:
-    _expect(tool, loaded_version, "archived")
-    tool.status = "draft"
-    _finish(tool, user, "reopened", "tool.reopen", note)
+def reopen(entry, user: User, loaded_version: int | None, note: str = "") -> None:
+    _expect(entry, loaded_version, "archived")
+    entry.status = "draft"
+    _finish(entry, user, "reopened", "reopen", note)
 
 
 def _need_reason(reason: str) -> None:
