@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
     from catalogue.curation.views import blueprint as curation
+    from catalogue.guidance.views import blueprint as guidance
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(tools)
     app.register_blueprint(shortlist)
+    app.register_blueprint(guidance)
     app.register_blueprint(account)
     app.register_blueprint(admin)
     app.register_blueprint(curation)

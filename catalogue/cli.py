@@ -22,6 +22,8 @@ from catalogue.admin.services import (
     list_accounts,
 )
 from catalogue.curation.dashboard import stale_count
+from catalogue.guidance.services import count_published as guidance_count
+from catalogue.guidance.services import load_demo_guidance
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
@@ -95,6 +97,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo("The catalogue already has tools; demo data not loaded.")
     else:
         _load(DEMO_FILE, dry_run=False, label="Loading demo tools")
+    click.echo(f"Demo guidance pages: {load_demo_guidance()} added.")
     if current_app.config["CATALOGUE_ENV"] == "production":
         click.echo("Production: no demo agencies or accounts are created.")
         return
@@ -117,7 +120,7 @@ def vocabularies_command() -> None:
 def stats_command(as_json: bool) -> None:
     """Count tools by status and tools per term of every vocabulary."""
     stats = catalogue_stats()
-    stats = {"tools": stats["tools"], "stale": stale_count(), **stats}
+    stats = {"tools": stats["tools"], "stale": stale_count(), "guidance_pages": guidance_count(), **stats}
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -125,6 +128,7 @@ def stats_command(as_json: bool) -> None:
     for status, count in stats["tools"].items():
         click.echo(f"  {status:<12} {count:>5}")
     click.echo(f"Published tools due for verification: {stats['stale']}")
+    click.echo(f"Published guidance pages: {stats['guidance_pages']}")
     for vocabulary, counts in stats["vocabularies"].items():
         click.echo(f"{vocabulary}:")
         for term, count in counts.items():
@@ -179,12 +183,12 @@ def rebuild_command(if_needed: bool) -> None:
     if if_needed and health.check().ok:
         click.echo("The search index is up to date; nothing to rebuild.")
         return
-    count = store.rebuild(progress=_progress("Indexing published tools"), processes=store.CLI_PROCESSES)
+    count = store.rebuild(progress=_progress("Indexing published tools and guidance"), processes=store.CLI_PROCESSES)
     if count is None:
         click.echo("Another rebuild is running; try again when it has finished.", err=True)
         sys.exit(1)
     catch_up()  # apply anything saved while the new index was being built
-    click.echo(f"Search index rebuilt: {count} published tool(s).")
+    click.echo(f"Search index rebuilt: {count} published document(s) (tools and guidance pages).")
 
 
 @search_cli.command("check")
@@ -194,7 +198,7 @@ def check_command() -> None:
     if report.problem:
         click.echo(f"The search index is unusable: {report.problem}. Run: flask --app wsgi search rebuild", err=True)
         sys.exit(1)
-    click.echo(f"{report.indexed} tool(s) indexed, {report.published} published in the database.")
+    click.echo(f"{report.indexed} document(s) indexed, {report.published} published in the database.")
     for label, slugs in (("missing from the index", report.missing), ("not published but indexed", report.extra),
                          ("indexed at an old version", report.stale)):
         if slugs:

@@ -48,9 +48,9 @@ def create_draft(client, **fields: Any) -> int:
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
 
-def post_step(client, tool_id: int, step: str, **data: Any):
+def post_step(client, tool_id: int, step: str, kind: str = "tools", **data: Any):
     """Post a workflow step with the CSRF token and the version shown on the entry's page."""
-    page = f"/curation/tools/{tool_id}"
+    page = f"/curation/{kind}/{tool_id}"
     token = csrf_token(client, page)
     prefix = {"unpublish": "unpublish-", "archive": "archive-", "reopen": "reopen-"}.get(step, "")
     fields = {f"{prefix}csrf_token": token, **{f"{prefix}{key}": value for key, value in data.items()}}
@@ -59,8 +59,8 @@ def post_step(client, tool_id: int, step: str, **data: Any):
 
 
 def approve(client, tool_id: int, criteria: int = 4, sources: str = "Vendor documentation, 2026",
-            verified_on: str = "2026-01-15", step: str = "review"):
-    page = f"/curation/tools/{tool_id}/{step}"
+            verified_on: str = "2026-01-15", step: str = "review", kind: str = "tools"):
+    page = f"/curation/{kind}/{tool_id}/{step}"
     token = csrf_token(client, page)
     return client.post(page, data={"csrf_token": token, "version": version_on(client, page),
                                    "criteria": [str(n) for n in range(1, criteria + 1)], "sources": sources,

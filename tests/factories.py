@@ -32,7 +32,11 @@ def make_tools(*records: dict[str, Any]):
 
 
 def load_demo():
-    return import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    from catalogue.guidance.services import load_demo_guidance
+
+    result = import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    load_demo_guidance()
+    return result
 
 
 PASSWORD = "violet kettle drums anchor"

@@ -162,7 +162,7 @@ def test_check_reports_a_document_missing_from_the_index(app, runner):
     result = runner.invoke(args=["search", "check"])
     assert result.exit_code == 1 and "1 missing from the index: lost" in result.output
     rebuilt = runner.invoke(args=["search", "rebuild"])
-    assert rebuilt.exit_code == 0 and "1 published tool(s)" in rebuilt.output
+    assert rebuilt.exit_code == 0 and "1 published document(s)" in rebuilt.output
     assert runner.invoke(args=["search", "check"]).exit_code == 0
 
 

@@ -171,3 +171,8 @@ def test_compare_takes_at_most_four(client, corpus):
     html = client.get(f"/tools/compare?{query}").get_data(as_text=True)
     assert "the first 4 are shown" in html and ">Scatter</a>" not in html
     assert "Tick at least two tools" in client.get("/tools/compare?tool=scatter").get_data(as_text=True)
+
+
+def test_words_in_markdown_emphasis_are_found(ctx):
+    make_tools(tool_record("bold-words", name="Bold Words", description="It **prioritises** the *newest* reports."))
+    assert slugs("prioritises") == ["bold-words"] and slugs("newest") == ["bold-words"]

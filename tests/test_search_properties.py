@@ -9,36 +9,38 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from catalogue.extensions import db
+from catalogue.guidance.services import DEMO_DIR, tool_terms_of_pages
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.models import Term, Tool, Vocabulary, tool_terms
 from catalogue.search.service import SearchRequest, search
 from catalogue.tools.taxonomy import SEED_FILE
 
 SEED = {v["slug"]: [t["slug"] for t in v["terms"]] for v in json.loads(SEED_FILE.read_text())["vocabularies"]}
+SEED["guidance"] = sorted(path.stem for path in DEMO_DIR.glob("*.json"))  # the guidance facet: one value per page
+FACETS = (*TERM_FIELDS, "guidance")
 WORDS = ["", "hash", "grooming", "chat", "images", "victim", "triage", "network", "phone extraction"]
 PERSISTENT = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 @st.composite
 def filter_sets(draw):
     chosen = {}
-    for vocabulary in draw(st.lists(st.sampled_from(TERM_FIELDS), max_size=3, unique=True)):
+    for vocabulary in draw(st.lists(st.sampled_from(FACETS), max_size=3, unique=True)):
         chosen[vocabulary] = draw(st.lists(st.sampled_from(SEED[vocabulary]), min_size=1, max_size=3, unique=True))
     return chosen
 
 
 def sql_counts(allowed_ids: set[int], filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     """Facet counts computed independently with SQL over the tools the text query matched."""
-    def tools_with(vocabulary: str, slugs: list[str]):
-        return (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
-                .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
-                .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
-
     counts = {}
-    for facet in TERM_FIELDS:
+    for facet in FACETS:
         pool = select(Tool.id).where(Tool.status == "published", Tool.id.in_(allowed_ids))
         for vocabulary, slugs in filters.items():
             if vocabulary != facet:
                 pool = pool.where(Tool.id.in_(tools_with(vocabulary, slugs)))
+        if facet == "guidance":
+            counts[facet] = {slug: db.session.scalar(select(func.count()).where(
+                Tool.id.in_(pool), Tool.id.in_(tools_with("guidance", [slug])))) for slug in SEED[facet]}
+            continue
         rows = db.session.execute(
             select(Term.slug, func.count(tool_terms.c.tool_id))
             .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
@@ -48,6 +50,15 @@ def sql_counts(allowed_ids: set[int], filters: dict[str, list[str]]) -> dict[str
         ).all()
         counts[facet] = {slug: 0 for slug in SEED[facet]} | dict(rows)
     return counts
+
+
+def tools_with(vocabulary: str, slugs: list[str]):
+    """Tools holding any of these terms, or (for the guidance facet) any term these guidance pages apply to."""
+    if vocabulary == "guidance":
+        return select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(tool_terms_of_pages(slugs)))
+    return (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
+            .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+            .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=PERSISTENT)
@@ -60,10 +71,7 @@ def test_facet_counts_equal_sql_counts(demo_app, text, filters):
         ours = {f.field: {v.slug: v.count for v in f.values} for f in result.facets}
         assert ours == sql_counts(allowed, filters)
         expected_total = len(allowed & set(db.session.scalars(
-            select(Tool.id).where(*[Tool.id.in_(
-                select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
-                .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
-                .where(Vocabulary.slug == v, Term.slug.in_(s))) for v, s in filters.items()]))))
+            select(Tool.id).where(*[Tool.id.in_(tools_with(v, s)) for v, s in filters.items()]))))
         assert result.total == expected_total
 
 

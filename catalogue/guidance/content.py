@@ -11,8 +11,11 @@ from catalogue.curation.content import apply_terms
 from catalogue.extensions import db
 from catalogue.models import GuidancePage
 
-#: Vocabularies a page can apply to: a tool holding any of the page's terms shows the page.
-VOCABULARIES = ("technologies", "purposes", "workflow_steps", "data_types")
+#: Vocabularies whose terms a page can carry. A tool holding any of the page's technology, purpose or data type terms
+#: shows the page; workflow steps only place the page on the workflow page (every tool has steps, so they would
+#: attach a page to far too many tools).
+VOCABULARIES = ("technologies", "purposes", "data_types", "workflow_steps")
+TOOL_VOCABULARIES = ("technologies", "purposes", "data_types")
 CONTENT_FIELDS = ("title", "summary", "topic", "body", *VOCABULARIES, "related")
 SNAPSHOT_FIELDS = ("slug", *CONTENT_FIELDS, "status", "last_reviewed", "verification_sources", "demo")
 LONG_TEXT_FIELDS = ("summary", "body", "verification_sources")

@@ -58,9 +58,12 @@ def guidance_form(vocabularies: list[Vocabulary], page: GuidancePage | None = No
     for vocabulary in vocabularies:
         if vocabulary.slug in VOCABULARIES:
             choices = options((t.slug, t.label) for t in current_terms(vocabulary, keep))
-            setattr(Form, vocabulary.slug, CheckboxListField(
-                vocabulary.label, choices=choices, validators=[Optional()],
-                description=_l("Tools with any of the ticked terms show this page under “Before you use this tool”.")))
+            if vocabulary.slug == "workflow_steps":
+                hint = _l("The workflow page lists this page under each ticked step.")
+            else:
+                hint = _l("Tools with any of the ticked terms show this page under “Before you use this tool”.")
+            setattr(Form, vocabulary.slug, CheckboxListField(vocabulary.label, choices=choices,
+                                                             validators=[Optional()], description=hint))
     form = Form(**kwargs)
     form.topic.choices = options([("", _l("Choose a topic")), *TOPIC_LABELS.items()])
     others = select(GuidancePage.slug, GuidancePage.title).where(GuidancePage.status != "archived")

@@ -50,6 +50,14 @@ def term_bitmap(s: Searcher, field: str, text: str) -> int:
                          lambda: reader.postings(field, text).all_ids() if (field, text) in reader else ())
 
 
+def kind_bitmap(s: Searcher, kind: str) -> int:
+    """Every live document of one kind (``tool``, ``guidance``…)."""
+    reader = s.reader()
+    return cached_bitmap(s, ("kind", kind), lambda: (
+        [d for d in reader.postings("kind", kind).all_ids() if not reader.is_deleted(d)]
+        if ("kind", kind) in reader else ()))
+
+
 def bitmaps(s: Searcher) -> Bitmaps:
     """Per-term bitmaps for this searcher's generation, built once and kept on the searcher."""
     cached = getattr(s, "_catalogue_bitmaps", None)
@@ -92,7 +100,7 @@ def combine(base: int, chosen: dict[str, int], leave_out: str | None = None) -> 
 def counts(maps: Bitmaps, base: int, chosen: dict[str, int]) -> dict[str, dict[str, int]]:
     """``{facet field: {term slug: count}}`` where each facet ignores its own selections."""
     found = {}
-    for field in TERM_FIELDS:
+    for field in maps.terms:
         pool = combine(base, chosen, leave_out=field)
         found[field] = {slug: (pool & bitmap).bit_count() for slug, bitmap in maps.terms.get(field, {}).items()}
     return found

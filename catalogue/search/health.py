@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from catalogue.extensions import db
-from catalogue.models import SearchChange, Tool
+from catalogue.models import SearchChange
 from catalogue.search import store
 from catalogue.search.outbox import catch_up
-from catalogue.search.schema import STATE_ID
+from catalogue.search.schema import SEARCHABLE, STATE_ID, document_id
 
 
 @dataclass
@@ -28,10 +28,15 @@ class CheckReport:
 
 
 def check() -> CheckReport:
-    """Count and per-tool version of the index against the published rows (after applying pending changes)."""
+    """Count and per-row version of the index against the published rows of every searchable kind (after applying
+    pending changes). Rows are named by slug, other kinds than tools as ``kind:slug``."""
     report = CheckReport()
-    rows = db.session.execute(select(Tool.id, Tool.slug, Tool.version).where(Tool.status == "published")).all()
-    report.published = len(rows)
+    database = {}
+    for kind, (model, *_rest) in SEARCHABLE.items():
+        for row_id, slug, version in db.session.execute(
+                select(model.id, model.slug, model.version).where(model.status == "published")):
+            database[document_id(kind, row_id)] = (slug if kind == "tool" else f"{kind}:{slug}", version)
+    report.published = len(database)
     try:
         catch_up()
         s = store.searcher()
@@ -44,11 +49,10 @@ def check() -> CheckReport:
         report.problem = f"the index cannot be read: {error!r}"
         return report
     report.indexed = len(indexed)
-    database = {str(row.id): row for row in rows}
-    report.missing = sorted(row.slug for key, row in database.items() if key not in indexed)
+    report.missing = sorted(name for key, (name, _version) in database.items() if key not in indexed)
     report.extra = sorted(str(fields.get("slug")) for key, fields in indexed.items() if key not in database)
-    report.stale = sorted(row.slug for key, row in database.items()
-                          if key in indexed and indexed[key].get("version") != row.version)
+    report.stale = sorted(name for key, (name, version) in database.items()
+                          if key in indexed and indexed[key].get("version") != version)
     return report
 
 

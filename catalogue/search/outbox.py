@@ -16,20 +16,27 @@ from sqlalchemy.orm import Session, attributes
 from whoosh.index import LockError
 
 from catalogue.extensions import db
-from catalogue.models import SearchChange, Term, Tool, tool_terms
+from catalogue.models import SearchChange, Term
 from catalogue.search import store
-from catalogue.search.schema import state_document, tool_document
+from catalogue.search.schema import SEARCHABLE, document_id, state_document
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
 OUTBOX_LOCK = 0x5EA4C4  # PostgreSQL advisory lock key serialising outbox writers
 
 
+def kind_of_row(obj) -> str | None:
+    for kind, (model, *_rest) in SEARCHABLE.items():
+        if isinstance(obj, model):
+            return kind
+    return None
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_versions(session: Session, _context, _instances) -> None:
     """A change to a tool's terms alone must still bump its version, so the index check can see it."""
     for obj in session.dirty:
-        if isinstance(obj, Tool) and session.is_modified(obj):
+        if kind_of_row(obj) and session.is_modified(obj):
             attributes.flag_modified(obj, "updated_at")
 
 
@@ -37,8 +44,9 @@ def _bump_versions(session: Session, _context, _instances) -> None:
 def _record_changes(session: Session, _context) -> None:
     rows = []
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Tool) and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
-            rows.append({"kind": "tool", "key": str(obj.id)})
+        kind = kind_of_row(obj)
+        if kind and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
+            rows.append({"kind": kind, "key": str(obj.id)})
         elif isinstance(obj, Term) and obj in session.dirty and session.is_modified(obj):
             rows.append({"kind": "term", "key": str(obj.id)})
     if rows:
@@ -86,14 +94,15 @@ def catch_up(limit: int = 5000) -> str:
             if not changes:
                 writer.cancel()
                 return "current"
-            tool_ids = _affected_tools(session, changes)
-            found = {str(t.id): t for t in session.scalars(select(Tool).where(Tool.id.in_(tool_ids)))}
-            for key in sorted(tool_ids):
-                tool = found.get(str(key))
-                if tool is not None and tool.status == "published":
-                    writer.update_document(**tool_document(tool))
-                else:
-                    writer.delete_by_term("id", str(key))
+            for kind, ids in _affected(session, changes).items():
+                model, document = SEARCHABLE[kind][:2]
+                found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
+                for row_id in sorted(ids):
+                    row = found.get(row_id)
+                    if row is not None and row.status == "published":
+                        writer.update_document(**document(row))
+                    else:
+                        writer.delete_by_term("id", document_id(kind, row_id))
             writer.update_document(**state_document(changes[-1][0]))
         writer.commit()
     except BaseException:
@@ -104,12 +113,14 @@ def catch_up(limit: int = 5000) -> str:
     return "applied"
 
 
-def _affected_tools(session: Session, changes) -> set[int]:
-    tool_ids = {int(key) for _id, kind, key in changes if kind == "tool"}
+def _affected(session: Session, changes) -> dict[str, set[int]]:
+    """Row ids to re-index per kind: the changed rows, and every row holding a relabelled term."""
+    affected = {kind: {int(key) for _id, changed, key in changes if changed == kind} for kind in SEARCHABLE}
     term_ids = [int(key) for _id, kind, key in changes if kind == "term"]
     if term_ids:
-        tool_ids.update(session.scalars(select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(term_ids))))
-    return tool_ids
+        for kind, (_model, _document, row_column, term_column) in SEARCHABLE.items():
+            affected[kind].update(session.scalars(select(row_column).where(term_column.in_(term_ids))))
+    return {kind: ids for kind, ids in affected.items() if ids}
 
 
 def ensure_current() -> None:

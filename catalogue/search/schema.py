@@ -15,16 +15,20 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.models import Tool
+from catalogue.models import GuidancePage, Tool, guidance_terms, tool_terms
 
 STATE_ID = "__state__"
 # Bump whenever the schema, analysers or document contents change: indexes built otherwise are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FACET_PREFIX = "term_"
 
+# Words only: whoosh-reloaded's default pattern also keeps "*" (for wildcards), so Markdown's **bold** words were
+# indexed as "**bold" and never found.
+WORDS = r"\w+(\.?\w+)*"
 # Prose: words, lowercase, accents folded, English stop words dropped, stemmed ("hashes" finds "hash").
-prose = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+prose = RegexTokenizer(WORDS) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
 # Names also split on case changes and keep the joined form: "PhotoDNA" indexes photo, dna and photodna.
 names = (RegexTokenizer(r"\w+(-\w+)*") | IntraWordFilter(mergewords=True, mergenums=True) | LowercaseFilter()
          | CharsetFilter(accent_map) | StemFilter())
@@ -32,7 +36,7 @@ names = (RegexTokenizer(r"\w+(-\w+)*") | IntraWordFilter(mergewords=True, mergen
 names_query = (RegexTokenizer(r"\w+(-\w+)*") | IntraWordFilter(mergewords=False, mergenums=False) | LowercaseFilter()
                | CharsetFilter(accent_map) | StemFilter())
 # Unstemmed words for spelling suggestions, built from the index's own vocabulary.
-spelling = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+spelling = RegexTokenizer(WORDS) | LowercaseFilter() | CharsetFilter(accent_map)
 
 TEXT_FIELDS = {  # field -> boost
     "name": 6.0,
@@ -57,7 +61,7 @@ QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
 def build_schema() -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        kind=fields.ID(),  # "tool", or "state" for the one document holding the last applied change
+        kind=fields.ID(),  # "tool", "guidance", or "state" for the one document holding the last applied change
         slug=fields.ID(stored=True),
         version=fields.STORED(),
         name=fields.TEXT(analyzer=names, field_boost=TEXT_FIELDS["name"], phrase=True),
@@ -101,3 +105,33 @@ def tool_document(tool: Tool) -> dict:
     for field in TERM_FIELDS:
         document[FACET_PREFIX + field] = ",".join(term.slug for term in tool.terms_in(field))
     return document
+
+
+def document_id(kind: str, row_id: int) -> str:
+    """Tools keep their bare id (facets and ranking read it as a number); other kinds are prefixed."""
+    return str(row_id) if kind == "tool" else f"{kind}:{row_id}"
+
+
+def guidance_document(page: GuidancePage) -> dict:
+    """A published guidance page: searched from the same box as tools, listed in its own group."""
+    labels = " ".join([str(TOPIC_LABELS.get(page.topic, "")), *(term.label for term in page.terms)])
+    return {
+        "id": document_id("guidance", page.id),
+        "kind": "guidance",
+        "slug": page.slug,
+        "version": page.version,
+        "name": page.title,
+        "summary": page.summary,
+        "labels": labels,
+        "description": page.body,
+        "words": " ".join([page.title, page.summary, labels]),
+        "name_sort": page.title.casefold(),
+        "updated": int(page.updated_at.replace(tzinfo=UTC).timestamp()),
+    }
+
+
+#: Every kind of searchable row: its model, its index document, and the link table column pair to its terms.
+SEARCHABLE = {
+    "tool": (Tool, tool_document, tool_terms.c.tool_id, tool_terms.c.term_id),
+    "guidance": (GuidancePage, guidance_document, guidance_terms.c.guidance_id, guidance_terms.c.term_id),
+}

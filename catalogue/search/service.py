@@ -13,6 +13,7 @@ from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
+from catalogue.guidance import services as guidance_services
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
@@ -25,6 +26,8 @@ from catalogue.tools.taxonomy import vocabularies
 
 SORTS = ("relevance", "name", "updated")
 FEW_RESULTS = 3
+GUIDANCE_FACET = "guidance"  # values are guidance pages; each matches the tools holding any of the page's terms
+FACET_FIELDS = (*TERM_FIELDS, GUIDANCE_FACET)
 
 
 @dataclass
@@ -95,11 +98,12 @@ def search(request: SearchRequest) -> SearchResult:
     """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input."""
     parsed = parse(request.text)
     known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
-    request.filters, ignored = _known_filters(request.filters, known)
+    pages = guidance_services.facet_terms()
+    request.filters, ignored = _known_filters(request.filters, known, pages)
     try:
         ensure_current()
         s = store.searcher()
-        result = _search_index(s, parsed, request, known)
+        result = _search_index(s, parsed, request, known, pages)
     except WhooshQueryError as error:
         current_app.logger.warning("Whoosh refused query %r: %s", request.text, error)
         raise QueryError(_("This search cannot be run. Please rephrase it with plain words.")) from error
@@ -115,10 +119,13 @@ def search(request: SearchRequest) -> SearchResult:
     return result
 
 
-def _known_filters(filters, known) -> tuple[dict[str, list[str]], list[str]]:
+def _known_filters(filters, known, pages) -> tuple[dict[str, list[str]], list[str]]:
     kept, ignored = {}, []
     for vocabulary, values in filters.items():
-        slugs = {t.slug for t in known[vocabulary].terms} if vocabulary in known else set()
+        if vocabulary == GUIDANCE_FACET:
+            slugs = {page.slug for page, _terms in pages}
+        else:
+            slugs = {t.slug for t in known[vocabulary].terms} if vocabulary in known else set()
         good = [v for v in dict.fromkeys(values) if v in slugs]
         ignored += [v for v in values if v not in slugs]
         if good:
@@ -126,10 +133,21 @@ def _known_filters(filters, known) -> tuple[dict[str, list[str]], list[str]]:
     return kept, ignored
 
 
-def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known) -> SearchResult:
-    maps = facets.bitmaps(s)
+def _with_guidance(maps: facets.Bitmaps, pages) -> facets.Bitmaps:
+    """The index's term bitmaps plus one per guidance page: the union of its terms' bitmaps."""
+    guidance = {}
+    for page, terms in pages:
+        union = 0
+        for vocabulary, slug in terms:
+            union |= maps.terms.get(vocabulary, {}).get(slug, 0)
+        guidance[page.slug] = union
+    return facets.Bitmaps(maps.live, {**maps.terms, GUIDANCE_FACET: guidance})
+
+
+def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, pages) -> SearchResult:
+    maps = _with_guidance(facets.bitmaps(s), pages)
     chosen = facets.selection_bitmaps(maps, request.filters)
-    base = _matching(s, parsed, maps)
+    base = matching(s, parsed, maps.live)
     total = facets.combine(base, chosen).bit_count()
     result = SearchResult(request)
 
@@ -137,7 +155,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
         corrected_text = _correction(s, parsed)
         if corrected_text:
             corrected = parse(corrected_text)
-            corrected_base = _matching(s, corrected, maps)
+            corrected_base = matching(s, corrected, maps.live)
             corrected_total = facets.combine(corrected_base, chosen).bit_count()
             if total == 0 and corrected_total:
                 result.corrected_from, result.corrected_to = request.text, corrected_text
@@ -150,7 +168,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     request.page = min(max(request.page, 1), result.pages)
     result.hits = _hits(s, parsed, request, result.sort, facets.combine(base, chosen)) if total else []
     counts = facets.counts(maps, base, chosen)
-    result.facets = _facets(known, counts, request.filters)
+    result.facets = _facets(known, counts, request.filters, pages)
     if total == 0 and request.filters:
         result.blockers = _blockers(result.facets, maps, base, request.filters)
     return result
@@ -163,11 +181,12 @@ def effective_sort(requested: str, parsed: ParsedQuery) -> str:
     return "name" if requested == "relevance" and parsed.empty else requested
 
 
-def _matching(s: Searcher, parsed: ParsedQuery, maps: facets.Bitmaps) -> int:
-    """Documents matching the text, as a bitmap built from cached per-term bitmaps (phrases checked by Whoosh)."""
+def matching(s: Searcher, parsed: ParsedQuery, live: int) -> int:
+    """Documents among ``live`` matching the text, as a bitmap built from cached per-term bitmaps (phrases checked
+    by Whoosh)."""
     if parsed.empty:
-        return maps.live
-    result = maps.live
+        return live
+    result = live
     for clause in parsed.clauses:
         matched = 0
         for option in [clause, *clause.alternatives]:
@@ -209,7 +228,7 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     ranks = ranking.ranker(s)
     mask = ranks.mask(matching)
     if sort == "relevance":
-        top = ranks.top(ranks.scores(_query_words(parsed)), mask, end, descending=True)
+        top = ranks.top(ranks.scores(query_words(parsed)), mask, end, descending=True)
     elif sort == "updated":
         top = ranks.top(ranks.newest_first, mask, end, descending=False)
     else:
@@ -218,7 +237,7 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
     tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
-    marked = _marked_terms(parsed)
+    marked = marked_terms(parsed)
     hits = []
     for tool_id, (_docnum, value) in zip(ids, page, strict=True):
         tool = tools.get(tool_id)
@@ -237,7 +256,7 @@ def _positive(parsed: ParsedQuery):
             yield from [clause, *clause.alternatives]
 
 
-def _query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
+def query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
     """Each query word as its (field, indexed term) forms, for BM25F's per-word sums across fields."""
     words = []
     for clause in _positive(parsed):
@@ -247,7 +266,7 @@ def _query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
     return words
 
 
-def _marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
+def marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
     marked: dict[str, set[str]] = {"summary": set(), "description": set()}
     for clause in _positive(parsed):
         for name, terms in clause_terms(clause):
@@ -256,7 +275,7 @@ def _marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
     return marked
 
 
-def _facets(known, counts, filters) -> list[Facet]:
+def _facets(known, counts, filters, pages) -> list[Facet]:
     built = []
     for slug in TERM_FIELDS:
         vocabulary = known.get(slug)
@@ -266,6 +285,10 @@ def _facets(known, counts, filters) -> list[Facet]:
                              t.slug in filters.get(slug, [])) for t in vocabulary.terms
                   if t.merged_into_id is None or t.slug in filters.get(slug, [])]
         built.append(Facet(slug, vocabulary.label, values))
+    chosen = filters.get(GUIDANCE_FACET, [])
+    values = [FacetValue(page.slug, page.title, page.summary, counts[GUIDANCE_FACET].get(page.slug, 0),
+                         page.slug in chosen) for page, _terms in pages]
+    built.append(Facet(GUIDANCE_FACET, _("Guidance topic"), values))
     return built
 
 
@@ -286,3 +309,4 @@ def _search_database(parsed: ParsedQuery, request: SearchRequest) -> SearchResul
     tools, total = database_search([c.text for c in parsed.clauses if not c.negated], request.filters,
                                    request.page, request.per_page)
     return SearchResult(request, [Hit(t) for t in tools], total, degraded=True, sort="name")
+

@@ -23,8 +23,8 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
-from catalogue.models import SearchChange, Tool
-from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, state_document, tool_document
+from catalogue.models import SearchChange
+from catalogue.search.schema import SCHEMA_VERSION, SEARCHABLE, STATE_ID, build_schema, state_document
 
 BATCH = 500
 CLI_PROCESSES = max(1, min(4, os.cpu_count() or 1))
@@ -112,9 +112,17 @@ def latest_change(session: Session | None = None) -> int:
     return session.scalar(select(func.coalesce(func.max(SearchChange.id), 0))) or 0
 
 
-def published_tools(session: Session) -> Iterable[Tool]:
-    query = select(Tool).where(Tool.status == "published").order_by(Tool.id).execution_options(yield_per=BATCH)
-    return session.scalars(query)
+def published_documents(session: Session) -> Iterable[dict]:
+    """The index document of every published row of every searchable kind."""
+    for model, document, *_links in SEARCHABLE.values():
+        query = select(model).where(model.status == "published").order_by(model.id).execution_options(yield_per=BATCH)
+        for row in session.scalars(query):
+            yield document(row)
+
+
+def published_count(session: Session) -> int:
+    return sum(session.scalar(select(func.count()).select_from(model).where(model.status == "published")) or 0
+               for model, *_rest in SEARCHABLE.values())
 
 
 @contextmanager
@@ -134,7 +142,8 @@ def rebuild_lock():
 
 
 def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: int = 1) -> int | None:
-    """Index every published tool into a new directory, then swap it in. Returns the count, or None if busy.
+    """Index every published tool and guidance page into a new directory, then swap it in. Returns the count, or
+    None if busy.
 
     ``processes`` > 1 indexes with forked workers: only for a single-threaded process such as the CLI, because
     forking a threaded web process can deadlock.
@@ -147,15 +156,15 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
         directory.mkdir(mode=0o700, parents=True)
         with Session(db.engine) as session:
             mark = latest_change(session)  # changes after this are applied by catch-up after the swap
-            total = session.scalar(select(func.count()).select_from(Tool).where(Tool.status == "published"))
+            total = published_count(session)
             ix = whoosh_index.create_in(str(directory), build_schema())
             if threading.active_count() > 1:
                 processes = 1  # forking a process with other threads running can deadlock the children
             writer = ix.writer(limitmb=256, procs=processes, multisegment=processes > 1)
             count = 0
-            tools = published_tools(session)
-            for tool in (progress(tools, total) if progress else tools):
-                writer.add_document(**tool_document(tool))
+            documents = published_documents(session)
+            for document in (progress(documents, total) if progress else documents):
+                writer.add_document(**document)
                 count += 1
             writer.add_document(**state_document(mark))
             writer.commit(optimize=True)

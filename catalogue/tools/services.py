@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, or_, select, true
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
+from catalogue.guidance.services import tool_terms_of_pages
 from catalogue.models import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.rows import contains
 from catalogue.tools.taxonomy import vocabularies
@@ -26,9 +27,12 @@ def database_search(words: list[str], filters: dict[str, list[str]], page: int, 
     for word in words:
         query = query.where(or_(*(contains(column, word) for column in (Tool.name, Tool.summary, Tool.description))))
     for vocabulary, slugs in filters.items():
-        tagged = (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
-                  .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
-                  .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
+        if vocabulary == "guidance":  # the tools holding any term of the chosen guidance pages
+            tagged = select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(tool_terms_of_pages(slugs)))
+        else:
+            tagged = (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
+                      .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+                      .where(Vocabulary.slug == vocabulary, Term.slug.in_(slugs)))
         query = query.where(Tool.id.in_(tagged))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = min(max(page, 1), max(1, -(-total // per_page)))

@@ -3,7 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from catalogue.curation.settings import stale_before
+from catalogue.guidance import services as guidance
 from catalogue.policy import requires
+from catalogue.search.groups import search_group
 from catalogue.search.query import QueryError
 from catalogue.search.service import search
 from catalogue.tools import services
@@ -13,6 +15,8 @@ from catalogue.tools.taxonomy import vocabularies
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 
 MAX_COMPARE = 4
+OTHER_GROUPS = ("guidance",)  # searched from the same box, shown after the tools
+GROUP_SIZE = 3
 
 
 @blueprint.get("/")
@@ -26,7 +30,8 @@ def index():
         return render_template("tools/index.html", form=form, result=None, error=str(error),
                                url_with=lambda **c: search_url(wanted, **c)), 400
     form.sort.data = result.sort
-    return render_template("tools/index.html", form=form, result=result, error=None,
+    groups = [search_group(wanted.text, kind, limit=GROUP_SIZE) for kind in OTHER_GROUPS] if wanted.text else []
+    return render_template("tools/index.html", form=form, result=result, error=None, groups=groups,
                            url_with=lambda **changes: search_url(wanted, **changes))
 
 
@@ -64,7 +69,8 @@ def compare():
 def detail(slug: str):
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
-                           vocabularies=vocabularies(), print_view=False, **staleness(tool))
+                           vocabularies=vocabularies(), print_view=False, guidance=guidance.for_tool(tool),
+                           **staleness(tool))
 
 
 @blueprint.get("/<slug>/print")
@@ -73,7 +79,7 @@ def print_sheet(slug: str):
     """The one-page tool sheet: the print layout shown on screen, ready for the browser's print command."""
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=[], vocabularies=vocabularies(),
-                           print_view=True, **staleness(tool))
+                           print_view=True, guidance=guidance.for_tool(tool), **staleness(tool))
 
 
 def staleness(tool) -> dict:

@@ -1,0 +1,135 @@
+"""Reading guidance: published pages, the pages that apply to a tool, the tools a page concerns, and the demo pages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+
+from catalogue.curation import revisions
+from catalogue.extensions import db
+from catalogue.guidance.content import TOOL_VOCABULARIES, TOPIC_LABELS
+from catalogue.models import GuidancePage, Term, Tool, Vocabulary, guidance_terms, tool_terms
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "guidance"
+DEMO_SOURCES = "Demonstration content written for this catalogue; not official guidance."
+
+
+def published():
+    return select(GuidancePage).where(GuidancePage.status == "published")
+
+
+def get_published(slug: str) -> GuidancePage:
+    page = db.session.scalar(published().where(GuidancePage.slug == slug))
+    if page is None:
+        raise NotFound()
+    return page
+
+
+@dataclass
+class Topic:
+    slug: str
+    label: str
+    pages: list[GuidancePage] = field(default_factory=list)
+
+
+def by_topic(topic: str | None = None) -> list[Topic]:
+    """Published pages grouped by topic in the topics' order; one topic only when ``topic`` is known."""
+    topics = {slug: Topic(slug, str(label)) for slug, label in TOPIC_LABELS.items() if topic in (None, slug)}
+    for page in db.session.scalars(published().order_by(GuidancePage.title)):
+        if page.topic in topics:
+            topics[page.topic].pages.append(page)
+    return [t for t in topics.values() if t.pages]
+
+
+def count_published() -> int:
+    return db.session.scalar(select(func.count()).select_from(published().subquery())) or 0
+
+
+@dataclass
+class Applying:
+    page: GuidancePage
+    because: list[Term]  # the tool's terms the page applies to
+
+
+def applying_terms(page: GuidancePage) -> list[Term]:
+    """The page's terms that attach it to tools (workflow steps only place it on the workflow page)."""
+    return [term for term in page.terms if term.vocabulary.slug in TOOL_VOCABULARIES]
+
+
+def for_tool(tool: Tool) -> list[Applying]:
+    """Published guidance that applies to any of the tool's terms, principles first, then by title."""
+    mine = {term.id: term for term in tool.terms if term.vocabulary.slug in TOOL_VOCABULARIES}
+    if not mine:
+        return []
+    pages = db.session.scalars(published().join(guidance_terms, guidance_terms.c.guidance_id == GuidancePage.id)
+                               .where(guidance_terms.c.term_id.in_(mine)).distinct())
+    found = [Applying(page, [mine[t.id] for t in page.terms if t.id in mine]) for page in pages]
+    order = list(TOPIC_LABELS)
+    return sorted(found, key=lambda a: (order.index(a.page.topic) if a.page.topic in order else 99, a.page.title))
+
+
+def tools_for(page: GuidancePage) -> list:
+    """Published tools holding any of the page's terms, by name, as (slug, name, demo) rows."""
+    term_ids = [term.id for term in applying_terms(page)]
+    if not term_ids:
+        return []
+    tagged = select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(term_ids))
+    return list(db.session.execute(select(Tool.slug, Tool.name, Tool.demo)
+                                   .where(Tool.status == "published", Tool.id.in_(tagged))
+                                   .order_by(func.lower(Tool.name), Tool.slug)))
+
+
+def for_terms(term_ids: list[int]) -> list[GuidancePage]:
+    """Published pages applying to any of these terms, by title."""
+    if not term_ids:
+        return []
+    return list(db.session.scalars(published().join(guidance_terms, guidance_terms.c.guidance_id == GuidancePage.id)
+                                   .where(guidance_terms.c.term_id.in_(term_ids)).distinct()
+                                   .order_by(GuidancePage.title)))
+
+
+def facet_terms() -> list[tuple[GuidancePage, list[tuple[str, str]]]]:
+    """Each published page with its terms as (vocabulary, term) slugs: what the catalogue's guidance facet ORs."""
+    return [(page, [(t.vocabulary.slug, t.slug) for t in applying_terms(page)])
+            for page in db.session.scalars(published().order_by(GuidancePage.title))]
+
+
+def tool_terms_of_pages(slugs: list[str]):
+    """A subquery of the term ids through which these published pages apply to tools (for database filtering)."""
+    return (select(guidance_terms.c.term_id).join(GuidancePage).join(Term, Term.id == guidance_terms.c.term_id)
+            .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+            .where(GuidancePage.slug.in_(slugs), GuidancePage.status == "published",
+                   Vocabulary.slug.in_(TOOL_VOCABULARIES)))
+
+
+def load_demo_guidance(directory: Path = DEMO_DIR) -> int:
+    """Publish the fictional demo pages that are not there yet; returns how many were added. Idempotent."""
+    documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.json"))]
+    existing = set(db.session.scalars(select(GuidancePage.slug)))
+    added = []
+    for document in documents:
+        if document["slug"] in existing:
+            continue
+        page = GuidancePage(slug=document["slug"], status="published", demo=True,
+                            last_reviewed=date.fromisoformat(document["last_reviewed"]),
+                            verification_sources=DEMO_SOURCES)
+        db.session.add(page)
+        revisions.apply_content(page, {**_values(document), "related": []})
+        added.append((page, document))
+    db.session.flush()
+    for page, document in added:
+        revisions.apply_content(page, _values(document))
+        revisions.record_revision(page, "imported", None, "Demo content")
+    db.session.commit()
+    return len(added)
+
+
+def _values(document: dict) -> dict:
+    values = {name: document.get(name) for name in ("title", "summary", "topic", "body", "related")}
+    values.update(document.get("terms") or {})
+    return values
