@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per domain."""
 
+from catalogue.models.assessment import Assessment
 from catalogue.models.audit import AuditEvent
 from catalogue.models.base import Base
 from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
@@ -9,7 +10,7 @@ from catalogue.models.search import SearchChange
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 
 __all__ = [
-    "AGENCY_KINDS", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
+    "AGENCY_KINDS", "Assessment", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
     "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
     "Vocabulary", "tool_terms",
 ]
