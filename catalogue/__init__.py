@@ -90,6 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
+    from catalogue.assessment.views import blueprint as assessment
     from catalogue.curation.views import blueprint as curation
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(curation)
     app.register_blueprint(transfer)
     app.register_blueprint(vocabularies)
+    app.register_blueprint(assessment)
 
 
 def register_errorhandlers(app: Flask) -> None:
