@@ -10,7 +10,9 @@ from catalogue.models.search import SearchChange
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 
 __all__ = [
-    "AGENCY_KINDS", "Assessment", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
+    "AGENCY_KINDS", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms",
+    "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
     "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
     "Vocabulary", "tool_terms",
+    "Assessment",
 ]
