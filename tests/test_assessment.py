@@ -285,7 +285,7 @@ def test_answers_sent_after_the_session_ended_come_back_instead_of_being_lost(cl
     token = csrf_token(client)
     response = client.post("/assessment/", data=form_data({"law-1": 3, "law-2": 1}, token))
     html = response.get_data(as_text=True)
-    assert response.status_code == 401 and "Your session has ended" in html
+    assert response.status_code == 401 and "or your session has ended), so nothing was done yet" in html
     assert re.search(r'<input checked id="law-1-3"', html) and 'target="_blank"' in html
     assert client.get("/assessment/").status_code == 302  # nothing else opens for anonymous visitors
     assert client.post("/assessment/save", data={"csrf_token": token}).status_code == 302

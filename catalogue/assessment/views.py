@@ -48,9 +48,9 @@ def keeps_answers(view: Callable) -> Callable:
     @wraps(view)
     def guarded(*args, **kwargs):
         if role_of() == ANONYMOUS and not can(view.permission) and posted_answers():
-            return kept_answers(401, _("Your session has ended, so nothing was done yet. Your answers are kept on "
-                                       "this page: sign in again in a new tab, then come back here and send them "
-                                       "again."))
+            return kept_answers(401, _("You are not signed in (or your session has ended), so nothing was done "
+                                       "yet. Your answers are kept on this page: sign in in a new tab, then come "
+                                       "back here and send them again."))
         return view(*args, **kwargs)
 
     return guarded
