@@ -36,10 +36,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": ADMINS,
     "agencies.manage": ADMINS,
     "audit.view": ADMINS,
+    "assessment.take": MEMBERS,  # the readiness self-assessment: answer it, see, download and print the result
+    "assessment.keep": MEMBERS,  # save my own assessments; list, open, compare, print, export and delete them
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.
-PUBLIC_BROWSING = frozenset({"catalogue.view"})
+PUBLIC_BROWSING = frozenset({"catalogue.view", "assessment.take"})
 
 #: Endpoints that serve files, not pages.
 EXEMPT_ENDPOINTS = frozenset({"static"})

@@ -32,6 +32,7 @@ def matrix_app(request, tmp_path):
                              "token": "not-a-token", "tool_id": tool.id, "entry_id": tool.id, "kind": "tools",
                              "number": 1, "term_id": term.id, "vocabulary": term.vocabulary.slug}
         app.user_ids = {role: user.id for role, user in users.items()}
+        app.sample_values["assessment_id"] = 1  # nobody's: members get 404, roles without the permission 403
     yield app
     next(apps, None)
 

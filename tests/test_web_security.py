@@ -57,6 +57,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(secured_
     samples = {"slug": "sample-tool", "user_id": secured_app.member_id, "agency_id": 1, "token": "x", "tool_id": 1,
                "entry_id": 1, "kind": "tools", "number": 1, "term_id": 1, "vocabulary": "purposes"}
     before = snapshot(secured_app)
+    samples["assessment_id"] = 1
     checked = 0
     for rule in post_routes(secured_app):
         client = secured_app.test_client()

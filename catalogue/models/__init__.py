@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per domain."""
 
+from catalogue.models.assessment import Assessment
 from catalogue.models.audit import AuditEvent
 from catalogue.models.base import Base
 from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
@@ -13,4 +14,5 @@ __all__ = [
     "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
     "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
     "Vocabulary", "tool_terms",
+    "Assessment",
 ]
