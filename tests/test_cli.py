@@ -89,3 +89,11 @@ def test_stats_json_counts_statuses_and_terms(app, runner, tmp_path):
     assert stats["vocabularies"]["maturity"] == {"research": 0, "pilot": 0, "production": 0}
     text = runner.invoke(args=["catalogue", "stats"]).output
     assert "published" in text and "prevention" in text
+
+
+def test_demo_publishes_the_guidance_pages_once_and_stats_count_them(app, runner):
+    assert json.loads(runner.invoke(args=["catalogue", "stats", "--json"]).output)["guidance_pages"] == 0
+    first = runner.invoke(args=["catalogue", "demo"])
+    assert first.exit_code == 0 and "Demo guidance pages: 20 added." in first.output
+    assert "Demo guidance pages: 0 added." in runner.invoke(args=["catalogue", "demo"]).output
+    assert json.loads(runner.invoke(args=["catalogue", "stats", "--json"]).output)["guidance_pages"] == 20

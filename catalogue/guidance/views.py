@@ -13,6 +13,13 @@ from catalogue.search.query import QueryError
 blueprint = Blueprint("guidance", __name__)
 
 
+@blueprint.get("/learning")
+@requires("catalogue.view")
+def centre():
+    """The Learning Centre: guidance, the workflow, the self-assessment and trainings in one place."""
+    return render_template("guidance/centre.html", topics=services.by_topic(), steps=steps.steps())
+
+
 @blueprint.get("/guidance/")
 @requires("catalogue.view")
 def index():

@@ -1,0 +1,64 @@
+"""The Learning Centre journey in Chromium without JavaScript: from the workflow page to a filtered catalogue, a
+tool, the guidance it needs, a short self-assessment and a training."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalogue.assessment import questionnaire
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
+from tests.factories import PASSWORD, make_agency, make_user
+from tests.test_browser_accounts import sign_in
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+QUESTIONNAIRE = questionnaire.load()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    data_dir = tmp_path_factory.mktemp("learning-live")
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
+        make_user("member", email="learner@harbour-police.example", agency=agency, name="Learner")
+    for base in serve(app):
+        app.base = base
+        yield app
+
+
+def test_workflow_to_tool_to_guidance_to_assessment_to_training(browser, site):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, site.base, "learner@harbour-police.example", PASSWORD)
+
+    page.get_by_role("link", name="Learning Centre").click()
+    page.get_by_role("link", name="The investigative workflow").click()
+    step = page.locator("#step-victim-identification")
+    count_link = step.get_by_role("link", name=re.compile(r"^\d+ tools?$"))
+    count = int(count_link.inner_text().split()[0])
+    count_link.click()
+    assert re.search(rf"of {count} tools?\b", page.locator(".result-count").inner_text())  # the catalogue's count
+    assert page.locator("#f-workflow_steps-victim-identification").is_checked()
+
+    page.goto(site.base + "/tools/?workflow_steps=victim-identification&technologies=face-analysis")
+    page.locator(".tool-card-title a").first.click()
+    before = page.locator(".before-use")
+    assert before.get_by_role("heading", name="Before you use this tool").is_visible()
+    before.get_by_role("link", name=re.compile("^Face analysis")).click()
+    assert page.get_by_role("heading", level=1, name=re.compile("^Face analysis")).is_visible()
+    assert page.get_by_role("heading", name="Tools this guidance concerns").is_visible()
+
+    page.get_by_role("link", name="Learning Centre").click()
+    page.get_by_role("link", name="Readiness self-assessment").click()
+    scale = {point.value: point.label for point in QUESTIONNAIRE.scale}
+    for question in QUESTIONNAIRE.questions:
+        page.locator(f"#question-{question.id}").get_by_label(scale[2], exact=True).check()
+    page.get_by_role("button", name="See my result").click()
+    assert page.get_by_role("img", name="Readiness score per principle, in percent").is_visible()
+    assert page.locator(".score-table").get_by_role("row", name=re.compile("^Lawfulness 50%")).is_visible()
