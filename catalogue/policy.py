@@ -36,10 +36,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": ADMINS,
     "agencies.manage": ADMINS,
     "audit.view": ADMINS,
+    "trainings.view": MEMBERS,  # the list of trainings, training pages and their calendar files
+    "trainings.enrol": MEMBERS,  # enrol, join the waiting list, leave; my trainings and my calendar file
+    "trainings.manage": CURATORS,  # create, edit, publish and cancel trainings; attendee lists and their CSV
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.
-PUBLIC_BROWSING = frozenset({"catalogue.view"})
+PUBLIC_BROWSING = frozenset({"catalogue.view", "trainings.view"})
 
 #: Endpoints that serve files, not pages.
 EXEMPT_ENDPOINTS = frozenset({"static"})
