@@ -10,7 +10,8 @@ from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
 
 __all__ = [
-    "AGENCY_KINDS", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
-    "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
-    "Vocabulary", "tool_terms", "Enrolment", "Training",
+    "AGENCY_KINDS", "GUIDANCE_TOPICS", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
+    "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode", "SearchChange",
+    "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "Training", "User", "Vocabulary", "guidance_terms",
+    "tool_terms",
 ]
