@@ -22,6 +22,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_CAPACITY = 100_000
 MAX_DAYS = 366
 NEEDS_LOCATION = ("in_person", "hybrid")
+SEATS_MESSAGE = _l("Give the number of seats as a whole number, for example 20.")
 
 
 class FilterForm(FlaskForm):
@@ -98,7 +99,7 @@ class TrainingForm(VersionedForm):
         description=_l("Address and room for in-person and hybrid trainings (required). For online trainings, "
                        "say how the link is sent, for example: the link is e-mailed the day before."))
     capacity = IntegerField(_l("Capacity (seats)"), validators=[
-        InputRequired(_l("Give the number of seats as a whole number, for example 20.")),
+        InputRequired(SEATS_MESSAGE),
         NumberRange(min=1, max=MAX_CAPACITY, message=_l("Give a number of seats from 1 to %(max)s.",
                                                          max=f"{MAX_CAPACITY:,}"))])
     description = TextAreaField(_l("Description"), validators=[markdown_length],
@@ -118,6 +119,8 @@ class TrainingForm(VersionedForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.capacity.process_errors:  # "Not a valid integer value." says less than our own message
+            self.capacity.errors = [SEATS_MESSAGE]
         zone = self.timezone.data if not self.timezone.errors else None
         start, end, deadline = self.starts_at.data, self.ends_at.data, self.registration_deadline.data
         if zone:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
 from catalogue import mail
@@ -11,8 +11,13 @@ from catalogue.trainings import times
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """Links in e-mails and calendar files start with ``CATALOGUE_BASE_URL``, never with the request's host."""
-    return current_app.config["CATALOGUE_BASE_URL"] + url_for(endpoint, **values)
+    """Links in e-mails and calendar files start with ``CATALOGUE_BASE_URL``, never with the request's host (also
+    outside a request, for changes made from the command line)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("catalogue.local").build(endpoint, values)
+    return current_app.config["CATALOGUE_BASE_URL"] + path
 
 
 def where_text(training: Training) -> str:
@@ -35,6 +40,8 @@ def seat_offered(enrolment: Enrolment) -> None:
 
 def training_cancelled(training: Training, enrolments: list[Enrolment], message: str) -> None:
     """Tell everyone enrolled or waiting that the training will not take place."""
+    if not enrolments:
+        return
     context = _context(training)
     for enrolment in enrolments:
         mail.send(enrolment.user.email, _("Cancelled: %(title)s", title=training.title), "training_cancelled",

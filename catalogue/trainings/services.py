@@ -204,3 +204,7 @@ def managed(status: str, page: int, per_page: int) -> Listing:
         query = query.where(Training.status == status)
     found = db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
     return Listing(found, availability_of(found.items), [])
+
+
+def published_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Training).where(Training.status == "published")) or 0

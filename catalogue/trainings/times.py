@@ -52,12 +52,10 @@ def exists_in_zone(local: datetime, zone_name: str) -> bool:
 
 
 def utc_offset(moment: datetime) -> str:
-    """``UTC+01:00``, ``UTC−03:00`` or ``UTC`` for an aware datetime."""
+    """``UTC+01:00``, ``UTC-03:00`` or ``UTC+00:00`` for an aware datetime."""
     offset = moment.utcoffset() or timedelta(0)
-    if not offset:
-        return "UTC"
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes > 0 else "−"
+    sign = "-" if minutes < 0 else "+"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{rest:02d}"
 

@@ -67,6 +67,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('queue_number', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("status IN ('enrolled', 'waitlisted', 'cancelled')", name=op.f('ck_enrolments_status_known')),
