@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import NotFound
 
 from catalogue import policy
@@ -175,9 +176,9 @@ class MyTrainings:
 def active_enrolments(user: User) -> list[Enrolment]:
     """The member's enrolments and waiting-list places in trainings others can see, soonest first."""
     return list(db.session.scalars(
-        select(Enrolment).join(Training).where(Enrolment.user_id == user.id,
-                                               Enrolment.status.in_(("enrolled", "waitlisted")),
-                                               Training.status.in_(PUBLIC_STATUSES))
+        select(Enrolment).join(Training).options(contains_eager(Enrolment.training))
+        .where(Enrolment.user_id == user.id, Enrolment.status.in_(("enrolled", "waitlisted")),
+               Training.status.in_(PUBLIC_STATUSES))
         .order_by(Training.starts_at_utc, Training.id)))
 
 
