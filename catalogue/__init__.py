@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
+    from catalogue.trainings.views import blueprint as trainings
     from catalogue.transfer.views import blueprint as transfer
     from catalogue.vocabularies.views import blueprint as vocabularies
 
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfer)
     app.register_blueprint(vocabularies)
     app.register_blueprint(assessment)
+    app.register_blueprint(trainings)
 
 
 def register_errorhandlers(app: Flask) -> None:

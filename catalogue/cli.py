@@ -36,6 +36,8 @@ from catalogue.search.query import QueryError
 from catalogue.search.service import SearchRequest, search
 from catalogue.tools.services import catalogue_is_empty, catalogue_stats
 from catalogue.tools.taxonomy import sync_vocabularies
+from catalogue.trainings.demo import enrol_demo_accounts, load_demo_trainings
+from catalogue.trainings.services import published_count
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "tools.json"
 
@@ -97,7 +99,10 @@ def demo_command(if_empty: bool) -> None:
         click.echo("The catalogue already has tools; demo data not loaded.")
     else:
         _load(DEMO_FILE, dry_run=False, label="Loading demo tools")
-    click.echo(f"Demo guidance pages: {load_demo_guidance()} added.")
+        click.echo(f"Demo guidance pages: {load_demo_guidance()} added.")
+        trainings = load_demo_trainings()  # after guidance: trainings link guidance pages
+        click.echo(f"Demo trainings: {trainings.created} new, {trainings.updated} updated (dates moved to today), "
+                   f"{trainings.unchanged} unchanged.")
     if current_app.config["CATALOGUE_ENV"] == "production":
         click.echo("Production: no demo agencies or accounts are created.")
         return
@@ -105,6 +110,7 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demo accounts (development only), all with the password {demo.DEMO_PASSWORD!r}:")
     for email, role in demo.create_accounts():
         click.echo(f"  {role:<8} {email}")
+    click.echo(f"Demo enrolments of these accounts in demo trainings: {enrol_demo_accounts()} added.")
 
 
 @catalogue_cli.command("vocabularies")
@@ -120,7 +126,8 @@ def vocabularies_command() -> None:
 def stats_command(as_json: bool) -> None:
     """Count tools by status and tools per term of every vocabulary."""
     stats = catalogue_stats()
-    stats = {"tools": stats["tools"], "stale": stale_count(), "guidance_pages": guidance_count(), **stats}
+    stats = {"tools": stats["tools"], "stale": stale_count(), "guidance_pages": guidance_count(),
+             "trainings": published_count(), **stats}
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return

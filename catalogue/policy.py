@@ -38,10 +38,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": ADMINS,
     "assessment.take": MEMBERS,  # the readiness self-assessment: answer it, see, download and print the result
     "assessment.keep": MEMBERS,  # save my own assessments; list, open, compare, print, export and delete them
+    "trainings.view": MEMBERS,  # the list of trainings, training pages and their calendar files
+    "trainings.enrol": MEMBERS,  # enrol, join the waiting list, leave; my trainings and my calendar file
+    "trainings.manage": CURATORS,  # create, edit, publish and cancel trainings; attendee lists and their CSV
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.
-PUBLIC_BROWSING = frozenset({"catalogue.view", "assessment.take"})
+PUBLIC_BROWSING = frozenset({"catalogue.view", "assessment.take", "trainings.view"})
 
 #: Endpoints that serve files, not pages.
 EXEMPT_ENDPOINTS = frozenset({"static"})

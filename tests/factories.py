@@ -7,6 +7,7 @@ from typing import Any
 
 from catalogue.cli import DEMO_FILE
 from catalogue.interchange.services import import_tools
+from catalogue.trainings.demo import load_demo_trainings
 
 
 def tool_record(slug: str = "sample-tool", **fields: Any) -> dict[str, Any]:
@@ -34,9 +35,10 @@ def make_tools(*records: dict[str, Any]):
 def load_demo():
     from catalogue.guidance.services import load_demo_guidance
 
-    result = import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    report = import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
     load_demo_guidance()
-    return result
+    load_demo_trainings()
+    return report
 
 
 PASSWORD = "violet kettle drums anchor"

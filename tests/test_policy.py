@@ -10,6 +10,7 @@ from catalogue.models import AuditEvent, Tool, User
 from tests.auth import session_for
 from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user
+from tests.training_helpers import make_training
 
 SIGN_IN_REDIRECT = "/account/sign-in?next="
 SKIP_METHODS = {"HEAD", "OPTIONS"}
@@ -28,9 +29,11 @@ def matrix_app(request, tmp_path):
         db.session.commit()
         tool = db.session.scalars(db.select(Tool)).first()
         term = tool.terms[0]
+        training = make_training(slug="sample-tool")  # so that training routes render, not only answer 404
         app.sample_values = {"slug": "sample-tool", "user_id": users["member"].id, "agency_id": agency.id,
                              "token": "not-a-token", "tool_id": tool.id, "entry_id": tool.id, "kind": "tools",
-                             "number": 1, "term_id": term.id, "vocabulary": term.vocabulary.slug}
+                             "number": 1, "term_id": term.id, "vocabulary": term.vocabulary.slug,
+                             "training_id": training.id}
         app.user_ids = {role: user.id for role, user in users.items()}
         app.sample_values["assessment_id"] = 1  # nobody's: members get 404, roles without the permission 403
     yield app

@@ -9,6 +9,7 @@ from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.policy import requires
 from catalogue.search.groups import search_group
 from catalogue.search.query import QueryError
+from catalogue.trainings import services as trainings
 
 blueprint = Blueprint("guidance", __name__)
 
@@ -17,7 +18,8 @@ blueprint = Blueprint("guidance", __name__)
 @requires("catalogue.view")
 def centre():
     """The Learning Centre: guidance, the workflow, the self-assessment and trainings in one place."""
-    return render_template("guidance/centre.html", topics=services.by_topic(), steps=steps.steps())
+    return render_template("guidance/centre.html", topics=services.by_topic(), steps=steps.steps(),
+                           trainings=trainings.upcoming(3))
 
 
 @blueprint.get("/guidance/")
@@ -40,7 +42,8 @@ def index():
 def page(slug: str):
     guidance = services.get_published(slug)
     return render_template("guidance/page.html", page=guidance, tools=services.tools_for(guidance),
-                           applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS)
+                           applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS,
+                           trainings=trainings.upcoming(5, guidance_id=guidance.id))
 
 
 @blueprint.get("/workflow")

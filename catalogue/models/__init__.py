@@ -8,11 +8,11 @@ from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRev
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
 from catalogue.models.search import SearchChange
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
+from catalogue.models.trainings import Enrolment, Training
 
 __all__ = [
-    "AGENCY_KINDS", "GUIDANCE_TOPICS", "GuidancePage", "GuidanceRevision", "guidance_terms",
-    "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency", "AuditEvent", "Base",
-    "KeptEdit", "RecoveryCode", "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "User",
-    "Vocabulary", "tool_terms",
-    "Assessment",
+    "AGENCY_KINDS", "GUIDANCE_TOPICS", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
+    "Assessment", "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
+    "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "Training", "User", "Vocabulary",
+    "guidance_terms", "tool_terms",
 ]

@@ -1,0 +1,48 @@
+"""E-mails about trainings. Sent after the change is committed, so a rollback never announces anything."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+
+from catalogue import mail
+from catalogue.models import Enrolment, Training
+from catalogue.trainings import times
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Links in e-mails and calendar files start with ``CATALOGUE_BASE_URL``, never with the request's host (also
+    outside a request, for changes made from the command line)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("catalogue.local").build(endpoint, values)
+    return current_app.config["CATALOGUE_BASE_URL"] + path
+
+
+def where_text(training: Training) -> str:
+    if training.format == "online":
+        return _("Online")
+    return training.location.strip()
+
+
+def _context(training: Training) -> dict:
+    return {"training": training, "when": times.when_text(training), "where": where_text(training),
+            "link": absolute_url("trainings.detail", slug=training.slug)}
+
+
+def seat_offered(enrolment: Enrolment) -> None:
+    """Tell a member from the waiting list that a seat is now theirs."""
+    training = enrolment.training
+    mail.send(enrolment.user.email, _("You have a seat: %(title)s", title=training.title), "training_seat",
+              user=enrolment.user, **_context(training))
+
+
+def training_cancelled(training: Training, enrolments: list[Enrolment], message: str) -> None:
+    """Tell everyone enrolled or waiting that the training will not take place."""
+    if not enrolments:
+        return
+    context = _context(training)
+    for enrolment in enrolments:
+        mail.send(enrolment.user.email, _("Cancelled: %(title)s", title=training.title), "training_cancelled",
+                  user=enrolment.user, waitlisted=enrolment.status == "waitlisted", message=message, **context)
