@@ -190,12 +190,12 @@ def rebuild_command(if_needed: bool) -> None:
     if if_needed and health.check().ok:
         click.echo("The search index is up to date; nothing to rebuild.")
         return
-    count = store.rebuild(progress=_progress("Indexing published tools and guidance"), processes=store.CLI_PROCESSES)
+    count = store.rebuild(progress=_progress("Indexing published tools, guidance and trainings"), processes=store.CLI_PROCESSES)
     if count is None:
         click.echo("Another rebuild is running; try again when it has finished.", err=True)
         sys.exit(1)
     catch_up()  # apply anything saved while the new index was being built
-    click.echo(f"Search index rebuilt: {count} published document(s) (tools and guidance pages).")
+    click.echo(f"Search index rebuilt: {count} published document(s) (tools, guidance pages and trainings).")
 
 
 @search_cli.command("check")

@@ -180,3 +180,14 @@ def test_demo_guidance_covers_the_principles_and_every_risky_technology(app):
         assert len(steps) == 8  # every workflow step has guidance
     for path in DEMO_DIR.glob("*.json"):
         assert json.loads(path.read_text(encoding="utf-8"))["demo"] is True
+
+
+def test_trainings_are_found_from_the_catalogue_search_box(demo_app):
+    from catalogue.models import Training
+
+    with demo_app.app_context():
+        training = db.session.scalars(db.select(Training).filter_by(status="published").order_by(Training.id)).first()
+        title = training.title
+        word = max(re.findall(r"[A-Za-z]{6,}", title), key=len)
+    html = demo_app.test_client().get(f"/tools/?q={word}").get_data(as_text=True)
+    assert re.search(r"Trainings \(\d+\)", html) and title in html

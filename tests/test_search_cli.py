@@ -35,12 +35,12 @@ def test_search_rebuild_check_and_status(tmp_path, demo_data_dir):
     app = make_app(tmp_path)
     runner = app.test_cli_runner()
     status = json.loads(runner.invoke(args=["search", "status", "--json"]).output)
-    assert status["documents"] == 122 and status["pending_changes"] == 0
+    assert status["documents"] == 131 and status["pending_changes"] == 0
     old_directory = status["directory"]
     rebuilt = runner.invoke(args=["search", "rebuild"])
-    assert rebuilt.exit_code == 0 and "122 published document(s)" in rebuilt.output
+    assert rebuilt.exit_code == 0 and "131 published document(s)" in rebuilt.output
     status = json.loads(runner.invoke(args=["search", "status", "--json"]).output)
-    assert status["directory"] != old_directory and status["documents"] == 122
+    assert status["directory"] != old_directory and status["documents"] == 131
     check = runner.invoke(args=["search", "check"])
     assert check.exit_code == 0 and "matches the database" in check.output
     assert "up to date; nothing to rebuild" in runner.invoke(args=["search", "rebuild", "--if-needed"]).output

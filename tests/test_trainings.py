@@ -502,9 +502,10 @@ def test_the_list_filters_by_format_kind_and_language_and_shows_past_trainings(a
 def test_the_navigation_offers_trainings_to_members_only_in_the_closed_catalogue(closed_app):
     with closed_app.app_context():
         reader = client_for(closed_app, make_user("member"))
-    assert 'href="/trainings/"' not in closed_app.test_client().get("/").get_data(as_text=True)
+    assert 'href="/learning"' not in closed_app.test_client().get("/").get_data(as_text=True)
     assert closed_app.test_client().get("/trainings/").status_code == 302
-    assert 'href="/trainings/"' in reader.get("/").get_data(as_text=True)
+    assert 'href="/learning"' in reader.get("/").get_data(as_text=True)
+    assert 'href="/trainings/"' in reader.get("/learning").get_data(as_text=True)
     assert 'href="/trainings/mine"' in reader.get("/trainings/").get_data(as_text=True)
 
 

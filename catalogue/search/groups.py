@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 
 from catalogue.extensions import db
 from catalogue.markdown import markdown_to_text
-from catalogue.models import GuidancePage
+from catalogue.models import GuidancePage, Training
 from catalogue.rows import contains
 from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
@@ -23,8 +23,10 @@ from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, parse
 from catalogue.search.schema import SEARCHABLE
 from catalogue.search.service import marked_terms, matching, query_words
 
-#: What each group searches in the database while the index is rebuilt: (title, summary, text) columns.
-GROUP_COLUMNS = {"guidance": (GuidancePage.title, GuidancePage.summary, GuidancePage.body)}
+#: Each group's (title, summary, text) columns: snippets come from them, and while the index is rebuilt the database
+#: is searched in them.
+GROUP_COLUMNS = {"guidance": (GuidancePage.title, GuidancePage.summary, GuidancePage.body),
+                 "training": (Training.title, Training.audience, Training.description)}
 
 
 @dataclass
@@ -76,8 +78,10 @@ def _group_from_index(s: Searcher, parsed: ParsedQuery, kind: str, limit: int) -
     for row_id in ids:
         if row_id in rows:
             row = rows[row_id]
-            summary = snippet(row.summary, marked["summary"], SCHEMA["summary"].analyzer, whole=True)
-            text = getattr(row, GROUP_COLUMNS[kind][2].key)
+            _title, summary_column, text_column = GROUP_COLUMNS[kind]
+            summary = snippet(getattr(row, summary_column.key), marked["summary"], SCHEMA["summary"].analyzer,
+                              whole=True)
+            text = getattr(row, text_column.key)
             passage = None if summary else snippet(markdown_to_text(text), marked["description"],
                                                    SCHEMA["description"].analyzer)
             group.hits.append(GroupHit(row, summary, passage))

@@ -119,7 +119,8 @@ def _affected(session: Session, changes) -> dict[str, set[int]]:
     term_ids = [int(key) for _id, kind, key in changes if kind == "term"]
     if term_ids:
         for kind, (_model, _document, row_column, term_column) in SEARCHABLE.items():
-            affected[kind].update(session.scalars(select(row_column).where(term_column.in_(term_ids))))
+            if row_column is not None:
+                affected[kind].update(session.scalars(select(row_column).where(term_column.in_(term_ids))))
     return {kind: ids for kind, ids in affected.items() if ids}
 
 

@@ -17,7 +17,8 @@ from whoosh.support.charset import accent_map
 
 from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.models import GuidancePage, Tool, guidance_terms, tool_terms
+from catalogue.models import GuidancePage, Tool, Training, guidance_terms, tool_terms
+from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
 
 STATE_ID = "__state__"
 # Bump whenever the schema, analysers or document contents change: indexes built otherwise are rebuilt.
@@ -61,7 +62,7 @@ QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
 def build_schema() -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        kind=fields.ID(),  # "tool", "guidance", or "state" for the one document holding the last applied change
+        kind=fields.ID(),  # "tool", "guidance", "training", or "state" for the document holding the last change
         slug=fields.ID(stored=True),
         version=fields.STORED(),
         name=fields.TEXT(analyzer=names, field_boost=TEXT_FIELDS["name"], phrase=True),
@@ -130,8 +131,29 @@ def guidance_document(page: GuidancePage) -> dict:
     }
 
 
-#: Every kind of searchable row: its model, its index document, and the link table column pair to its terms.
+def training_document(training: Training) -> dict:
+    """A published training: found by its title, provider, audience, kind, format and description."""
+    labels = f"{KIND_LABELS.get(training.kind, '')} {FORMAT_LABELS.get(training.format, '')}"
+    return {
+        "id": document_id("training", training.id),
+        "kind": "training",
+        "slug": training.slug,
+        "version": training.version,
+        "name": training.title,
+        "summary": training.audience,
+        "labels": labels,
+        "organisation": training.provider,
+        "description": training.description,
+        "words": " ".join([training.title, training.audience, labels, training.provider]),
+        "name_sort": training.title.casefold(),
+        "updated": int(training.updated_at.replace(tzinfo=UTC).timestamp()),
+    }
+
+
+#: Every kind of searchable row: its model, its index document, and the link table column pair to its terms (whose
+#: relabelling re-indexes the row), if it has terms.
 SEARCHABLE = {
     "tool": (Tool, tool_document, tool_terms.c.tool_id, tool_terms.c.term_id),
     "guidance": (GuidancePage, guidance_document, guidance_terms.c.guidance_id, guidance_terms.c.term_id),
+    "training": (Training, training_document, None, None),
 }

@@ -15,7 +15,7 @@ from catalogue.tools.taxonomy import vocabularies
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 
 MAX_COMPARE = 4
-OTHER_GROUPS = ("guidance",)  # searched from the same box, shown after the tools
+OTHER_GROUPS = ("guidance", "training")  # searched from the same box, shown after the tools
 GROUP_SIZE = 3
 
 
