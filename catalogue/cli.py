@@ -190,7 +190,8 @@ def rebuild_command(if_needed: bool) -> None:
     if if_needed and health.check().ok:
         click.echo("The search index is up to date; nothing to rebuild.")
         return
-    count = store.rebuild(progress=_progress("Indexing published tools, guidance and trainings"), processes=store.CLI_PROCESSES)
+    count = store.rebuild(progress=_progress("Indexing published tools, guidance and trainings"),
+                          processes=store.CLI_PROCESSES)
     if count is None:
         click.echo("Another rebuild is running; try again when it has finished.", err=True)
         sys.exit(1)

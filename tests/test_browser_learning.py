@@ -62,3 +62,15 @@ def test_workflow_to_tool_to_guidance_to_assessment_to_training(browser, site):
     page.get_by_role("button", name="See my result").click()
     assert page.get_by_role("img", name="Readiness score per principle, in percent").is_visible()
     assert page.locator(".score-table").get_by_role("row", name=re.compile("^Lawfulness 50%")).is_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Learning Centre").click()
+    page.get_by_role("heading", name="Trainings").get_by_role("link", name="Trainings").click()
+    open_cards = page.locator(".training-card").filter(has_text=re.compile("seats? free")).filter(
+        has_not_text=re.compile("Registration closed|Already started"))
+    title = open_cards.first.locator(".training-card-title a").inner_text()
+    open_cards.first.locator(".training-card-title a").click()
+    page.get_by_role("button", name="Enrol").click()
+    assert page.get_by_text("You are enrolled. The training is in My trainings").is_visible()
+    page.get_by_role("link", name="My trainings").first.click()
+    enrolled = page.locator("section", has=page.get_by_role("heading", name="Enrolled"))
+    assert enrolled.get_by_role("link", name=title).is_visible()
