@@ -10,14 +10,13 @@ network). Compare rows within one run; record them in docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.pages_and_interchange import scaled_demo, timed  # noqa: E402
+from benchmarks.pages_and_interchange import report_pages, scaled_demo  # noqa: E402
 from catalogue import create_app  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
 from catalogue.guidance.services import load_demo_guidance  # noqa: E402
@@ -54,12 +53,7 @@ def main() -> None:
             "workflow and coverage map": "/workflow",
         }
         print(f"{len(document['tools'])} tools ({args.scale} × demo), {args.repeat} requests per page\n")
-        print("| page | median ms | p95 ms |\n|---|---:|---:|")
-        for name, url in pages.items():
-            assert client.get(url).status_code == 200, url
-            samples = sorted(timed(lambda u=url: client.get(u)) * 1000 for _ in range(args.repeat))
-            p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-            print(f"| {name} | {statistics.median(samples):.1f} | {p95:.1f} |")
+        report_pages(client, pages, args.repeat)
         with app.app_context():
             db.engine.dispose()
 

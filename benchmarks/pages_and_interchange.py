@@ -40,6 +40,16 @@ def timed(action) -> float:
     return time.perf_counter() - start
 
 
+def report_pages(client, pages: dict[str, str], repeat: int) -> None:
+    """Print a Markdown table of the median and 95th percentile of ``repeat`` requests per page."""
+    print("| page | median ms | p95 ms |\n|---|---:|---:|")
+    for name, url in pages.items():
+        assert client.get(url).status_code == 200, url
+        samples = sorted(timed(lambda u=url: client.get(u)) * 1000 for _ in range(repeat))
+        p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+        print(f"| {name} | {statistics.median(samples):.1f} | {p95:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10, help="copies of the demo dataset (default 10)")
@@ -69,12 +79,7 @@ def main() -> None:
             "about": "/about",
         }
         print(f"{len(document['tools'])} tools ({args.scale} × demo), {args.repeat} requests per page\n")
-        print("| page | median ms | p95 ms |\n|---|---:|---:|")
-        for name, url in pages.items():
-            assert client.get(url).status_code == 200, url
-            samples = sorted(timed(lambda u=url: client.get(u)) * 1000 for _ in range(args.repeat))
-            p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-            print(f"| {name} | {statistics.median(samples):.1f} | {p95:.1f} |")
+        report_pages(client, pages, args.repeat)
         print("\n| interchange | seconds |\n|---|---:|")
         print(f"| import into empty database | {import_seconds:.2f} |")
         print(f"| import again (all unchanged) | {reimport_seconds:.2f} |")

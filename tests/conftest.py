@@ -27,6 +27,23 @@ def serve(app):
         db.engine.dispose()
 
 
+def serve_demo_copy(tmp_path_factory, demo_data_dir, name: str, *members: tuple[str, str]):
+    """For browser tests: a closed catalogue on a copy of the demo data, with vetted members (e-mail, name) of one
+    agency; yields the app with its base URL in ``app.base``."""
+    from tests.factories import make_agency, make_user
+
+    data_dir = tmp_path_factory.mktemp(name)
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
+        for email, name_of_member in members:
+            make_user("member", email=email, agency=agency, name=name_of_member)
+    for base in serve(app):
+        app.base = base
+        yield app
+
+
 def make_app(data_dir: Path, **extra):
     """Catalogue tests browse it as the public directory (``CATALOGUE_PUBLIC_BROWSING``); the closed default is
     covered by ``test_policy.py`` and the account tests, which pass ``CATALOGUE_PUBLIC_BROWSING=False``."""

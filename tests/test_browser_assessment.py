@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from catalogue.assessment import questionnaire
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-from tests.factories import PASSWORD, make_agency, make_user
+from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.factories import PASSWORD
 from tests.test_browser_accounts import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,15 +22,8 @@ LABELS = {point.value: point.label for point in QUESTIONNAIRE.scale}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    data_dir = tmp_path_factory.mktemp("assessment-live")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
-        make_user("member", email="member@harbour-police.example", agency=agency, name="Member")
-    for base in serve(app):
-        app.base = base
-        yield app
+    yield from serve_demo_copy(tmp_path_factory, demo_data_dir, "assessment-live",
+                               ("member@harbour-police.example", "Member"))
 
 
 def answer(page, question_id: str, value: int) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-from tests.factories import PASSWORD, make_agency, make_user
+from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.factories import PASSWORD
 from tests.test_browser_accounts import sign_in
 
 pytestmark = pytest.mark.browser
@@ -19,15 +19,8 @@ TITLE = "Protecting your wellbeing when reviewing abuse material"  # a demo webi
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    data_dir = tmp_path_factory.mktemp("trainings-live")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
-        make_user("member", email="member@harbour-police.example", agency=agency, name="Mira Member")
-    for base in serve(app):
-        app.base = base
-        yield app
+    yield from serve_demo_copy(tmp_path_factory, demo_data_dir, "trainings-live",
+                               ("member@harbour-police.example", "Mira Member"))
 
 
 def test_a_member_enrols_from_the_list_and_finds_it_in_my_trainings(browser, site):

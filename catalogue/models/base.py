@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, ForeignKey, MetaData, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,3 +21,32 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Current UTC time without tzinfo: SQLite keeps no zone, so every stored time is naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+class CurationRecord:
+    """Who did what to a curated entry (a tool or a guidance page), the reviewer's comments on a returned entry, and
+    the sources of the last verification."""
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verification_sources: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("User", foreign_keys=f"{cls.__name__}.created_by_id")
+
+    @declared_attr
+    def updated_by(cls):
+        return relationship("User", foreign_keys=f"{cls.__name__}.updated_by_id")
+
+    @declared_attr
+    def submitted_by(cls):
+        return relationship("User", foreign_keys=f"{cls.__name__}.submitted_by_id")
+
+    @declared_attr
+    def verified_by(cls):
+        return relationship("User", foreign_keys=f"{cls.__name__}.verified_by_id")

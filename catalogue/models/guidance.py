@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
-from catalogue.models.base import Base, utcnow
+from catalogue.models.base import Base, CurationRecord, utcnow
 from catalogue.models.tools import Term
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ guidance_related = Table(
 )
 
 
-class GuidancePage(Base):
+class GuidancePage(CurationRecord, Base):
     """One guidance article. Curation columns mirror ``Tool`` so both go through the same workflow."""
 
     __tablename__ = "guidance_pages"
@@ -66,13 +66,6 @@ class GuidancePage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    review_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    verification_sources: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -81,10 +74,6 @@ class GuidancePage(Base):
     related: Mapped[list[GuidancePage]] = relationship(
         secondary=guidance_related, primaryjoin=id == guidance_related.c.guidance_id,
         secondaryjoin=id == guidance_related.c.related_id, order_by="GuidancePage.title", lazy="selectin")
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
-    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     def terms_in(self, vocabulary_slug: str) -> list[Term]:
         found = [t for t in self.terms if t.vocabulary.slug == vocabulary_slug]

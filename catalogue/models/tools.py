@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.models.base import Base, utcnow
+from catalogue.models.base import Base, CurationRecord, utcnow
 
 if TYPE_CHECKING:
-    from catalogue.models.people import User
+    pass
 
 STATUSES = ("draft", "in_review", "published", "archived")
 
@@ -75,7 +75,7 @@ class Term(Base):
         return f"<Term {self.vocabulary.slug}:{self.slug}>"
 
 
-class Tool(Base):
+class Tool(CurationRecord, Base):
     """One catalogue entry. Taxonomy values live in ``tool_terms``; ``demo`` marks invented entries."""
 
     __tablename__ = "tools"
@@ -101,22 +101,10 @@ class Tool(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    # Curation: who did what, the reviewer's comments on a returned entry, and the last verification's sources.
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    review_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    verification_sources: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 
     terms: Mapped[list[Term]] = relationship(secondary=tool_terms, lazy="selectin")
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
-    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     def terms_in(self, vocabulary_slug: str) -> list[Term]:
         """This tool's terms of one vocabulary, in the vocabulary's display order."""
