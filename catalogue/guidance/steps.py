@@ -10,7 +10,9 @@ from sqlalchemy.orm import aliased
 
 from catalogue.extensions import db
 from catalogue.guidance import services
-from catalogue.models import GuidancePage, Term, Tool, Vocabulary, tool_terms
+from catalogue.models import GuidancePage, Term, Tool, tool_terms
+from catalogue.tools.services import term_counts
+from catalogue.tools.taxonomy import term_index
 
 STEPS = "workflow_steps"
 TECHNOLOGIES = "technologies"
@@ -45,18 +47,12 @@ class Coverage:
 
 
 def _terms(vocabulary_slug: str) -> list[Term]:
-    """The vocabulary's terms as the catalogue's facets list them (merged terms left out)."""
-    vocabulary = db.session.scalar(select(Vocabulary).where(Vocabulary.slug == vocabulary_slug))
-    return [t for t in vocabulary.terms if t.merged_into_id is None] if vocabulary else []
+    """The vocabulary's terms as the catalogue's facets list them (merged terms left out), in display order."""
+    return list(term_index().get(vocabulary_slug, {}).values())
 
 
 def steps() -> list[Step]:
-    terms = _terms(STEPS)
-    ids = [t.id for t in terms]
-    counts = dict(db.session.execute(
-        select(tool_terms.c.term_id, func.count(Tool.id)).join(Tool, Tool.id == tool_terms.c.tool_id)
-        .where(Tool.status == "published", tool_terms.c.term_id.in_(ids)).group_by(tool_terms.c.term_id)).all())
-    found = [Step(term, counts.get(term.id, 0)) for term in terms]
+    found = [Step(term, count) for term, count in term_counts(STEPS) if term.merged_into_id is None]
     for step in found:
         step.tools = list(db.session.execute(
             select(Tool.slug, Tool.name, Tool.demo).join(tool_terms, tool_terms.c.tool_id == Tool.id)
