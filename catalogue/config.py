@@ -80,6 +80,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_SECURITY": env.get("MAIL_SECURITY", "starttls"),
         "MAIL_FROM": env.get("MAIL_FROM", "AI Tools Catalogue <no-reply@catalogue.example>"),
+        # Contact requests: hours the receiving agency has to acknowledge, per urgency, and new requests per member.
+        "CONTACT_ANSWER_HOURS": {
+            "routine": int(env.get("CATALOGUE_CONTACT_ROUTINE_HOURS", str(7 * 24))),
+            "urgent": int(env.get("CATALOGUE_CONTACT_URGENT_HOURS", "24")),
+        },
+        "CONTACT_REQUESTS_PER_DAY": int(env.get("CATALOGUE_CONTACT_REQUESTS_PER_DAY", "10")),
     }
     settings.update(overrides)
     settings.setdefault("SESSION_COOKIE_SECURE", settings["CATALOGUE_ENV"] == "production")

@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "trainings.view": MEMBERS,  # the list of trainings, training pages and their calendar files
     "trainings.enrol": MEMBERS,  # enrol, join the waiting list, leave; my trainings and my calendar file
     "trainings.manage": CURATORS,  # create, edit, publish and cancel trainings; attendee lists and their CSV
+    "agencies.view": MEMBERS,  # the agency directory, agency pages, and the agencies that use a tool
+    "tools.usage": MEMBERS,  # record, annotate and remove the tools my own agency uses
+    "contact.use": MEMBERS,  # send requests; my inbox; requests I am a party to (the service answers 404 otherwise)
+    "contact.oversee": ADMINS,  # volumes and answer times, overdue requests, the CSV export without content
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.

@@ -148,3 +148,31 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright cannot download browsers here: drive Debian's Chromium."""
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+
+
+class Clock:
+    """A clock the test moves by hand; services read it through ``catalogue.clock.now``."""
+
+    def __init__(self, start):
+        self.current = start
+
+    def __call__(self):
+        return self.current
+
+    def set(self, moment) -> None:
+        self.current = moment
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze ``catalogue.clock.now`` at the real present; move it with ``clock.advance(hours=25)``."""
+    from catalogue import clock as clock_module
+
+    fake = Clock(clock_module.now())
+    monkeypatch.setattr(clock_module, "now", fake)
+    return fake

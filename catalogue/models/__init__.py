@@ -3,6 +3,19 @@
 from catalogue.models.assessment import Assessment
 from catalogue.models.audit import AuditEvent
 from catalogue.models.base import Base
+from catalogue.models.contact import (
+    HANDLING_CODES,
+    REGIONS,
+    REQUEST_KINDS,
+    REQUEST_STATES,
+    SPECIALISMS,
+    URGENCIES,
+    AgencyUnit,
+    ContactMessage,
+    ContactRequest,
+    Notification,
+    ToolUsage,
+)
 from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
@@ -11,7 +24,9 @@ from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
 
 __all__ = [
-    "AGENCY_KINDS", "GUIDANCE_TOPICS", "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
+    "AGENCY_KINDS", "GUIDANCE_TOPICS", "HANDLING_CODES", "REGIONS", "REQUEST_KINDS", "REQUEST_STATES", "SPECIALISMS",
+    "URGENCIES", "AgencyUnit", "ContactMessage", "ContactRequest", "Notification", "ToolUsage",
+    "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
     "Assessment", "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
     "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "Training", "User", "Vocabulary",
     "guidance_terms", "tool_terms",

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, utcnow
+from catalogue.models.contact import AgencyUnit, ToolUsage
 
 AGENCY_KINDS = ("police", "prosecution", "hotline", "ministry", "international", "ngo")
 ROLES = ("pending", "member", "curator", "admin")
@@ -32,7 +33,14 @@ class Agency(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    #: Slugs from ``catalogue.models.contact.SPECIALISMS`` and ISO 639-1 language codes, for the directory's filters.
+    specialisms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+
     members: Mapped[list[User]] = relationship(back_populates="agency", order_by="User.name")
+    units: Mapped[list[AgencyUnit]] = relationship(
+        back_populates="agency", order_by="AgencyUnit.position", cascade="all, delete-orphan")
+    tool_usages: Mapped[list[ToolUsage]] = relationship(back_populates="agency", cascade="all, delete-orphan")
 
     def accepts_domain(self, email: str) -> bool:
         domain = email.rpartition("@")[2].lower()
@@ -57,6 +65,10 @@ class User(Base):
     justification: Mapped[str] = mapped_column(Text, default="")
     role: Mapped[str] = mapped_column(String(10), default="pending")
     point_of_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Shown in the agency directory for points of contact: ISO 639-1 codes, an IANA time zone, free-text hours.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    time_zone: Mapped[str] = mapped_column(String(64), default="")
+    office_hours: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivation_reason: Mapped[str] = mapped_column(Text, default="")
     password_hash: Mapped[str] = mapped_column(String(255))
