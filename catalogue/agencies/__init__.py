@@ -1,0 +1,1 @@
+"""The agency directory: agencies, their units and points of contact, and the catalogue tools they use."""

@@ -1,0 +1,1 @@
+"""Contact requests between agencies: sending, the lifecycle, message threads, notifications and oversight."""
