@@ -1,4 +1,4 @@
-"""Geometry of the horizontal bar charts on the oversight page, drawn as inline SVG by ``templates/contact/oversight.html``.
+"""Geometry of the oversight page's horizontal bar charts, drawn as inline SVG by ``templates/contact/oversight.html``.
 
 The same approach as the readiness chart (``catalogue/assessment/chart.py``): coordinates in the SVG's own units (its
 ``viewBox``), CSS scales the drawing, colours come from classes in ``site.css`` and ``print.css`` (the
