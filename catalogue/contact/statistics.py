@@ -129,11 +129,11 @@ def overview(filters: Filters) -> Overview:
 
     by_state = dict.fromkeys(REQUEST_STATES, 0)
     by_state.update(db.session.execute(
-        select(ContactRequest.state, func.count()).where(*conditions).group_by(ContactRequest.state)).tuples().all())
+        select(ContactRequest.state, func.count()).where(*conditions).group_by(ContactRequest.state)).all())
 
     by_kind = {kind: Group() for kind in REQUEST_KINDS}
     for kind, *counts in db.session.execute(
-            select(ContactRequest.kind, *counted).where(*conditions).group_by(ContactRequest.kind)).tuples():
+            select(ContactRequest.kind, *counted).where(*conditions).group_by(ContactRequest.kind)):
         by_kind.setdefault(kind, Group()).add_counts(*counts)
 
     pair_counts = db.session.execute(
@@ -142,7 +142,7 @@ def overview(filters: Filters) -> Overview:
         .join(recipient, ContactRequest.recipient_agency_id == recipient.id)
         .where(*conditions)
         .group_by(sender.country, recipient.country)
-        .order_by(func.count().desc(), sender.country, recipient.country)).tuples().all()
+        .order_by(func.count().desc(), sender.country, recipient.country)).all()
     shown = {(s, r): PairGroup(pair=(s, r)) for s, r, *_counts in pair_counts[:TOP_PAIRS]}
     others = PairGroup(pair=None)
     overall = Group()
@@ -156,7 +156,7 @@ def overview(filters: Filters) -> Overview:
         .join(sender, ContactRequest.sender_agency_id == sender.id)
         .join(recipient, ContactRequest.recipient_agency_id == recipient.id)
         .where(*conditions, or_(ContactRequest.acknowledged_at.is_not(None),
-                                ContactRequest.responded_at.is_not(None)))).tuples()
+                                ContactRequest.responded_at.is_not(None))))
     for s, r, kind, created, acknowledged, responded in answered:
         groups = (overall, by_kind[kind], shown.get((s, r), others))
         for hours, attribute in ((hours_between(created, acknowledged), "acknowledge_hours"),
@@ -208,7 +208,7 @@ def export_rows(filters: Filters) -> Iterable[tuple]:
         .join(sender, ContactRequest.sender_agency_id == sender.id)
         .join(recipient, ContactRequest.recipient_agency_id == recipient.id)
         .where(*filters.conditions())
-        .order_by(ContactRequest.id)).tuples()
+        .order_by(ContactRequest.id))
     for (request_id, created, sender_slug, sender_country, recipient_slug, recipient_country, kind, urgency,
          handling_code, state, due, acknowledged, responded, closed) in rows:
         overdue_now = state == "submitted" and due < now
