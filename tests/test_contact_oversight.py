@@ -16,6 +16,7 @@ from catalogue.extensions import db
 from catalogue.models import Agency, AuditEvent, ContactMessage, ContactRequest
 from tests.auth import session_for
 from tests.factories import make_agency, make_user
+from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the fixture, for the PostgreSQL test
 
 START = datetime(2026, 3, 2, 9, 0)
 # Words that appear only in request content: none may reach the oversight pages or the export.
@@ -91,20 +92,24 @@ def admin(closed_app):
     return client
 
 
+def add_known_requests() -> None:
+    """France → Germany: four tool-experience requests; Germany → Italy: two urgent training requests a week later."""
+    paris, berlin, rome = agency("paris-police", "FR"), agency("berlin-police", "DE"), agency("rome-police", "IT")
+    contact_request(paris, berlin, acknowledged=2, responded=30)
+    contact_request(paris, berlin, acknowledged=4, responded=50)
+    contact_request(paris, berlin, acknowledged=9)
+    contact_request(paris, berlin)
+    later = START + timedelta(days=7)
+    contact_request(berlin, rome, created=later, kind="training", urgency="urgent", acknowledged=24,
+                    responded=96, state="closed", closed_at=later + timedelta(days=9))
+    contact_request(berlin, rome, created=later, kind="training", urgency="urgent", acknowledged=120,
+                    responded=144, state="declined", decline_reason=f"{SECRET_WORDS[3]} reason")
+
+
 @pytest.fixture
 def known(closed_app):
-    """France → Germany: four tool-experience requests; Germany → Italy: two urgent training requests a week later."""
     with closed_app.app_context():
-        paris, berlin, rome = agency("paris-police", "FR"), agency("berlin-police", "DE"), agency("rome-police", "IT")
-        contact_request(paris, berlin, acknowledged=2, responded=30)
-        contact_request(paris, berlin, acknowledged=4, responded=50)
-        contact_request(paris, berlin, acknowledged=9)
-        contact_request(paris, berlin)
-        later = START + timedelta(days=7)
-        contact_request(berlin, rome, created=later, kind="training", urgency="urgent", acknowledged=24,
-                        responded=96, state="closed", closed_at=later + timedelta(days=9))
-        contact_request(berlin, rome, created=later, kind="training", urgency="urgent", acknowledged=120,
-                        responded=144, state="declined", decline_reason=f"{SECRET_WORDS[3]} reason")
+        add_known_requests()
     return closed_app
 
 
@@ -316,6 +321,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(closed_app):
     for path in ("/admin/contact/", "/admin/contact/overdue", "/admin/contact/requests.csv"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/account/sign-in?next=")
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_postgresql_gives_the_same_figures(postgres_app, clock):  # noqa: F811 - the fixture imported above
+    from flask_migrate import upgrade
+
+    clock.set(START + timedelta(days=30))
+    client = postgres_app.test_client()
+    with postgres_app.app_context():
+        upgrade()
+        add_known_requests()
+        session_for(client, make_user("admin", email="admin@paris-police.example"))
+    html = client.get("/admin/contact/?since=2026-03-01&urgency=routine").get_data(as_text=True)
+    assert rows_of(html, "pair-table") == {"France → Germany": ["4", "4 h", "1", "40 h", "2"]}
+    assert "<dd>4 h</dd>" in html and "1 request overdue now" in html
+    rows = list(csv.reader(io.StringIO(client.get("/admin/contact/requests.csv").data.decode("utf-8"))))
+    assert len(rows) == 7 and rows[4][14:] == ["yes", "", ""] and rows[6][15:] == ["120.0", "144.0"]
+    assert "1 request is overdue." in client.get("/admin/contact/overdue").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("maximum, ticks", [
