@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -80,11 +81,12 @@ class Group:
     def not_responded(self) -> int:
         return self.requests - self.responded
 
-    @property
+    @cached_property
     def median_acknowledge(self) -> float | None:
+        """Read once the group is complete (the page reads it several times)."""
         return statistics.median(self.acknowledge_hours) if self.acknowledge_hours else None
 
-    @property
+    @cached_property
     def median_respond(self) -> float | None:
         return statistics.median(self.respond_hours) if self.respond_hours else None
 
@@ -123,6 +125,7 @@ def _agencies():
 
 
 def overview(filters: Filters) -> Overview:
+    """Every figure of the oversight page: volumes grouped in SQL, then the answered requests' times for the medians."""
     sender, recipient = _agencies()
     conditions = filters.conditions()
     counted = (func.count(), func.count(ContactRequest.acknowledged_at), func.count(ContactRequest.responded_at))
@@ -159,11 +162,14 @@ def overview(filters: Filters) -> Overview:
                                 ContactRequest.responded_at.is_not(None))))
     for s, r, kind, created, acknowledged, responded in answered:
         groups = (overall, by_kind[kind], shown.get((s, r), others))
-        for hours, attribute in ((hours_between(created, acknowledged), "acknowledge_hours"),
-                                 (hours_between(created, responded), "respond_hours")):
-            if hours is not None:
-                for group in groups:
-                    getattr(group, attribute).append(hours)
+        if acknowledged is not None:
+            hours = (acknowledged - created).total_seconds() / 3600
+            for group in groups:
+                group.acknowledge_hours.append(hours)
+        if responded is not None:
+            hours = (responded - created).total_seconds() / 3600
+            for group in groups:
+                group.respond_hours.append(hours)
 
     by_pair = list(shown.values()) + ([others] if others.requests else [])
     return Overview(filters=filters, by_state=by_state, overall=overall, by_pair=by_pair,
