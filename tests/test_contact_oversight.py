@@ -364,3 +364,4 @@ def test_durations_read_in_minutes_hours_or_days(app):
     with app.test_request_context():
         assert [duration(h) for h in (None, 0.25, 1, 5.55, 47.9, 48, 73, 240)] == [
             "—", "15 minutes", "1 h", "5.5 h", "47.9 h", "2 days", "3 days", "10 days"]
+        assert duration(24 * 352.6) == "353 days"

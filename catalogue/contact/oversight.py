@@ -60,7 +60,7 @@ class OversightFilterForm(FlaskForm):
 
 
 def duration(hours: float | None) -> str:
-    """Minutes under an hour, hours under two days, days beyond."""
+    """Minutes under an hour, hours under two days, days beyond (whole days from ten on)."""
     if hours is None:
         return "—"
     if hours < 1:
@@ -68,7 +68,8 @@ def duration(hours: float | None) -> str:
         return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     if hours < 48:
         return _("%(hours)s h", hours=format_decimal(round(hours, 1)))
-    return _("%(days)s days", days=format_decimal(round(hours / 24, 1)))
+    days = hours / 24
+    return _("%(days)s days", days=format_decimal(round(days, 1) if days < 10 else round(days)))
 
 
 def pair_label(group: statistics.PairGroup, other_pairs: int) -> str:
@@ -129,6 +130,7 @@ def overview():
     return render_template("contact/oversight.html", form=form, found=found, figures=figures,
                            pair_rows=list(zip(pair_labels, found.by_pair, strict=True)),
                            kind_rows=list(zip(kind_labels, kind_groups, strict=True)), duration=duration,
+                           number=format_decimal,
                            state_labels=STATE_LABELS, top_pairs=statistics.TOP_PAIRS)
 
 
