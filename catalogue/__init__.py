@@ -90,6 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
+    from catalogue.agencies.views import blueprint as agencies
     from catalogue.assessment.views import blueprint as assessment
     from catalogue.curation.views import blueprint as curation
     from catalogue.guidance.views import blueprint as guidance
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(vocabularies)
     app.register_blueprint(assessment)
     app.register_blueprint(trainings)
+    app.register_blueprint(agencies)
 
 
 def register_errorhandlers(app: Flask) -> None:
