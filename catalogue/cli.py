@@ -109,8 +109,10 @@ def demo_command(if_empty: bool) -> None:
         return
     loaded = demo.load_agencies()
     click.echo(f"Demo agencies: {loaded.agencies} added, with {loaded.contacts} points of contact (demo accounts) "
-               f"and {loaded.usages} tools they use; {loaded.unknown_tools} usages of tools not in the catalogue "
-               "skipped.")
+               f"and {loaded.usages} tools they use.")
+    if loaded.unknown_tools:
+        click.echo(f"  skipped {loaded.unknown_tools} tool usage{'s' if loaded.unknown_tools > 1 else ''} naming a "
+                   "tool not in the catalogue.")
     click.echo(f"Demo accounts (development only), all with the password {demo.DEMO_PASSWORD!r}:")
     for email, role in demo.create_accounts():
         click.echo(f"  {role:<8} {email}")

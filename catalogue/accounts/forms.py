@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -198,5 +199,5 @@ class ContactDetailsForm(FlaskForm):
 
     def validate_time_zone(self, field) -> None:
         if field.data and not times.is_known_zone(field.data):
-            raise ValidationError(_l("“%(zone)s” is not a time zone we know. Choose one from the list.",
-                                     zone=field.data[:64]))
+            raise ValidationError(_("“%(zone)s” is not a time zone we know. Choose one from the list.",
+                                    zone=field.data[:64]))  # not lazy: lazy strings count as safe HTML

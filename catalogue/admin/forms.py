@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from catalogue.accounts.labels import AGENCY_KINDS, ROLES
 from catalogue.admin.services import is_domain, parse_domains
@@ -78,7 +78,8 @@ class AgencyForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Name of the unit"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name of the unit"), validators=[DataRequired(message=_l("Give the unit a name.")),
+                                                           Length(max=200)])
     description = TextAreaField(_l("What the unit does"), validators=[Optional(), Length(max=2000)],
                                 description=_l("Plain text, shown on the agency's page in the directory."))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pycountry
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -40,8 +41,9 @@ class FilterSelect(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data and not self.known(self.data):
-            raise ValidationError(_l("“%(value)s” is not one of the choices of this filter. Choose one from the "
-                                     "list, or “%(any)s”.", value=self.data[:40], any=self.choices[0].label))
+            # gettext, not the lazy version: Flask-Babel's lazy strings count as safe HTML, and the value is typed
+            raise ValidationError(_("“%(value)s” is not one of the choices of this filter. Choose one from the "
+                                    "list, or “%(any)s”.", value=self.data[:40], any=self.choices[0].label))
 
 
 def is_country_code(value: str) -> bool:
@@ -113,7 +115,7 @@ class UsageForm(FlaskForm):
         super().__init__(*args, **kwargs)
         already = {usage.tool.slug for usage in listed}
         self.tool.choices = options([("", _l("Choose a tool")), *(
-            (slug, _l("%(name)s (already in the list)", name=name) if slug in already else name)
+            (slug, _("%(name)s (already in the list)", name=name) if slug in already else name)
             for slug, name in published_tool_choices())])
 
 
