@@ -451,7 +451,7 @@ def test_a_note_too_long_is_refused_and_kept(directory_app):
                                      **{f"usage-{used}-note": long_note})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and f"\n{long_note}</textarea>" in html
-    assert f'<details class="usage-manage" open>' in html
+    assert '<details class="usage-manage" open>' in html
     assert ("hash-matcher", "Reliable on <b>large</b> seizures.") in usages(directory_app, "harbour-police")
 
 
@@ -558,7 +558,8 @@ def test_administrators_set_specialisms_and_languages(directory_app):
     client = client_as(directory_app, "admin@harbour-police.example")
     path = f"/admin/agencies/{agency_id(directory_app, 'south-prosecutors')}"
     form = client.get(path).get_data(as_text=True)
-    assert re.search(r'<input checked [^>]*value="prosecution"', form) and '<option selected value="pt">Portuguese</option>' in form
+    assert re.search(r'<input checked [^>]*value="prosecution"', form)
+    assert '<option selected value="pt">Portuguese</option>' in form
     response = client.post(path, data={
         "csrf_token": csrf_token(client, path), "name": "South Prosecutors", "country": "BR",
         "kind": "prosecution", "domains": "south.example", "description": "Brings offenders to court.",
