@@ -155,6 +155,7 @@ def test_regions_follow_m49():
     ({"q": "hotline"}, ["north-hotline"]),  # the name
     ({"q": "100%"}, []),  # % is an ordinary character
     ({"country": "JP"}, ["north-hotline"]),
+    ({"country": "jp", "language": "EN"}, ["north-hotline"]),  # codes in any case
     ({"region": "americas"}, ["south-prosecutors"]),
     ({"region": "europe"}, ["harbour-police"]),
     ({"region": "oceania"}, []),

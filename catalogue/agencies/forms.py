@@ -46,6 +46,14 @@ class FilterSelect(SelectField):
                                     "list, or “%(any)s”.", value=self.data[:40], any=self.choices[0].label))
 
 
+def upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def is_country_code(value: str) -> bool:
     return len(value) == 2 and pycountry.countries.get(alpha_2=value) is not None
 
@@ -62,11 +70,11 @@ class DirectoryForm(FlaskForm):
 
     q = SearchField(_l("Search agencies"), validators=[Optional(), Length(max=200)],
                     description=_l("Words from the agency's name, its description or the names of its units."))
-    country = FilterSelect(_l("Country"), also_valid=is_country_code)
+    country = FilterSelect(_l("Country"), also_valid=is_country_code, filters=[upper])
     region = FilterSelect(_l("Region"))
     kind = FilterSelect(_l("Type"))
     specialism = FilterSelect(_l("Specialism"))
-    language = FilterSelect(_l("Language"), also_valid=is_language_code)
+    language = FilterSelect(_l("Language"), also_valid=is_language_code, filters=[lower])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def filters(self) -> DirectoryFilters:
