@@ -90,6 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
+    from catalogue.agencies.views import blueprint as agencies
     from catalogue.assessment.views import blueprint as assessment
     from catalogue.contact.oversight import blueprint as contact_oversight
     from catalogue.curation.views import blueprint as curation
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment)
     app.register_blueprint(trainings)
     app.register_blueprint(contact_oversight)
+    app.register_blueprint(agencies)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,7 @@ from catalogue.admin.services import (
     deactivate,
     list_accounts,
 )
+from catalogue.agencies.services import agency_stats
 from catalogue.curation.dashboard import stale_count
 from catalogue.guidance.services import count_published as guidance_count
 from catalogue.guidance.services import load_demo_guidance
@@ -106,7 +107,12 @@ def demo_command(if_empty: bool) -> None:
     if current_app.config["CATALOGUE_ENV"] == "production":
         click.echo("Production: no demo agencies or accounts are created.")
         return
-    click.echo(f"Demo agencies: {demo.load_agencies()} added.")
+    loaded = demo.load_agencies()
+    click.echo(f"Demo agencies: {loaded.agencies} added, with {loaded.contacts} points of contact (demo accounts) "
+               f"and {loaded.usages} tools they use.")
+    if loaded.unknown_tools:
+        click.echo(f"  skipped {loaded.unknown_tools} tool usage{'s' if loaded.unknown_tools > 1 else ''} naming a "
+                   "tool not in the catalogue.")
     click.echo(f"Demo accounts (development only), all with the password {demo.DEMO_PASSWORD!r}:")
     for email, role in demo.create_accounts():
         click.echo(f"  {role:<8} {email}")
@@ -127,7 +133,7 @@ def stats_command(as_json: bool) -> None:
     """Count tools by status and tools per term of every vocabulary."""
     stats = catalogue_stats()
     stats = {"tools": stats["tools"], "stale": stale_count(), "guidance_pages": guidance_count(),
-             "trainings": published_count(), **stats}
+             "trainings": published_count(), **agency_stats(), **stats}
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -136,6 +142,7 @@ def stats_command(as_json: bool) -> None:
         click.echo(f"  {status:<12} {count:>5}")
     click.echo(f"Published tools due for verification: {stats['stale']}")
     click.echo(f"Published guidance pages: {stats['guidance_pages']}")
+    click.echo(f"Agencies: {stats['agencies']} in {stats['countries']} countries")
     for vocabulary, counts in stats["vocabularies"].items():
         click.echo(f"{vocabulary}:")
         for term, count in counts.items():

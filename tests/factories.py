@@ -49,7 +49,8 @@ def make_agency(slug: str = "harbour-police", domains: tuple[str, ...] = ("harbo
 
     details = AgencyDetails(name=fields.pop("name", slug.replace("-", " ").title()),
                             country=fields.pop("country", "FR"), kind=fields.pop("kind", "police"),
-                            domains=list(domains), description=fields.pop("description", ""))
+                            domains=list(domains), description=fields.pop("description", ""),
+                            specialisms=fields.pop("specialisms", None), languages=fields.pop("languages", None))
     agency = save_agency(details)
     assert agency.slug == slug or agency_by_slug(slug) is None
     return agency

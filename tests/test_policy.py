@@ -6,7 +6,7 @@ import pytest
 
 from catalogue import policy
 from catalogue.extensions import db
-from catalogue.models import AuditEvent, Tool, User
+from catalogue.models import AgencyUnit, AuditEvent, Tool, ToolUsage, User
 from tests.auth import session_for
 from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user
@@ -36,6 +36,13 @@ def matrix_app(request, tmp_path):
                              "training_id": training.id}
         app.user_ids = {role: user.id for role, user in users.items()}
         app.sample_values["assessment_id"] = 1  # nobody's: members get 404, roles without the permission 403
+        # An agency whose slug is the shared sample slug, so agency pages render; its tool usage and a unit of the
+        # users' agency give the directory's and the admin's routes something to act on.
+        sample_agency = make_agency("sample-tool", name="Sample Tool", domains=("sample-tool.example",))
+        usage, unit = ToolUsage(agency=sample_agency, tool=tool), AgencyUnit(agency=agency, name="Sample unit")
+        db.session.add_all([usage, unit])
+        db.session.commit()
+        app.sample_values.update(usage_id=usage.id, unit_id=unit.id)
     yield app
     next(apps, None)
 

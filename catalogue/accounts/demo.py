@@ -1,15 +1,23 @@
-"""Fictional agencies and one account per role, for development and demonstrations only."""
+"""Fictional agencies with their units, points of contact and tools, and one account per role, for development and
+demonstrations only."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from babel.core import get_global
 from sqlalchemy import select
 
+from catalogue.accounts import passwords
+from catalogue.accounts.services import find_user, normalise_email
 from catalogue.admin.services import agency_by_slug, create_user
 from catalogue.extensions import db
-from catalogue.models import Agency, Tool, User
+from catalogue.models import SPECIALISMS, Agency, AgencyUnit, Tool, ToolUsage, User
+from catalogue.models.base import utcnow
+from catalogue.models.contact import NOTE_MAX
+from catalogue.trainings.times import is_known_zone
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "agencies.json"
 
@@ -22,22 +30,79 @@ DEMO_ACCOUNTS = (
     ("member@demo.example", "Demo Member", "member"),
     ("pending@demo.example", "Demo Applicant", "pending"),
 )
+#: A point of contact in another country than the other demo accounts, to answer their requests.
+DEMO_CONTACT = ("contact@demo.example", "Demo Point of Contact", "member")
+DEMO_OFFICE_HOURS = "Mon–Fri 08:00–17:00"
+
+AGENCY_FIELDS = ("slug", "name", "country", "kind", "domains", "description", "languages")
 
 
-def load_agencies() -> int:
-    """Add the demo agencies that are missing; returns how many were added."""
-    added = 0
+@dataclass
+class AgencyLoad:
+    """What ``load_agencies`` added; tool usages naming a tool that is not in the catalogue are skipped."""
+
+    agencies: int = 0
+    contacts: int = 0
+    usages: int = 0
+    unknown_tools: int = 0
+
+
+def load_agencies() -> AgencyLoad:
+    """Add the demo agencies that are missing, each with its units, points of contact and tools.
+
+    An agency that exists already is left as it is, so running it again adds nothing. Points of contact become demo
+    accounts with ``DEMO_PASSWORD``, hashed once for all of them: argon2 is slow on purpose.
+    """
+    loaded, password_hash = AgencyLoad(), None
     for record in json.loads(AGENCIES_FILE.read_text(encoding="utf-8")):
-        if agency_by_slug(record["slug"]) is None:
-            db.session.add(Agency(**record, demo=True))
-            added += 1
+        if agency_by_slug(record["slug"]) is not None:
+            continue
+        agency = Agency(**{key: record[key] for key in AGENCY_FIELDS if key in record}, demo=True,
+                        specialisms=known_specialisms(record))
+        agency.units = [AgencyUnit(name=unit["name"], description=unit.get("description", ""), position=number)
+                        for number, unit in enumerate(record.get("units", []))]
+        db.session.add(agency)
+        loaded.agencies += 1
+        for contact in record.get("points_of_contact", []):
+            if find_user(contact["email"]) is None:
+                password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD)
+                db.session.add(demo_contact(agency, contact, password_hash))
+                loaded.contacts += 1
+        for slug, note in dict((used["tool"], used.get("note", "")) for used in record.get("tools", [])).items():
+            tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
+            if tool is None:
+                loaded.unknown_tools += 1
+                continue
+            agency.tool_usages.append(ToolUsage(tool=tool, note=note.strip()[:NOTE_MAX]))
+            loaded.usages += 1
     db.session.commit()
-    return added
+    return loaded
+
+
+def known_specialisms(record: dict) -> list[str]:
+    unknown = sorted(set(record.get("specialisms", [])) - set(SPECIALISMS))
+    if unknown:
+        raise ValueError(f"{AGENCIES_FILE.name}: {record['slug']} names unknown specialisms: {', '.join(unknown)}")
+    return [slug for slug in SPECIALISMS if slug in record.get("specialisms", [])]
+
+
+def demo_contact(agency: Agency, contact: dict, password_hash: str) -> User:
+    """A vetted, verified demo member who answers for ``agency``."""
+    zone = contact.get("time_zone", "")
+    if zone and not is_known_zone(zone):
+        raise ValueError(f"{AGENCIES_FILE.name}: {contact['email']} has an unknown time zone {zone!r}")
+    now = utcnow()
+    return User(email=normalise_email(contact["email"]), name=contact["name"], role="member", agency=agency,
+                point_of_contact=True, demo=True, password_hash=password_hash, email_verified_at=now,
+                terms_accepted_at=now, vetted_at=now, position=contact.get("position", ""),
+                languages=list(contact.get("languages", [])), time_zone=zone,
+                office_hours=contact.get("office_hours", ""))
 
 
 def create_accounts() -> list[tuple[str, str]]:
     """Create the demo accounts that are missing; returns (e-mail, role) of every demo account."""
-    agency = db.session.scalar(select(Agency).where(Agency.demo.is_(True)).order_by(Agency.slug))
+    agencies = list(db.session.scalars(select(Agency).where(Agency.demo.is_(True)).order_by(Agency.slug)))
+    agency = agencies[0] if agencies else None
     for email, name, role in DEMO_ACCOUNTS:
         if db.session.scalar(select(User).filter_by(email=email)) is None:
             user = create_user(email, name, role, agency, DEMO_PASSWORD, demo=True)
@@ -45,8 +110,30 @@ def create_accounts() -> list[tuple[str, str]]:
             user.justification = ("A demonstration application, to show the vetting queue and its warnings."
                                   if role == "pending" else "")
             db.session.commit()
+    create_contact_account(agencies)
     attribute_demo_work()
-    return [(email, role) for email, _name, role in DEMO_ACCOUNTS]
+    return [(email, role) for email, _name, role in (*DEMO_ACCOUNTS, DEMO_CONTACT)]
+
+
+def create_contact_account(agencies: list[Agency]) -> None:
+    """The demo point of contact, in the first demo agency (by slug) in another country than the first one."""
+    email, name, role = DEMO_CONTACT
+    if not agencies or db.session.scalar(select(User).filter_by(email=email)) is not None:
+        return
+    agency = next((a for a in agencies if a.country != agencies[0].country), agencies[0])
+    user = create_user(email, name, role, agency, DEMO_PASSWORD, demo=True)
+    user.position = "Demonstration point of contact"
+    user.point_of_contact = True
+    user.languages = sorted({*(agency.languages or []), "en"})
+    user.time_zone = main_time_zone(agency.country)
+    user.office_hours = DEMO_OFFICE_HOURS
+    db.session.commit()
+
+
+def main_time_zone(country: str) -> str:
+    """The first IANA zone Babel's CLDR data lists for a country, or UTC."""
+    zones = get_global("territory_zones").get(country.upper(), [])
+    return next((zone for zone in zones if is_known_zone(zone)), "UTC")
 
 
 def attribute_demo_work() -> None:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from catalogue.accounts import passwords
 from catalogue.accounts.labels import AGENCY_KINDS
 from catalogue.admin.services import is_domain
 from catalogue.choices import options
+from catalogue.curation.forms import language_choices
 from catalogue.templating import country_choices
+from catalogue.trainings import times
 
 NOT_LISTED = "other"
 
@@ -164,3 +175,29 @@ class ConfirmPasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Only a CSRF token, for buttons such as sign out."""
+
+
+class ContactDetailsForm(FlaskForm):
+    """What the agency directory shows about a point of contact, so colleagues abroad know how and when to write."""
+
+    languages = SelectMultipleField(_l("Languages you work in"), validators=[Optional()],
+                                    description=_l("Hold Ctrl (or Cmd) to choose several."))
+    time_zone = SelectField(_l("Your time zone"), validators=[Optional()], validate_choice=False,
+                            description=_l("Where you work, as region/city. The directory shows its current offset "
+                                           "from UTC."))
+    office_hours = StringField(_l("Office hours"), validators=[Optional(), Length(max=200)],
+                               description=_l("When you usually answer, in your local time, for example "
+                                              "“Mon–Fri 08:00–16:00”."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = options(language_choices())
+        zones = list(times.offered_zones())
+        if self.time_zone.data and times.is_known_zone(self.time_zone.data) and self.time_zone.data not in zones:
+            zones.append(self.time_zone.data)  # an older name (US/Eastern) stays selectable
+        self.time_zone.choices = options([("", _l("Not stated")), *((zone, zone) for zone in zones)])
+
+    def validate_time_zone(self, field) -> None:
+        if field.data and not times.is_known_zone(field.data):
+            raise ValidationError(_("“%(zone)s” is not a time zone we know. Choose one from the list.",
+                                    zone=field.data[:64]))  # not lazy: lazy strings count as safe HTML

@@ -309,3 +309,12 @@ def regenerate_recovery_codes(user: User, password: str) -> list[str] | None:
     audit.record("mfa.recovery_codes", target=audit.target_of(user), actor=user)
     db.session.commit()
     return codes
+
+
+def update_contact_details(user: User, languages: list[str], time_zone: str, office_hours: str) -> None:
+    """The languages, time zone and office hours the agency directory shows for a point of contact."""
+    user.languages = sorted({code.strip().lower() for code in languages if code.strip()})
+    user.time_zone = time_zone.strip()
+    user.office_hours = " ".join(office_hours.split())
+    audit.record("account.contact_details", target=audit.target_of(user))
+    db.session.commit()

@@ -192,6 +192,20 @@ def index():
                            mfa_required=policy.mfa_required())
 
 
+@blueprint.route("/contact-details", methods=["GET", "POST"])
+@requires("account.manage")
+def contact_details():
+    user = me()
+    form = forms.ContactDetailsForm(data={"languages": user.languages or [], "time_zone": user.time_zone,
+                                          "office_hours": user.office_hours})
+    if form.validate_on_submit():
+        services.update_contact_details(user, form.languages.data or [], form.time_zone.data or "",
+                                        form.office_hours.data or "")
+        flash(_("Your languages, time zone and office hours were saved."), "success")
+        return redirect(url_for("account.index"), 303)
+    return render_template("account/contact_details.html", form=form), 400 if form.errors else 200
+
+
 @blueprint.route("/password", methods=["GET", "POST"])
 @requires("account.manage")
 @limiter.limit(sign_in_limit, methods=["POST"])

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from catalogue.accounts.labels import AGENCY_KINDS, ROLES
 from catalogue.admin.services import is_domain, parse_domains
+from catalogue.agencies.labels import SPECIALISMS
 from catalogue.choices import options
+from catalogue.curation.forms import CheckboxListField, language_choices
 from catalogue.templating import country_choices
 
 MAX_PAGE = 100_000
@@ -49,15 +59,29 @@ class AgencyForm(FlaskForm):
         description=_l("Separated by spaces or commas, for example police.example unit.police.example"),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    specialisms = CheckboxListField(_l("Specialisms"), choices=options(SPECIALISMS.items()),
+                                    validators=[Optional()],
+                                    description=_l("What the agency does; members filter the directory by these."))
+    languages = SelectMultipleField(_l("Languages spoken"), validators=[Optional()],
+                                    description=_l("Languages in which other agencies can write to it. Hold Ctrl "
+                                                   "(or Cmd) to choose several."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = options([("", "—"), *country_choices()])
+        self.languages.choices = options(language_choices())
 
     def validate_domains(self, field) -> None:
         for domain in parse_domains(field.data):
             if not is_domain(domain):
                 raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=domain))
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name of the unit"), validators=[DataRequired(message=_l("Give the unit a name.")),
+                                                           Length(max=200)])
+    description = TextAreaField(_l("What the unit does"), validators=[Optional(), Length(max=2000)],
+                                description=_l("Plain text, shown on the agency's page in the directory."))
 
 
 class UserFilterForm(FlaskForm):

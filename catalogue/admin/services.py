@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from catalogue import audit, mail
 from catalogue.accounts import sessions
 from catalogue.extensions import db
-from catalogue.models import Agency, User
+from catalogue.models import SPECIALISMS, Agency, AgencyUnit, User
 from catalogue.models.base import utcnow
 from catalogue.models.people import domain_belongs
 from catalogue.rows import contains, get_or_404
@@ -67,6 +67,9 @@ class AgencyDetails:
     kind: str
     domains: list[str]
     description: str
+    #: Specialism slugs and ISO 639-1 codes for the directory; None leaves an existing agency's lists as they are.
+    specialisms: list[str] | None = None
+    languages: list[str] | None = None
 
 
 def save_agency(details: AgencyDetails, agency: Agency | None = None) -> Agency:
@@ -86,9 +89,41 @@ def stage_agency(details: AgencyDetails, agency: Agency | None = None, note: str
     agency.kind = details.kind
     agency.domains = sorted({d.strip().lower().lstrip("@") for d in details.domains if d.strip()})
     agency.description = details.description.strip()
+    if details.specialisms is not None:
+        agency.specialisms = [slug for slug in SPECIALISMS if slug in details.specialisms]
+    if details.languages is not None:
+        agency.languages = sorted({code.strip().lower() for code in details.languages if code.strip()})
     db.session.flush()
     audit.record("agency.create" if created else "agency.update", target=f"agency:{agency.slug}", detail=note)
     return agency
+
+
+def get_unit(agency: Agency, unit_id: int) -> AgencyUnit:
+    unit = get_or_404(AgencyUnit, unit_id)
+    if unit.agency_id != agency.id:
+        abort(404)
+    return unit
+
+
+def add_unit(agency: Agency, name: str, description: str) -> AgencyUnit:
+    position = max((unit.position for unit in agency.units), default=-1) + 1
+    unit = AgencyUnit(agency=agency, name=name.strip(), description=(description or "").strip(), position=position)
+    db.session.add(unit)
+    audit.record("agency.unit.add", target=f"agency:{agency.slug}", detail=unit.name)
+    db.session.commit()
+    return unit
+
+
+def update_unit(unit: AgencyUnit, name: str, description: str) -> None:
+    unit.name, unit.description = name.strip(), (description or "").strip()
+    audit.record("agency.unit.update", target=f"agency:{unit.agency.slug}", detail=unit.name)
+    db.session.commit()
+
+
+def remove_unit(unit: AgencyUnit) -> None:
+    audit.record("agency.unit.remove", target=f"agency:{unit.agency.slug}", detail=unit.name)
+    db.session.delete(unit)
+    db.session.commit()
 
 
 def parse_domains(text: str) -> list[str]:

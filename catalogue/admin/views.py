@@ -138,19 +138,76 @@ def edit_agency(agency_id: int):
     return edit_agency_form(services.get_agency(agency_id))
 
 
+def agency_data(agency) -> dict | None:
+    if agency is None:
+        return None
+    return {"name": agency.name, "country": agency.country, "kind": agency.kind,
+            "domains": " ".join(agency.domains or []), "description": agency.description,
+            "specialisms": agency.specialisms or [], "languages": agency.languages or []}
+
+
 def edit_agency_form(agency):
-    form = forms.AgencyForm(data=None if agency is None else {
-        "name": agency.name, "country": agency.country, "kind": agency.kind,
-        "domains": " ".join(agency.domains or []), "description": agency.description})
+    form = forms.AgencyForm(data=agency_data(agency))
     if form.validate_on_submit():
         details = services.AgencyDetails(name=form.name.data, country=form.country.data, kind=form.kind.data,
                                          domains=services.parse_domains(form.domains.data),
-                                         description=form.description.data or "")
+                                         description=form.description.data or "",
+                                         specialisms=form.specialisms.data or [], languages=form.languages.data or [])
         saved = services.save_agency(details, agency)
         flash(_("%(name)s was saved.", name=saved.name), "success")
         return redirect(url_for("admin.agencies"), 303)
-    status = 400 if form.errors else 200
-    return render_template("admin/agency_form.html", form=form, agency=agency), status
+    return render_agency_form(agency, form, status=400 if form.errors else 200)
+
+
+def render_agency_form(agency, form=None, status: int = 200, unit_forms=None, new_unit=None):
+    """The agency's form and, for an existing agency, a small form per unit; a failed form keeps its input."""
+    if form is None:
+        form = forms.AgencyForm(formdata=None, data=agency_data(agency))
+    units = {}
+    if agency is not None:
+        units = {unit.id: forms.UnitForm(formdata=None, prefix=f"unit-{unit.id}",
+                                         data={"name": unit.name, "description": unit.description})
+                 for unit in agency.units}
+        units.update(unit_forms or {})
+        new_unit = new_unit or forms.UnitForm(formdata=None, prefix="new-unit")
+    return render_template("admin/agency_form.html", form=form, agency=agency, unit_forms=units,
+                           new_unit=new_unit), status
+
+
+@blueprint.post("/agencies/<int:agency_id>/units")
+@requires("agencies.manage")
+def add_unit(agency_id: int):
+    agency = services.get_agency(agency_id)
+    form = forms.UnitForm(prefix="new-unit")
+    if not form.validate_on_submit():
+        return render_agency_form(agency, status=400, new_unit=form)
+    unit = services.add_unit(agency, form.name.data, form.description.data)
+    flash(_("The unit %(name)s was added.", name=unit.name), "success")
+    return redirect(url_for("admin.edit_agency", agency_id=agency.id, _anchor="units"), 303)
+
+
+@blueprint.post("/agencies/<int:agency_id>/units/<int:unit_id>")
+@requires("agencies.manage")
+def update_unit(agency_id: int, unit_id: int):
+    agency = services.get_agency(agency_id)
+    unit = services.get_unit(agency, unit_id)
+    form = forms.UnitForm(prefix=f"unit-{unit.id}")
+    if not form.validate_on_submit():
+        return render_agency_form(agency, status=400, unit_forms={unit.id: form})
+    services.update_unit(unit, form.name.data, form.description.data)
+    flash(_("The unit %(name)s was saved.", name=unit.name), "success")
+    return redirect(url_for("admin.edit_agency", agency_id=agency.id, _anchor="units"), 303)
+
+
+@blueprint.post("/agencies/<int:agency_id>/units/<int:unit_id>/remove")
+@requires("agencies.manage")
+def remove_unit(agency_id: int, unit_id: int):
+    agency = services.get_agency(agency_id)
+    unit = services.get_unit(agency, unit_id)
+    name = unit.name
+    services.remove_unit(unit)  # CSRFProtect has checked the token before the view runs
+    flash(_("The unit %(name)s was removed.", name=name), "success")
+    return redirect(url_for("admin.edit_agency", agency_id=agency.id, _anchor="units"), 303)
 
 
 @blueprint.get("/audit")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from catalogue.agencies import services as agencies
 from catalogue.curation.settings import stale_before
 from catalogue.guidance import services as guidance
 from catalogue.policy import requires
@@ -70,7 +71,7 @@ def detail(slug: str):
     tool = services.get_published(slug)
     return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
                            vocabularies=vocabularies(), print_view=False, guidance=guidance.for_tool(tool),
-                           **staleness(tool))
+                           usages=agencies.usages_of(tool), **staleness(tool))
 
 
 @blueprint.get("/<slug>/print")
