@@ -105,6 +105,15 @@ def test_registration_for_an_unlisted_agency_needs_its_details_and_keeps_what_wa
         "name": "Lakeside Cyber Unit", "country": "KE", "kind": "police", "domain": "lakeside.example"}
 
 
+def test_a_typed_value_quoted_in_an_error_is_shown_as_text(accounts_app):
+    """Flask-Babel's lazy strings count as safe HTML: an error quoting what was typed must be an eager string."""
+    client = accounts_app.test_client()
+    html = register(client, agency="other", new_agency_name="Lakeside Cyber Unit", new_agency_country="KE",
+                    new_agency_kind="police", new_agency_domain='<img src=x alt="injected">').get_data(as_text=True)
+    assert "is not a domain name" in html
+    assert '<img src=x alt="injected">' not in html and "&lt;img src=x" in html
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"password": "short pass", "confirm": "short pass"}, "at least 12 characters"),
     ({"password": "x" * 129, "confirm": "x" * 129}, "Field cannot be longer than 128 characters"),

@@ -125,7 +125,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
 
     def validate_new_agency_domain(self, field) -> None:
         if field.data and not is_domain(field.data):
-            raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=field.data))
+            raise ValidationError(_("“%(domain)s” is not a domain name.", domain=field.data))
 
     def proposed_agency(self) -> dict | None:
         if self.agency.data != NOT_LISTED:

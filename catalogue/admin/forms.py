@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -74,7 +75,7 @@ class AgencyForm(FlaskForm):
     def validate_domains(self, field) -> None:
         for domain in parse_domains(field.data):
             if not is_domain(domain):
-                raise ValidationError(_l("“%(domain)s” is not a domain name.", domain=domain))
+                raise ValidationError(gettext("“%(domain)s” is not a domain name.", domain=domain))
 
 
 class UnitForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
@@ -114,8 +115,8 @@ class TrainingForm(VersionedForm):
     def validate_timezone(self, field) -> None:
         field.data = (field.data or "").strip()
         if not times.is_known_zone(field.data):
-            raise ValidationError(_l("“%(zone)s” is not a time zone we know. Use an IANA name such as Europe/Vienna "
-                                     "(region/city, in English).", zone=field.data))
+            raise ValidationError(gettext("“%(zone)s” is not a time zone we know. Use an IANA name such as "
+                                          "Europe/Vienna (region/city, in English).", zone=field.data))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -126,8 +127,8 @@ class TrainingForm(VersionedForm):
         if zone:
             for field in (self.starts_at, self.ends_at, self.registration_deadline):
                 if field.data and not times.exists_in_zone(field.data, zone):
-                    field.errors.append(_l("This local time does not exist in %(zone)s: the clocks skip it when "
-                                           "they go forward. Choose a time an hour later.", zone=zone))
+                    field.errors.append(gettext("This local time does not exist in %(zone)s: the clocks skip it when "
+                                               "they go forward. Choose a time an hour later.", zone=zone))
                     valid = False
         if start and end and end <= start:
             self.ends_at.errors.append(_l("The end must be after the start."))
