@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
     from catalogue.assessment.views import blueprint as assessment
+    from catalogue.contact.views import blueprint as contact
     from catalogue.curation.views import blueprint as curation
     from catalogue.guidance.views import blueprint as guidance
     from catalogue.pages.views import blueprint as pages
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(vocabularies)
     app.register_blueprint(assessment)
     app.register_blueprint(trainings)
+    app.register_blueprint(contact)
 
 
 def register_errorhandlers(app: Flask) -> None:
