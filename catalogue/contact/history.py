@@ -27,11 +27,12 @@ def target_of(request: ContactRequest | int) -> str:
     return f"contact-request:{getattr(request, 'id', request)}"
 
 
-def record(action: str, request: ContactRequest, actor: User | None, detail: str = "") -> AuditEvent:
-    """Audit a request event at ``clock.now()``, so the history and the request's own times agree. The detail
-    never holds the request's content: no subject, message or reason."""
+def record(action: str, request: ContactRequest, actor: User | None, detail: str = "",
+           at: datetime | None = None) -> AuditEvent:
+    """Audit a request event at ``clock.now()`` (or ``at``, for demo data), so the history and the request's own
+    times agree. The detail never holds the request's content: no subject, message or reason."""
     event = audit.record(action, target=target_of(request), actor=actor, detail=detail)
-    event.created_at = clock.now()
+    event.created_at = at or clock.now()
     return event
 
 
