@@ -60,6 +60,8 @@ def test_demo_requests_cover_every_state_and_load_once(demo_app, clock):
         unread = db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.user_id == ids["contact"], Notification.read_at.is_(None)))
         assert unread >= 1  # the demo point of contact sees a badge
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == ids["member"], Notification.read_at.is_(None))) >= 1  # and so does the member
         counts = (len(rows), db.session.scalar(select(func.count()).select_from(ContactMessage)),
                   db.session.scalar(select(func.count()).select_from(Notification)))
         assert "already exist" in load_demo_requests().summary()
