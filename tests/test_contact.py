@@ -230,3 +230,44 @@ def test_the_overdue_command_notifies_both_sides_once(app, people, clock):
     assert sorted(m["To"] for m in overdue_mails) == sorted(
         ["sam@alpha.example", "pat@beta.example", "quinn@beta.example", "olive@beta.example"])
     assert all("Late one" not in body(m) + m["Subject"] for m in overdue_mails)
+
+
+# --- Security ---------------------------------------------------------------------------------------------------
+
+
+def test_every_contact_post_needs_a_csrf_token_and_changes_nothing_without_it(app, people):
+    from tests.test_web_security import snapshot
+
+    with app.app_context():
+        request_id = send(people.sender)
+    before = snapshot(app)
+    for who in (people.sender, people.poc):
+        client = client_for(app, who)
+        paths = ["/contact/new", "/contact/notifications/read", *(
+            f"/contact/requests/{request_id}/{action}"
+            for action in ("acknowledge", "accept", "decline", "close", "assign", "messages"))]
+        for path in paths:
+            for token_value in (None, "forged"):
+                data = {**form_data(), "state": "submitted", "reason": "x", "body": "x",
+                        "assignee": str(people.beta_member)}
+                if token_value:
+                    data["csrf_token"] = token_value
+                response = client.post(path, data=data)
+                assert response.status_code == 400, path
+                assert "nothing was changed" in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_request_content_never_reaches_the_logs(app, people, caplog):
+    caplog.set_level("DEBUG")
+    client = client_for(app, people.sender)
+    assert post_new(client, subject="Unique subject walrus", message="Unique message narwhal").status_code == 303
+    with app.app_context():
+        request_id = db.session.scalars(select(ContactRequest.id)).one()
+    poc = client_for(app, people.poc)
+    poc.post(f"/contact/requests/{request_id}/decline", data={
+        "csrf_token": token(poc), "state": "submitted", "reason": "Unique reason okapi"})
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "E-mail" in logged  # mail is logged, by recipient and subject line only
+    for secret in ("walrus", "narwhal", "okapi"):
+        assert secret not in logged
