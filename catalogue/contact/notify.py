@@ -63,28 +63,26 @@ def deliver(mails: list[Mail]) -> None:
                   link=absolute_url("contact.request", request_id=item.request_id))
 
 
-def _mine(user: User):
+def _mine(user: User, *columns):
     """My notifications about requests I may still see (a point of contact who stepped down sees none of theirs)."""
-    query = select(Notification).join(ContactRequest, ContactRequest.id == Notification.request_id).where(
-        Notification.user_id == user.id)
+    query = select(*columns).select_from(Notification).join(
+        ContactRequest, ContactRequest.id == Notification.request_id).where(Notification.user_id == user.id)
     condition = visible_condition(user)
     return query if condition is None else query.where(condition)
 
 
 def unread_count(user: User) -> int:
     """The header's badge: one COUNT on the (user_id, read_at) index, joined to the visibility rule."""
-    query = _mine(user).where(Notification.read_at.is_(None))
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return db.session.scalar(_mine(user, func.count(Notification.id)).where(Notification.read_at.is_(None))) or 0
 
 
 def my_notifications(user: User, page: int, per_page: int):
-    return db.paginate(_mine(user).order_by(Notification.created_at.desc(), Notification.id.desc()), page=page,
-                       per_page=per_page, error_out=False, max_per_page=per_page)
+    query = _mine(user, Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
 
 
 def unread_request_ids(user: User) -> set[int]:
-    query = _mine(user).where(Notification.read_at.is_(None)).with_only_columns(Notification.request_id)
-    return set(db.session.scalars(query))
+    return set(db.session.scalars(_mine(user, Notification.request_id).where(Notification.read_at.is_(None))))
 
 
 def mark_read(user: User, request_id: int | None = None) -> int:
