@@ -173,6 +173,21 @@ def test_a_message_written_while_the_request_was_closed_is_kept_for_its_author(a
     assert "My long careful answer" in html and "was not sent" in html
 
 
+def test_a_message_still_goes_out_when_the_other_side_acknowledged_meanwhile(app, people):
+    with app.app_context():
+        request_id = send(people.sender)
+    client = client_for(app, people.sender)
+    csrf = token(client)
+    with app.app_context():
+        act(request_id, people.poc, "acknowledge")
+    response = client.post(f"/contact/requests/{request_id}/messages", data={
+        "csrf_token": csrf, "state": "submitted", "body": "One more detail."})
+    assert response.status_code == 303
+    with app.app_context():
+        assert state_of(request_id) == "acknowledged"
+        assert [m.body for m in db.session.get(ContactRequest, request_id).messages] == ["One more detail."]
+
+
 def race(app, request_id: int, racers: dict[str, tuple[int, str, dict]]) -> dict[str, str]:
     barrier, outcomes, errors = threading.Barrier(len(racers)), {}, []
 

@@ -201,13 +201,14 @@ def perform(request_id: int, user: User, action: str, given: Input) -> Outcome:
         raise Forbidden(_("This action belongs to the other side of the request."))
     request = seen.request
     assignee = _check_input(action, request, given)
-    if request.state != given.seen_state:
+    changes_state = transition.target is not None
+    if request.state != given.seen_state and (changes_state or request.state not in transition.sources):
         raise Stale(stale_message(request))
     if request.state not in transition.sources:
         raise Stale(_("This cannot be done while the request is %(state)s. Nothing was changed.",
                       state=STATE_LABELS[request.state].lower()))
     now = clock.now()
-    condition = (ContactRequest.state == given.seen_state if transition.target is not None
+    condition = (ContactRequest.state == given.seen_state if changes_state
                  else ContactRequest.state.in_(transition.sources))
     changed = db.session.execute(
         update(ContactRequest).where(ContactRequest.id == request.id, condition)
