@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from catalogue import clock
 from catalogue.contact.visibility import oversees, recipient_side, sender_side, visible_requests
@@ -86,7 +87,9 @@ def counts(user: User) -> dict[str, int]:
 def listing(user: User, filters: Filters, page: int, per_page: int):
     """Requests still open first, the nearest deadline first; then finished ones, the latest change first."""
     done = ContactRequest.state.in_(("declined", "closed"))
-    query = matching(in_box(user, filters.box), filters).order_by(
+    query = matching(in_box(user, filters.box), filters).options(
+        selectinload(ContactRequest.sender), selectinload(ContactRequest.sender_agency),
+        selectinload(ContactRequest.recipient_agency)).order_by(
         case((done, 1), else_=0), case((done, None), else_=ContactRequest.due_at), ContactRequest.updated_at.desc(),
         ContactRequest.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from catalogue import clock, mail
 from catalogue.contact.visibility import visible_condition
@@ -77,7 +78,8 @@ def unread_count(user: User) -> int:
 
 
 def my_notifications(user: User, page: int, per_page: int):
-    query = _mine(user, Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
+    query = _mine(user, Notification).options(selectinload(Notification.request), selectinload(Notification.actor))
+    query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
 
 
