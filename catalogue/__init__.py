@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.agencies.views import blueprint as agencies
     from catalogue.assessment.views import blueprint as assessment
     from catalogue.contact.oversight import blueprint as contact_oversight
+    from catalogue.contact.views import blueprint as contact
     from catalogue.curation.views import blueprint as curation
     from catalogue.guidance.views import blueprint as guidance
     from catalogue.pages.views import blueprint as pages
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trainings)
     app.register_blueprint(contact_oversight)
     app.register_blueprint(agencies)
+    app.register_blueprint(contact)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -22,6 +22,8 @@ from catalogue.admin.services import (
     list_accounts,
 )
 from catalogue.agencies.services import agency_stats
+from catalogue.contact.demo import load_demo_requests
+from catalogue.contact.stats import requests_by_state
 from catalogue.curation.dashboard import stale_count
 from catalogue.guidance.services import count_published as guidance_count
 from catalogue.guidance.services import load_demo_guidance
@@ -117,6 +119,7 @@ def demo_command(if_empty: bool) -> None:
     for email, role in demo.create_accounts():
         click.echo(f"  {role:<8} {email}")
     click.echo(f"Demo enrolments of these accounts in demo trainings: {enrol_demo_accounts()} added.")
+    click.echo(load_demo_requests().summary())  # after the agencies and accounts it sends between
 
 
 @catalogue_cli.command("vocabularies")
@@ -134,6 +137,7 @@ def stats_command(as_json: bool) -> None:
     stats = catalogue_stats()
     stats = {"tools": stats["tools"], "stale": stale_count(), "guidance_pages": guidance_count(),
              "trainings": published_count(), **agency_stats(), **stats}
+    stats["contact_requests"] = requests_by_state()
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -143,6 +147,7 @@ def stats_command(as_json: bool) -> None:
     click.echo(f"Published tools due for verification: {stats['stale']}")
     click.echo(f"Published guidance pages: {stats['guidance_pages']}")
     click.echo(f"Agencies: {stats['agencies']} in {stats['countries']} countries")
+    click.echo("Contact requests by state: " + ", ".join(f"{k} {v}" for k, v in stats["contact_requests"].items()))
     for vocabulary, counts in stats["vocabularies"].items():
         click.echo(f"{vocabulary}:")
         for term, count in counts.items():

@@ -1,0 +1,125 @@
+"""Who may see a request, and on which side of it they stand.
+
+The issue's core rule: a request exists only for its sender, for the receiving agency's active points of contact and
+for its assignee (and for administrators, whose reading is audited). ``visible_requests`` is the one place that turns
+this rule into a query; every list, count, search, notification and the request page itself start from it, so a
+request never leaks through one path that another path hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from werkzeug.exceptions import NotFound
+
+from catalogue import policy
+from catalogue.extensions import db
+from catalogue.models import ContactRequest, User
+from catalogue.rows import MAX_ID
+
+SENDER, RECIPIENT = "sender", "recipient"
+
+
+def oversees(user: User) -> bool:
+    """Administrators may read every request (their reading is audited) but act only where they are a party."""
+    return user.active and user.role in policy.PERMISSIONS["contact.oversee"]
+
+
+def may_use(user: User) -> bool:
+    return user.active and user.role in policy.PERMISSIONS["contact.use"]
+
+
+def sender_side(user: User) -> ColumnElement[bool]:
+    """The sender alone: not the sender's colleagues."""
+    return ContactRequest.sender_id == user.id
+
+
+def recipient_side(user: User) -> ColumnElement[bool]:
+    """The receiving agency's active points of contact, and the colleague a request was assigned to."""
+    assigned = ContactRequest.assignee_id == user.id
+    if user.point_of_contact and user.agency_id is not None and may_use(user):
+        return or_(assigned, ContactRequest.recipient_agency_id == user.agency_id)
+    return assigned
+
+
+def party(user: User) -> ColumnElement[bool]:
+    if not may_use(user):
+        return false()
+    return or_(sender_side(user), recipient_side(user))
+
+
+def visible_condition(user: User) -> ColumnElement[bool] | None:
+    """The WHERE clause of ``visible_requests``, for queries that start from another table (notifications)."""
+    return None if oversees(user) else party(user)
+
+
+def visible_requests(user: User) -> Select:
+    """Every request ``user`` may see: all of them for administrators, else those the user is a party to."""
+    condition = visible_condition(user)
+    query = select(ContactRequest)
+    return query if condition is None else query.where(condition)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """A request as one user sees it: on which sides they stand (none for an administrator reading it)."""
+
+    request: ContactRequest
+    sides: frozenset[str]
+
+    @property
+    def is_party(self) -> bool:
+        return bool(self.sides)
+
+    @property
+    def as_sender(self) -> bool:
+        return SENDER in self.sides
+
+    @property
+    def as_recipient(self) -> bool:
+        return RECIPIENT in self.sides
+
+
+def viewing(request_id: int, user: User) -> Viewing:
+    """The request if ``user`` may see it, with the user's sides; 404 for everyone else and for ids that cannot
+    exist. The sides come from the same SQL conditions as the visibility, so the two can never disagree."""
+    if not isinstance(request_id, int) or not 0 < request_id <= MAX_ID:
+        raise NotFound()
+    query = visible_requests(user).add_columns(
+        and_(sender_side(user), party(user)).label("as_sender"),
+        and_(recipient_side(user), party(user)).label("as_recipient"),
+    ).where(ContactRequest.id == request_id)
+    row = db.session.execute(query).first()
+    if row is None:
+        raise NotFound()
+    found, as_sender, as_recipient = row
+    sides = frozenset(side for side, held in ((SENDER, as_sender), (RECIPIENT, as_recipient)) if held)
+    return Viewing(found, sides)
+
+
+def acting(request_id: int, user: User) -> Viewing:
+    """For every POST on a request: only parties act. Anyone else, administrators included, gets 404."""
+    seen = viewing(request_id, user)
+    if not seen.is_party:
+        raise NotFound()
+    return seen
+
+
+def points_of_contact(agency_id: int) -> Select:
+    """The agency's members who receive its requests: active, vetted, marked as point of contact."""
+    return select(User).where(User.agency_id == agency_id, User.point_of_contact.is_(True), User.active.is_(True),
+                              User.role.in_(policy.PERMISSIONS["contact.use"])).order_by(User.name)
+
+
+def recipient_side_users(request: ContactRequest) -> list[User]:
+    people = list(db.session.scalars(points_of_contact(request.recipient_agency_id)))
+    assignee = request.assignee
+    if assignee is not None and may_use(assignee) and assignee not in people:
+        people.append(assignee)
+    return people
+
+
+def sender_side_users(request: ContactRequest) -> list[User]:
+    sender = request.sender
+    return [sender] if sender is not None and may_use(sender) else []

@@ -1,0 +1,82 @@
+"""A contact request in Chromium, without JavaScript: a member sends a request to another agency; that agency's point
+of contact acknowledges it, replies and closes it; both see the thread and the history.
+
+(The issue's full journey starts from a tool page's "Ask an agency that uses this tool"; that link is wired once the
+agency directory is merged.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue.extensions import db
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
+from tests.factories import PASSWORD, make_agency, make_user
+from tests.test_browser_accounts import sign_in
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+SUBJECT = "Experience with the chat analysis tool on long exports"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    data_dir = tmp_path_factory.mktemp("contact-live")
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        harbour = make_agency("harbour-police", ("harbour-police.example",), country="FR",
+                              name="Harbour Police Online Child Protection Unit")
+        northbridge = make_agency("northbridge-police", ("northbridge.example",), country="DE",
+                                  name="Northbridge Police Cyber Unit")
+        make_user("member", "mira@harbour-police.example", agency=harbour, name="Mira Member", languages=["fr", "en"])
+        make_user("member", "paul@northbridge.example", agency=northbridge, name="Paul Contact",
+                  point_of_contact=True)
+        db.session.commit()
+    for base in serve(app):
+        app.base = base
+        yield app
+
+
+def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
+    sender = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(sender, site.base, "mira@harbour-police.example", PASSWORD)
+    sender.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
+    sender.get_by_role("link", name="New request").click()
+    sender.get_by_label("Agency").select_option(label="Northbridge Police Cyber Unit (Germany)")
+    sender.get_by_label("Tool experience").check()
+    sender.get_by_label("Subject").fill(SUBJECT)
+    sender.get_by_label("Message").fill("How does the tool cope with very long exports?\nThank you.")
+    sender.get_by_label("H2 – not to be passed on without the sender's permission").check()
+    sender.get_by_label("I confirm that this request contains no abuse material").check()
+    sender.get_by_role("button", name="Send the request").click()
+    assert sender.get_by_text("Your request has been sent as number").is_visible()
+    assert sender.get_by_role("heading", name=SUBJECT).is_visible()
+    assert sender.get_by_role("heading", name="Handling code H2").is_visible()
+    request_url = sender.url
+
+    contact = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(contact, site.base, "paul@northbridge.example", PASSWORD)
+    requests_link = contact.get_by_role("navigation", name="Main").get_by_role("link", name="Requests")
+    assert "1" in requests_link.inner_text()  # the unread badge
+    requests_link.click()
+    contact.get_by_role("link", name=SUBJECT).click()
+    contact.get_by_role("button", name="Acknowledge").click()
+    assert contact.get_by_text("You acknowledged the request.").is_visible()
+    contact.get_by_label("Your message").fill("We use it daily. Long exports work if you split them by month.")
+    contact.get_by_role("button", name="Send the message").click()
+    assert contact.get_by_text("Your message has been added to the thread.").is_visible()
+    contact.get_by_role("button", name="Close the request").click()
+    assert contact.get_by_text("The request is closed.").is_visible()
+
+    for page in (contact, sender):
+        page.goto(request_url)
+        history = page.locator("section", has=page.get_by_role("heading", name="History"))
+        for step in ("Sent the request", "Acknowledged the request", "Wrote a message", "Closed the request"):
+            assert history.get_by_text(step).is_visible(), step
+        assert page.get_by_text("Long exports work if you split them by month.").is_visible()
+        assert page.get_by_text("Nothing more: this request is closed.").is_visible()
+    sender.get_by_role("link", name="My requests").first.click()
+    assert sender.get_by_role("link", name=SUBJECT).is_visible()
