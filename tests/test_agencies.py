@@ -14,7 +14,6 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from catalogue.accounts import demo, passwords
-from catalogue.agencies.links import REQUEST_ENDPOINT
 from catalogue.agencies.regions import countries_in, region_of, regions_by_country
 from catalogue.extensions import db
 from catalogue.models import REGIONS, Agency, AgencyUnit, AuditEvent, Tool, ToolUsage, User
@@ -74,16 +73,8 @@ def directory_app(closed_app):
     return closed_app
 
 
-def with_request_endpoint(app):
-    """The contact section's "new request" page, or a stand-in while this branch runs without it."""
-    if REQUEST_ENDPOINT not in app.view_functions:
-        app.add_url_rule("/contact/new", REQUEST_ENDPOINT, lambda: "new request")
-    return app
-
-
 @pytest.fixture
 def contact_app(closed_app):
-    with_request_endpoint(closed_app)
     with closed_app.app_context():
         build_directory()
     return closed_app
@@ -337,14 +328,6 @@ def test_how_to_send_a_request_depends_on_the_agency_and_the_reader(contact_app)
     assert "has no point of contact in the catalogue yet, so requests cannot be sent to it" in no_contact
 
 
-def test_without_the_contact_section_the_request_button_is_hidden(directory_app):
-    if REQUEST_ENDPOINT in directory_app.view_functions:
-        pytest.skip("the contact section is installed: the button is tested above")
-    html = client_as(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police").get_data(
-        as_text=True)
-    assert "How to send it a request" in html and "Send a request to this agency" not in html
-    assert "/contact/new" not in html
-
 
 # --- Recording the tools an agency uses --------------------------------------------------------------------------
 
@@ -488,12 +471,6 @@ def test_the_ask_button_starts_a_request_about_the_tool_except_to_ones_own_agenc
     assert 'href="/contact/new?agency=harbour-police&amp;tool=hash-matcher&amp;kind=tool-experience"' in section
     assert "Your agency." in section
 
-
-def test_without_the_contact_section_the_ask_button_is_hidden(directory_app):
-    if REQUEST_ENDPOINT in directory_app.view_functions:
-        pytest.skip("the contact section is installed: the button is tested above")
-    html = client_as(directory_app, "kenji@north-hotline.example").get("/tools/hash-matcher").get_data(as_text=True)
-    assert "Harbour Police" in html and "Ask an agency that uses this tool" not in html
 
 
 # --- Points of contact's own details -----------------------------------------------------------------------------

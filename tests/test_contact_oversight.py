@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import select
 
 from catalogue.contact import charts
 from catalogue.extensions import db
@@ -264,7 +265,7 @@ def test_the_overdue_list_follows_the_clock(closed_app, admin, clock):
     assert "2 requests are overdue." in html
     for word in SECRET_WORDS:
         assert word not in html
-    assert "/contact/requests/" not in html  # the request pages come with the requests branch
+    assert f'href="/contact/requests/{routine}"' in html  # the admin opens it from here (audited there)
 
     with closed_app.app_context():
         found = db.session.get(ContactRequest, urgent)
@@ -283,14 +284,18 @@ def test_the_overdue_list_follows_the_clock(closed_app, admin, clock):
     assert "1 request overdue now" in admin.get("/admin/contact/").get_data(as_text=True)
 
 
-def test_overdue_rows_link_to_the_request_page_once_it_exists(closed_app, admin, clock):
-    closed_app.add_url_rule("/contact/requests/<int:request_id>", endpoint="contact.request",
-                            view_func=lambda request_id: "")
+def test_an_admin_opens_an_overdue_request_from_the_list_and_the_reading_is_audited(closed_app, admin, clock):
     with closed_app.app_context():
         late = contact_request(agency("paris-police", "FR"), agency("berlin-police", "DE"),
                                created=clock() - timedelta(days=8)).id
     html = admin.get("/admin/contact/overdue").get_data(as_text=True)
     assert f'<a href="/contact/requests/{late}">No. {late}</a>' in html
+    page = admin.get(f"/contact/requests/{late}")
+    assert page.status_code == 200 and "Overdue" in page.get_data(as_text=True)
+    with closed_app.app_context():
+        readers = db.session.scalars(select(AuditEvent.actor).where(
+            AuditEvent.action == "contact.view", AuditEvent.target == f"contact-request:{late}")).all()
+    assert readers == ["admin@harbour-police.example"]
 
 
 @pytest.mark.parametrize("query", ["page=abc", "page=0", "page=99999999999999999999", "page=-4"])

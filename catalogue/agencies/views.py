@@ -59,8 +59,7 @@ def render_agency(page, status: int = 200, add_form=None, note_forms=None):
     notes = {u.id: forms.NoteForm(formdata=None, prefix=f"usage-{u.id}", data={"note": u.note})
              for u in page.usages} if page.may_manage else {}
     notes.update(note_forms or {})
-    return render_template("agencies/agency.html", page=page, add_form=add_form, note_forms=notes,
-                           request_href=request_link(page.agency)), status
+    return render_template("agencies/agency.html", page=page, add_form=add_form, note_forms=notes), status
 
 
 @blueprint.post("/<slug>/tools")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,26 +15,12 @@ from catalogue import clock
 from catalogue.admin.forms import MAX_PAGE, plausible_date
 from catalogue.choices import options
 from catalogue.contact import charts, statistics
+from catalogue.contact.labels import KIND_LABELS, STATE_LABELS, URGENCY_LABELS
 from catalogue.policy import requires
 from catalogue.templating import country_name
 
 blueprint = Blueprint("contact_oversight", __name__, url_prefix="/admin/contact")
 
-KIND_LABELS = {
-    "tool-experience": _l("Tool experience"),
-    "case-cooperation": _l("Case cooperation"),
-    "technical-assistance": _l("Technical assistance"),
-    "training": _l("Training"),
-    "other": _l("Other"),
-}
-URGENCY_LABELS = {"routine": _l("Routine"), "urgent": _l("Urgent")}
-STATE_LABELS = {
-    "submitted": _l("Submitted"),
-    "acknowledged": _l("Acknowledged"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "closed": _l("Closed"),
-}
 
 
 class OversightFilterForm(FlaskForm):
@@ -104,13 +90,6 @@ def volume_chart(labels: list[str], groups: list[statistics.Group]) -> charts.Ch
                             tick_text=format_decimal, whole=True)
 
 
-def request_link(request_id: int) -> str | None:
-    """The request's own page, which the requests branch provides; until it is merged, no link."""
-    if "contact.request" not in current_app.view_functions:
-        return None
-    return url_for("contact.request", request_id=request_id)
-
-
 @blueprint.get("/")
 @requires("contact.oversee")
 def overview():
@@ -139,7 +118,7 @@ def overview():
 def overdue():
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     return render_template("contact/overdue.html", pagination=statistics.overdue(page), now=clock.now(),
-                           duration=duration, request_link=request_link, kind_labels=KIND_LABELS,
+                           duration=duration, kind_labels=KIND_LABELS,
                            urgency_labels=URGENCY_LABELS)
 
 

@@ -19,7 +19,6 @@ from catalogue.contact.labels import (
     STATE_LABELS,
     URGENCY_LABELS,
 )
-from catalogue.contact.links import agency_href
 from catalogue.contact.visibility import may_use
 from catalogue.policy import requires
 
@@ -37,7 +36,7 @@ def contact_helpers():
 def contact_labels():
     return {"kind_labels": KIND_LABELS, "urgency_labels": URGENCY_LABELS, "handling_labels": HANDLING_LABELS,
             "handling_meanings": HANDLING_MEANINGS, "request_state_labels": STATE_LABELS,
-            "event_labels": EVENT_LABELS, "history_labels": HISTORY_LABELS, "agency_href": agency_href}
+            "event_labels": EVENT_LABELS, "history_labels": HISTORY_LABELS}
 
 
 def unread_for_header() -> int:
