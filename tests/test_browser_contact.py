@@ -1,14 +1,14 @@
-"""A contact request in Chromium, without JavaScript: a member sends a request to another agency; that agency's point
-of contact acknowledges it, replies and closes it; both see the thread and the history.
-
-(The issue's full journey starts from a tool page's "Ask an agency that uses this tool"; that link is wired once the
-agency directory is merged.)"""
+"""A contact request in Chromium, without JavaScript: a member opens a tool, asks an agency that uses it; that agency's
+point of contact acknowledges the request, replies and closes it; both see the thread and the history."""
 
 from __future__ import annotations
 
 import pytest
 
+from sqlalchemy import select
+
 from catalogue.extensions import db
+from catalogue.models import Tool, ToolUsage
 from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.test_browser_accounts import sign_in
@@ -34,7 +34,10 @@ def site(tmp_path_factory, demo_data_dir):
         make_user("member", "mira@harbour-police.example", agency=harbour, name="Mira Member", languages=["fr", "en"])
         make_user("member", "paul@northbridge.example", agency=northbridge, name="Paul Contact",
                   point_of_contact=True)
+        tool = db.session.scalar(select(Tool).where(Tool.status == "published").order_by(Tool.name))
+        db.session.add(ToolUsage(agency=northbridge, tool=tool, note="We run it on every seized phone."))
         db.session.commit()
+        app.tool_name = tool.name
     for base in serve(app):
         app.base = base
         yield app
@@ -43,10 +46,15 @@ def site(tmp_path_factory, demo_data_dir):
 def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
     sender = browser.new_context(java_script_enabled=False).new_page()
     sign_in(sender, site.base, "mira@harbour-police.example", PASSWORD)
-    sender.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
-    sender.get_by_role("link", name="New request").click()
-    sender.get_by_label("Agency").select_option(label="Northbridge Police Cyber Unit (Germany)")
-    sender.get_by_label("Tool experience").check()
+    sender.get_by_role("navigation", name="Main").get_by_role("link", name="Catalogue").click()
+    sender.get_by_role("link", name=site.tool_name, exact=True).first.click()
+    usage = sender.locator("section", has=sender.get_by_role("heading", name="Agencies that use this tool"))
+    assert usage.get_by_text("We run it on every seized phone.").is_visible()
+    usage.get_by_role("link", name="Ask an agency that uses this tool").click()
+    # the form arrives filled in with the agency, the type and the tool
+    assert "Northbridge Police Cyber Unit" in sender.get_by_label("Agency").locator("option:checked").inner_text()
+    assert sender.get_by_label("Tool experience").is_checked()
+    assert site.tool_name in sender.get_by_label("Related tool").locator("option:checked").inner_text()
     sender.get_by_label("Subject").fill(SUBJECT)
     sender.get_by_label("Message").fill("How does the tool cope with very long exports?\nThank you.")
     sender.get_by_label("H2 – not to be passed on without the sender's permission").check()
@@ -55,6 +63,7 @@ def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
     assert sender.get_by_text("Your request has been sent as number").is_visible()
     assert sender.get_by_role("heading", name=SUBJECT).is_visible()
     assert sender.get_by_role("heading", name="Handling code H2").is_visible()
+    assert sender.get_by_role("link", name=site.tool_name).first.is_visible()
     request_url = sender.url
 
     contact = browser.new_context(java_script_enabled=False).new_page()
