@@ -4,7 +4,6 @@ point of contact acknowledges the request, replies and closes it; both see the t
 from __future__ import annotations
 
 import pytest
-
 from sqlalchemy import select
 
 from catalogue.extensions import db

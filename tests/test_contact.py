@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,10 @@ def test_the_form_is_prefilled_from_the_link_and_the_profile(app, people):
     assert '<option selected value="beta-police">' in html
     assert '<option selected value="chat-triage">' in html
     assert 'checked id="kind-3" name="kind" required type="radio" value="training"' in html
-    assert '<option selected value="fr">' in html and '<option selected value="en">' in html
+    assert re.search(r'<input checked id="languages-\d+" name="languages" type="checkbox" value="fr">', html)
+    assert re.search(r'<input checked id="languages-\d+" name="languages" type="checkbox" value="en">', html)
+    assert 'value="ar"' in html and 'value="zh"' in html  # UN languages are offered to everyone
+    assert 'value="ab"' not in html  # but not every ISO language
     assert "answer expected within 7 days" in html and "answer expected within 24 hours" in html
     assert "H1 – not to be used in court without the sender's permission" in html
     assert "Attachments are not accepted" in html and 'type="file"' not in html

@@ -208,3 +208,15 @@ def test_db_session_is_clean_after_requests(app, client, five_tools):
     client.get("/tools/")
     with app.app_context():
         assert not db.session.dirty
+
+
+def test_every_stylesheet_closes_every_block_it_opens():
+    """A lost closing brace (easy to lose when merging appended sections) silently swallows every later rule."""
+    from pathlib import Path
+
+    for sheet in (Path(__file__).parent.parent / "catalogue" / "static" / "css").glob("*.css"):
+        depth = 0
+        for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1):
+            depth += line.count("{") - line.count("}")
+            assert depth >= 0, f"{sheet.name}:{number} closes a block that was never opened"
+        assert depth == 0, f"{sheet.name} leaves {depth} block(s) open"

@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from catalogue.choices import options
 from catalogue.contact.labels import HANDLING_LABELS, KIND_LABELS, STATE_LABELS
 from catalogue.contact.sending import Draft
-from catalogue.curation.forms import language_choices
+from catalogue.curation.forms import CheckboxListField
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
 
 
@@ -59,9 +58,10 @@ class RequestForm(FlaskForm):
     handling_conditions = TextAreaField(
         _l("Conditions (for H3)"), validators=[Optional(), Length(max=REASON_MAX)],
         description=_l("Required with H3: state the restrictions the receiving agency must respect."))
-    languages = SelectMultipleField(
+    languages = CheckboxListField(
         _l("Languages you can work in"), validators=[Optional()],
-        description=_l("Taken from your profile. Hold Ctrl (or Cmd) to choose several."))
+        description=_l("Ticked from your profile. The six UN languages and those the agencies in the directory "
+                       "speak."))
     tool = SelectField(_l("Related tool (optional)"), validators=[Optional()])
     confirm = BooleanField(
         _l("I confirm that this request contains no abuse material and only the personal data strictly necessary."),
@@ -80,13 +80,14 @@ class RequestForm(FlaskForm):
                      languages=list(self.languages.data or []), tool=self.tool.data or "")
 
 
-def request_form(agencies: list[tuple[str, str]], tools: list[tuple[str, str]], **kwargs) -> RequestForm:
+def request_form(agencies: list[tuple[str, str]], tools: list[tuple[str, str]], languages: list[tuple[str, str]],
+                 **kwargs) -> RequestForm:
     form = RequestForm(**kwargs)
     form.agency.choices = options([("", _l("Choose an agency")), *agencies])
     form.kind.choices = options(KIND_LABELS.items())
     form.urgency.choices = options(urgency_choices())
     form.handling_code.choices = options(HANDLING_LABELS.items())
-    form.languages.choices = options(language_choices())
+    form.languages.choices = options(languages)
     form.tool.choices = options([("", _l("No related tool")), *tools])
     return form
 

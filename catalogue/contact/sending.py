@@ -15,7 +15,7 @@ from catalogue.contact.visibility import points_of_contact
 from catalogue.extensions import db
 from catalogue.models import HANDLING_CODES, REQUEST_KINDS, URGENCIES, Agency, ContactRequest, Tool, User
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
-from catalogue.templating import country_name
+from catalogue.templating import country_name, language_name
 
 
 class SendingRefused(Exception):
@@ -49,6 +49,19 @@ def recipient_choices(user: User) -> list[tuple[str, str]]:
     if user.agency_id is not None:
         query = query.where(Agency.id != user.agency_id)
     return [(slug, f"{name} ({country_name(country)})") for slug, name, country in db.session.execute(query)]
+
+
+#: Arabic, Chinese, English, French, Russian and Spanish: offered whoever the agencies in the directory are.
+UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+
+
+def language_choices(user: User) -> list[tuple[str, str]]:
+    """A short list to tick rather than every ISO language: the UN languages, those any agency speaks, and the
+    member's own (from their profile), by name."""
+    codes = set(UN_LANGUAGES) | set(user.languages or [])
+    for spoken in db.session.scalars(select(Agency.languages)):
+        codes.update(spoken or [])
+    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
 def tool_choices() -> list[tuple[str, str]]:

@@ -71,7 +71,7 @@ def attached_files() -> bool:
 @requires("contact.use")
 def new_request():
     user = me()
-    form = f.request_form(sending.recipient_choices(user), sending.tool_choices())
+    form = f.request_form(sending.recipient_choices(user), sending.tool_choices(), sending.language_choices(user))
     if request.method == "GET":
         f.prefill(form, request.args, user.languages)
         unavailable = bool(request.args.get("agency")) and form.agency.data != request.args["agency"]
