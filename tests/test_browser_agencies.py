@@ -53,12 +53,12 @@ def test_a_member_finds_an_agency_by_region_and_specialism_and_goes_to_a_tool_it
     page.get_by_role("button", name="Show agencies").click()
     assert page.get_by_text("1 agency", exact=True).is_visible()
     results = page.locator(".agency-list")
-    assert results.get_by_role("link", name="Nordhafen Police").is_visible()
+    assert results.get_by_role("link", name="Nordhafen Police", exact=True).is_visible()
     assert results.get_by_role("link", name="Sakura Hotline").count() == 0  # Asia
     assert results.get_by_role("link", name="Lisboa Prosecutors").count() == 0  # another specialism
     assert results.get_by_text("1 point of contact · 1 catalogue tool used").is_visible()
 
-    results.get_by_role("link", name="Nordhafen Police").click()
+    results.get_by_role("link", name="Nordhafen Police", exact=True).click()
     assert page.get_by_role("heading", name="Nordhafen Police", level=1).is_visible()
     assert page.get_by_text("Victim Identification Team").is_visible()
     contacts = page.locator("section", has=page.get_by_role("heading", name="Points of contact"))
@@ -72,7 +72,7 @@ def test_a_member_finds_an_agency_by_region_and_specialism_and_goes_to_a_tool_it
     tools.get_by_role("link", name=TOOL).click()
     assert page.get_by_role("heading", name=TOOL, level=1).is_visible()
     using = page.locator("section", has=page.get_by_role("heading", name="Agencies that use this tool"))
-    assert using.get_by_role("link", name="Nordhafen Police").is_visible()
+    assert using.get_by_role("link", name="Nordhafen Police", exact=True).is_visible()
     assert using.get_by_text("Fast on large seizures; check near misses.").is_visible()
 
 

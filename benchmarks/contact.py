@@ -1,12 +1,13 @@
-"""Measure the admin oversight pages of contact requests and their CSV export on many requests.
+"""Measure the contact section's pages on many requests: a busy point of contact's inbox, search and request page,
+the agency directory, and the admin oversight pages with their CSV export.
 
-Usage: .venv/bin/python benchmarks/contact_oversight.py [--count N] [--agencies A] [--repeat R]
+Usage: .venv/bin/python benchmarks/contact.py [--count N] [--agencies A] [--repeat R]
 
 Fills a temporary SQLite database with N requests (default 20,000) between A agencies (default 40) in 25 countries,
 sent over the past year with a skewed choice of agencies (a few busy pairs, many quiet ones), every state and answer
 times spread over hours to days. Then reports the median and 95th percentile of R requests per page through Flask's
-test client (no network), signed in as an admin. Figures compare only within one run; record them in
-docs/performance.md.
+test client (no network), signed in as the point of contact of the busiest agency, then as an admin. Figures
+compare only within one run; record them in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from benchmarks.pages_and_interchange import report_pages  # noqa: E402
 from catalogue import clock, create_app  # noqa: E402
 from catalogue.admin.services import create_user  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
 from catalogue.models import Agency, ContactRequest  # noqa: E402
-from catalogue.models.contact import HANDLING_CODES, REQUEST_KINDS  # noqa: E402
+from catalogue.models.contact import HANDLING_CODES, REQUEST_KINDS, SPECIALISMS  # noqa: E402
 from tests.auth import session_for  # noqa: E402
 
 COUNTRIES = ("FR", "DE", "IT", "ES", "NL", "BE", "PL", "SE", "FI", "IE", "PT", "GR", "RO", "CZ", "AT", "GB", "US",
@@ -40,7 +41,8 @@ BATCH = 2000
 
 def make_agencies(count: int) -> list[int]:
     agencies = [Agency(slug=f"bench-agency-{n}", name=f"Benchmark Agency {n}", country=COUNTRIES[n % len(COUNTRIES)],
-                       kind="police", domains=[f"agency-{n}.bench.example"]) for n in range(count)]
+                       kind="police", domains=[f"agency-{n}.bench.example"],
+                       specialisms=list(SPECIALISMS[n % 8: n % 8 + 3]), languages=["en"]) for n in range(count)]
     db.session.add_all(agencies)
     db.session.commit()
     return [agency.id for agency in agencies]
@@ -102,14 +104,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         app = create_app({"CATALOGUE_DATA_DIR": data_dir,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/bench.sqlite3"})
-        client = app.test_client()
+        client, member_client = app.test_client(), app.test_client()
         with app.app_context():
             db.create_all()
             seconds = fill(args.count, args.agencies)
             admin = create_user("admin@bench.example", "Benchmark Admin", "admin", None,
                                 "benchmark horse battery staple")
             admin.mfa_secret = "JBSWY3DPEHPK3PXP"
+            busiest = db.session.get(Agency, 1)  # the first agency has the largest weight
+            contact = create_user("contact@agency-0.bench.example", "Benchmark Contact", "member", busiest,
+                                  "benchmark horse battery staple")
+            contact.point_of_contact = True
             db.session.commit()
+            received = db.session.scalar(select(func.count()).select_from(ContactRequest).where(
+                ContactRequest.recipient_agency_id == busiest.id))
+            newest = db.session.scalar(select(func.max(ContactRequest.id)).where(
+                ContactRequest.recipient_agency_id == busiest.id))
+            session_for(member_client, contact)
             session_for(client, admin)
             year_ago = (clock.now() - timedelta(days=365)).date().isoformat()
             half_year_ago = (clock.now() - timedelta(days=182)).date().isoformat()
@@ -122,7 +133,18 @@ def main() -> None:
             "CSV export, urgent, whole year": f"/admin/contact/requests.csv?urgency=urgent&since={year_ago}",
         }
         print(f"{args.count:,} requests between {args.agencies} agencies (filled in {seconds:.1f} s); "
-              f"CSV of all requests {csv_size / 1_000_000:.1f} MB; {args.repeat} requests per page\n")
+              f"the busiest agency received {received:,}; CSV of all requests {csv_size / 1_000_000:.1f} MB; "
+              f"{args.repeat} requests per page\n")
+        report_pages(member_client, {
+            "catalogue home with the unread badge": "/",
+            "agency directory": "/agencies/",
+            "agency directory, one specialism": "/agencies/?specialism=digital-forensics",
+            "inbox, received, page 1": "/contact/",
+            "inbox, search": "/contact/?q=benchmark",
+            "inbox, overdue only": "/contact/?overdue=1",
+            "a request page": f"/contact/requests/{newest}",
+        }, args.repeat)
+        print()
         report_pages(client, pages, args.repeat)
         with app.app_context():
             db.engine.dispose()
