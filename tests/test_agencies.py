@@ -654,6 +654,22 @@ def test_the_demo_loader_adds_agencies_contacts_and_tools_once_hashing_the_passw
     assert db.session.scalar(select(func.count(User.id))) == 2
 
 
+def test_demo_agencies_of_an_older_database_are_completed_once_and_real_agencies_never(ctx, demo_file):
+    make_tools(tool_record("amberline-hash"))
+    older = Agency(slug="ostwald-police", name="Ostwald Police (demo)", country="AT", kind="police",
+                   domains=["ostwald.example"], description="Fictional.", demo=True)
+    real = make_agency("bayview-hotline", ("bayview.example",), country="AU", kind="hotline")
+    db.session.add(older)
+    db.session.commit()
+    first = demo.load_agencies()
+    assert (first.agencies, first.contacts, first.usages) == (0, 2, 1)
+    assert older.specialisms == ["victim-identification", "training"] and len(older.units) == 2
+    assert [u.tool.slug for u in older.tool_usages] == ["amberline-hash"]
+    assert (real.demo, real.units, real.specialisms) == (False, [], [])
+    second = demo.load_agencies()
+    assert (second.agencies, second.contacts, second.usages) == (0, 0, 0) and len(older.units) == 2
+
+
 def test_the_demo_loader_refuses_unknown_specialisms(ctx, demo_file):
     demo_file.write_text(json.dumps([{**DEMO_RECORDS[1], "specialisms": ["mind-reading"]}]), encoding="utf-8")
     with pytest.raises(ValueError, match="mind-reading"):

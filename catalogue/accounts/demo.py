@@ -50,31 +50,36 @@ class AgencyLoad:
 def load_agencies() -> AgencyLoad:
     """Add the demo agencies that are missing, each with its units, points of contact and tools.
 
-    An agency that exists already is left as it is, so running it again adds nothing. Points of contact become demo
-    accounts with ``DEMO_PASSWORD``, hashed once for all of them: argon2 is slow on purpose.
+    A demo agency loaded before agencies had units and specialisms (an older development database) is completed
+    once; any other agency that exists is left as it is, so running it again adds nothing. Points of contact become
+    demo accounts with ``DEMO_PASSWORD``, hashed once for all of them: argon2 is slow on purpose.
     """
     loaded, password_hash = AgencyLoad(), None
     for record in json.loads(AGENCIES_FILE.read_text(encoding="utf-8")):
-        if agency_by_slug(record["slug"]) is not None:
+        agency = agency_by_slug(record["slug"])
+        if agency is None:
+            agency = Agency(**{key: record[key] for key in AGENCY_FIELDS if key in record}, demo=True)
+            db.session.add(agency)
+            loaded.agencies += 1
+        elif not agency.demo or agency.units or agency.specialisms:
             continue
-        agency = Agency(**{key: record[key] for key in AGENCY_FIELDS if key in record}, demo=True,
-                        specialisms=known_specialisms(record))
+        agency.specialisms = known_specialisms(record)
+        agency.languages = list(record.get("languages", []))
         agency.units = [AgencyUnit(name=unit["name"], description=unit.get("description", ""), position=number)
                         for number, unit in enumerate(record.get("units", []))]
-        db.session.add(agency)
-        loaded.agencies += 1
         for contact in record.get("points_of_contact", []):
             if find_user(contact["email"]) is None:
                 password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD)
                 db.session.add(demo_contact(agency, contact, password_hash))
                 loaded.contacts += 1
+        used_already = {usage.tool_id for usage in agency.tool_usages}
         for slug, note in dict((used["tool"], used.get("note", "")) for used in record.get("tools", [])).items():
             tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
             if tool is None:
                 loaded.unknown_tools += 1
-                continue
-            agency.tool_usages.append(ToolUsage(tool=tool, note=note.strip()[:NOTE_MAX]))
-            loaded.usages += 1
+            elif tool.id not in used_already:
+                agency.tool_usages.append(ToolUsage(tool=tool, note=note.strip()[:NOTE_MAX]))
+                loaded.usages += 1
     db.session.commit()
     return loaded
 
