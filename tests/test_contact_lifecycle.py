@@ -355,6 +355,50 @@ def test_assigning_lets_a_colleague_handle_the_request(app, people):
         "csrf_token": token(assignee), "state": "submitted"}).status_code == 303
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999999", "9223372036854775808", "-3", ""])
+def test_an_odd_assignee_value_is_refused_with_a_message(app, people, value):
+    with app.app_context():
+        request_id = send(people.sender)
+    client = client_for(app, people.poc)
+    response = client.post(f"/contact/requests/{request_id}/assign", data={
+        "csrf_token": token(client), "state": "submitted", "assignee": value})
+    assert response.status_code == 400 and "Choose a colleague of the receiving agency" in response.get_data(
+        as_text=True)
+    with app.app_context():
+        assert db.session.get(ContactRequest, request_id).assignee_id is None
+
+
+def test_two_points_of_contact_assigning_at_once_the_second_is_told(app, people, monkeypatch):
+    with app.app_context():
+        request_id = send(people.sender)
+    real_check, started = lifecycle._check_input, []
+
+    def assign_meanwhile(action, request, given):
+        result = real_check(action, request, given)
+        if started:  # the other point of contact's own check, inside the thread
+            return result
+        started.append(True)
+        thread = threading.Thread(target=lambda: _assign_in_own_context(app, request_id, people))
+        thread.start()
+        thread.join(30)
+        return result
+
+    monkeypatch.setattr(lifecycle, "_check_input", assign_meanwhile)
+    with app.app_context():
+        with pytest.raises(lifecycle.Stale):
+            act(request_id, people.poc, "assign", assignee_id=people.beta_member, seen="submitted")
+        db.session.expire_all()
+        assert db.session.get(ContactRequest, request_id).assignee_id == people.poc2
+        assert notifications_of(people.beta_member) == []  # never told of an assignment that did not happen
+        db.engine.dispose()
+
+
+def _assign_in_own_context(app, request_id: int, people) -> None:
+    with app.app_context():
+        act(request_id, people.poc2, "assign", assignee_id=people.poc2, seen="submitted")
+        db.session.remove()
+
+
 def test_the_history_lists_every_event_oldest_first_for_both_sides(app, people, clock):
     with app.app_context():
         request_id = send(people.sender)

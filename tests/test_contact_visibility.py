@@ -97,6 +97,26 @@ def test_a_point_of_contact_who_steps_down_loses_the_request_its_notifications_a
     assert "Zebra" not in client.get("/contact/notifications").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("who", ["beta_member", "sender"])
+def test_an_assignee_or_a_sender_who_moves_to_another_agency_leaves_the_request_behind(app, people, shared, who):
+    """A request belongs to the two agencies, not to the people who once handled it."""
+    client = client_for(app, getattr(people, who))
+    assert client.get(f"/contact/requests/{shared}").status_code == 200
+    with app.app_context():
+        db.session.get(User, getattr(people, who)).agency_id = people.gamma
+        db.session.commit()
+    assert client.get(f"/contact/requests/{shared}").status_code == 404
+    assert post_every_action(client, shared, people) == [404] * len(ACTIONS)
+    for box in ("received", "sent"):
+        assert "Zebra" not in client.get(f"/contact/?box={box}&q=zebra").get_data(as_text=True)
+    assert "nav-badge" not in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert state_of(shared) == "submitted"
+        before = len(notifications_of(getattr(people, who), shared))
+        act(shared, people.poc, "message", body="Still there?")
+        assert len(notifications_of(getattr(people, who), shared)) == before  # no more news of it either
+
+
 def test_an_administrator_reads_any_request_audited_but_cannot_act(app, people, shared):
     client = client_for(app, people.admin)
     for box in ("received", "sent"):
@@ -110,6 +130,9 @@ def test_an_administrator_reads_any_request_audited_but_cannot_act(app, people, 
     with app.app_context():
         viewed = db.session.scalars(select(AuditEvent).filter_by(action="contact.view")).all()
         assert [(e.actor, e.target) for e in viewed] == [("ada.admin@gamma.example", f"contact-request:{shared}")]
+        listed = db.session.scalars(select(AuditEvent).filter_by(action="contact.list")).all()
+        assert [e.actor for e in listed] == ["ada.admin@gamma.example"]  # the "all" box, with what was searched
+        assert "q=zebra" in listed[0].detail
     assert post_every_action(client, shared, people) == [404] * len(ACTIONS)
     with app.app_context():
         assert state_of(shared) == "submitted"

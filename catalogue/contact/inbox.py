@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from catalogue import clock
+from catalogue import audit, clock
 from catalogue.contact.visibility import oversees, recipient_side, sender_side, visible_requests
 from catalogue.extensions import db
 from catalogue.models import REQUEST_STATES, ContactMessage, ContactRequest, User
@@ -85,7 +85,15 @@ def counts(user: User) -> dict[str, int]:
 
 
 def listing(user: User, filters: Filters, page: int, per_page: int):
-    """Requests still open first, the nearest deadline first; then finished ones, the latest change first."""
+    """Requests still open first, the nearest deadline first; then finished ones, the latest change first.
+
+    An administrator looking through every request (the "all" box) is audited like one opening a request: the list
+    shows subjects, and its search matches words inside messages.
+    """
+    if filters.box == "all":
+        audit.record_now("contact.list", target="contact-requests", actor=user,
+                         detail=f"state={filters.state or 'any'} overdue={'yes' if filters.overdue else 'no'} "
+                                f"page={page} q={filters.q}")
     done = ContactRequest.state.in_(("declined", "closed"))
     query = matching(in_box(user, filters.box), filters).options(
         selectinload(ContactRequest.sender), selectinload(ContactRequest.sender_agency),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from werkzeug.exceptions import Forbidden
 
 from catalogue import clock
@@ -23,6 +23,7 @@ from catalogue.contact.visibility import Viewing, acting, may_use, recipient_sid
 from catalogue.extensions import db
 from catalogue.models import REQUEST_STATES, ContactMessage, ContactRequest, User
 from catalogue.models.contact import MESSAGE_MAX, OPEN_STATES, REASON_MAX
+from catalogue.rows import get_row
 from catalogue.templating import nice_datetime
 
 RECIPIENT_SIDE, EITHER_SIDE, POINTS_OF_CONTACT = "recipient", "either", "points_of_contact"
@@ -121,7 +122,7 @@ def _check_input(action: str, request: ContactRequest, given: Input) -> User | N
         if len(given.body) > MESSAGE_MAX:
             raise Refused(_("A message can have at most %(max)s characters.", max=MESSAGE_MAX), "body")
     if action == "assign":
-        assignee = db.session.get(User, given.assignee_id) if given.assignee_id else None
+        assignee = get_row(User, given.assignee_id) if given.assignee_id else None
         if assignee is None or assignee not in assignable_people(request):
             raise Refused(_("Choose a colleague of the receiving agency from the list."), "assignee")
         if assignee.id == request.assignee_id:
@@ -210,6 +211,9 @@ def perform(request_id: int, user: User, action: str, given: Input) -> Outcome:
     now = clock.now()
     condition = (ContactRequest.state == given.seen_state if changes_state
                  else ContactRequest.state.in_(transition.sources))
+    if action == "assign":  # two points of contact assigning at once: the second is told, not silently overruled
+        condition = and_(condition, ContactRequest.assignee_id.is_(None) if request.assignee_id is None
+                         else ContactRequest.assignee_id == request.assignee_id)
     changed = db.session.execute(
         update(ContactRequest).where(ContactRequest.id == request.id, condition)
         .values(**_values(action, request, given, user, assignee, now))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +25,9 @@ from catalogue.contact.visibility import may_use
 from catalogue.policy import requires
 
 blueprint = Blueprint("contact", __name__, url_prefix="/contact", cli_group="contact")
+
+#: A user id as the assign form sends it: ASCII digits only (``str.isdigit`` also accepts "²").
+ASCII_ID = re.compile(r"[0-9]{1,10}")
 
 MAX_PAGE = 10_000
 
@@ -168,7 +173,8 @@ def close(request_id: int):
 def assign(request_id: int):
     form = f.AssignForm()
     chosen = request.form.get("assignee", "")
-    return act(request_id, "assign", form, "assign", assignee_id=int(chosen) if chosen.isdigit() else None)
+    return act(request_id, "assign", form, "assign",
+               assignee_id=int(chosen) if ASCII_ID.fullmatch(chosen) else None)
 
 
 @blueprint.post("/requests/<int:request_id>/messages")

@@ -31,13 +31,15 @@ def may_use(user: User) -> bool:
 
 
 def sender_side(user: User) -> ColumnElement[bool]:
-    """The sender alone: not the sender's colleagues."""
-    return ContactRequest.sender_id == user.id
+    """The sender alone, not the sender's colleagues, and only while still in the agency the request came from: a
+    request belongs to the agencies, so someone who moves on leaves it behind."""
+    return and_(ContactRequest.sender_id == user.id, ContactRequest.sender_agency_id == user.agency_id)
 
 
 def recipient_side(user: User) -> ColumnElement[bool]:
-    """The receiving agency's active points of contact, and the colleague a request was assigned to."""
-    assigned = ContactRequest.assignee_id == user.id
+    """The receiving agency's active points of contact, and the colleague a request was assigned to while that
+    colleague is still in the receiving agency."""
+    assigned = and_(ContactRequest.assignee_id == user.id, ContactRequest.recipient_agency_id == user.agency_id)
     if user.point_of_contact and user.agency_id is not None and may_use(user):
         return or_(assigned, ContactRequest.recipient_agency_id == user.agency_id)
     return assigned
@@ -115,11 +117,14 @@ def points_of_contact(agency_id: int) -> Select:
 def recipient_side_users(request: ContactRequest) -> list[User]:
     people = list(db.session.scalars(points_of_contact(request.recipient_agency_id)))
     assignee = request.assignee
-    if assignee is not None and may_use(assignee) and assignee not in people:
+    if (assignee is not None and may_use(assignee) and assignee.agency_id == request.recipient_agency_id
+            and assignee not in people):
         people.append(assignee)
     return people
 
 
 def sender_side_users(request: ContactRequest) -> list[User]:
     sender = request.sender
-    return [sender] if sender is not None and may_use(sender) else []
+    if sender is None or not may_use(sender) or sender.agency_id != request.sender_agency_id:
+        return []
+    return [sender]
