@@ -86,6 +86,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             "urgent": int(env.get("CATALOGUE_CONTACT_URGENT_HOURS", "24")),
         },
         "CONTACT_REQUESTS_PER_DAY": int(env.get("CATALOGUE_CONTACT_REQUESTS_PER_DAY", "10")),
+        "CONTACT_MESSAGES_PER_HOUR": int(env.get("CATALOGUE_CONTACT_MESSAGES_PER_HOUR", "30")),
     }
     settings.update(overrides)
     settings.setdefault("SESSION_COOKIE_SECURE", settings["CATALOGUE_ENV"] == "production")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from catalogue.contact import lifecycle
 from catalogue.extensions import db
-from catalogue.models import AuditEvent, ContactRequest, Notification, User
+from catalogue.models import AuditEvent, ContactMessage, ContactRequest, Notification, User
 from tests.auth import body, outbox
 from tests.contact_helpers import act, cast, client_for, notifications_of, send, state_of, token
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the PostgreSQL fixture, reused below
@@ -353,6 +353,29 @@ def test_assigning_lets_a_colleague_handle_the_request(app, people):
     assert "Assigned the request</strong> to Olive Officer" in history
     assert assignee.post(f"/contact/requests/{request_id}/accept", data={
         "csrf_token": token(assignee), "state": "submitted"}).status_code == 303
+
+
+def test_messages_per_hour_are_limited_and_the_refused_one_is_kept(app, people, clock):
+    app.config["CONTACT_MESSAGES_PER_HOUR"] = 2
+    with app.app_context():
+        request_id = send(people.sender)
+    client = client_for(app, people.sender)
+
+    def write(text: str):
+        return client.post(f"/contact/requests/{request_id}/messages", data={
+            "csrf_token": token(client), "state": "submitted", "body": text})
+
+    assert write("First").status_code == 303 and write("Second").status_code == 303
+    refused = write("Third, typed with care")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "2 messages in the last hour" in html and "Third, typed with care" in html
+    other_side = client_for(app, people.poc)  # the limit is per author
+    assert other_side.post(f"/contact/requests/{request_id}/messages", data={
+        "csrf_token": token(other_side), "state": "submitted", "body": "Hello"}).status_code == 303
+    clock.advance(hours=1, seconds=1)
+    assert write("Third, typed with care").status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 4
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999999", "9223372036854775808", "-3", ""])

@@ -10,10 +10,11 @@ assignments leave the state alone, so they only require that the request is stil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from werkzeug.exceptions import Forbidden
 
 from catalogue import clock
@@ -131,6 +132,17 @@ def _check_input(action: str, request: ContactRequest, given: Input) -> User | N
     return None
 
 
+def _check_message_rate(user: User) -> None:
+    """Every message notifies and e-mails the other side, so one person cannot flood it: at most
+    ``CONTACT_MESSAGES_PER_HOUR`` messages per author over the last hour, counted in the database."""
+    limit = int(current_app.config["CONTACT_MESSAGES_PER_HOUR"])
+    written = db.session.scalar(select(func.count()).select_from(ContactMessage).where(
+        ContactMessage.author_id == user.id, ContactMessage.created_at > clock.now() - timedelta(hours=1)))
+    if written >= limit:
+        raise Refused(_("You have written %(count)s messages in the last hour, the most allowed. Your message is "
+                        "kept below; send it a little later.", count=limit), "body")
+
+
 def stale_message(request: ContactRequest) -> str:
     """What happened instead, for the person who acted on a page that was out of date."""
     change = history.last_change(request)
@@ -202,6 +214,8 @@ def perform(request_id: int, user: User, action: str, given: Input) -> Outcome:
         raise Forbidden(_("This action belongs to the other side of the request."))
     request = seen.request
     assignee = _check_input(action, request, given)
+    if action == "message":
+        _check_message_rate(user)
     changes_state = transition.target is not None
     if request.state != given.seen_state and (changes_state or request.state not in transition.sources):
         raise Stale(stale_message(request))
