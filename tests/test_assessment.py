@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue import create_app
+from catalogue.assessment import chart, scoring
 from catalogue.assessment import questionnaire as qn
-from catalogue.assessment import scoring
 from catalogue.assessment.questionnaire import PRINCIPLE_SLUGS, QuestionnaireError
 from catalogue.extensions import db
 from catalogue.guidance.services import DEMO_DIR
@@ -230,6 +230,16 @@ def test_the_result_shows_scores_chart_table_and_weakest_first_recommendations_w
     assert count(app) == 0
 
 
+def test_the_chart_has_a_fixed_percent_scale_and_bars_coloured_by_level(app):
+    with app.test_request_context():
+        drawing = chart.bar_chart(["Fairness", "Lawfulness"], [[(71, "established"), (None, None)]])
+    assert [(tick.text, tick.x) for tick in drawing.ticks] == [
+        ("0%", 200), ("25%", 290), ("50%", 380), ("75%", 470), ("100%", 560)]
+    fairness, lawfulness = (row.bars[0] for row in drawing.rows)
+    assert (fairness.width, fairness.text, fairness.css_class) == (255.6, "71%", "chart-level-established")
+    assert (lawfulness.value, lawfulness.width, lawfulness.text) == (None, 0, "no answers")
+
+
 def test_the_result_page_carries_the_answers_to_save_download_print_and_change(client):
     html = client.post("/assessment/", data=form_data(MIXED, csrf_token(client, "/assessment/"))).get_data(
         as_text=True)
@@ -324,8 +334,8 @@ def test_save_list_open_compare_and_delete_my_own(app):
     compared = client.get(f"/assessment/compare?first={second_id}&second={first_id}")
     html = compared.get_data(as_text=True)
     assert compared.status_code == 200
-    assert html.count('<rect class="chart-bar chart-series-0" x=') == 5
-    assert html.count('<rect class="chart-bar chart-series-1" x=') == 5
+    assert html.count('<rect class="chart-bar score-series-0" x=') == 5
+    assert html.count('<rect class="chart-bar score-series-1" x=') == 5
     assert re.search(r'<th scope="row">Lawfulness</th>\s*<td>25%</td>\s*<td>100%</td>\s*<td><span class="change-up">'
                      r'\+75</span></td>', html)  # the earlier one first, whatever order they were chosen in
     assert re.search(r"<td>[^<]*which law allows you[^<]*</td>\s*<td>Planned</td>\s*<td>Fully in place</td>\s*"

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from catalogue.contact import charts
+from catalogue import charts
 from catalogue.extensions import db
 from catalogue.models import Agency, AuditEvent, ContactMessage, ContactRequest
 from tests.auth import session_for
@@ -355,11 +355,12 @@ def test_chart_scales_end_on_a_round_number(maximum, ticks):
 
 
 def test_chart_bars_are_proportional_and_long_labels_shortened():
-    chart = charts.bar_chart(["A", "B" * 50], [[(10, "10"), (5, "5")], [(None, "none yet"), (2.5, "2.5")]])
+    layout = charts.OVERSIGHT
+    chart = charts.bar_chart(["A", "B" * 50], [[(10, "10"), (5, "5")], [(None, "none yet"), (2.5, "2.5")]], layout)
     first, second = chart.rows
-    assert first.bars[0].width == charts.PLOT_WIDTH and second.bars[0].width == charts.PLOT_WIDTH / 2
+    assert first.bars[0].width == layout.plot_width and second.bars[0].width == layout.plot_width / 2
     assert first.bars[1].value is None and first.bars[1].width == 0 and first.bars[1].text == "none yet"
-    assert second.label.endswith("…") and len(second.label) == charts.LABEL_CHARS and second.full_label == "B" * 50
+    assert second.label.endswith("…") and len(second.label) == layout.label_chars and second.full_label == "B" * 50
     assert [tick.text for tick in chart.ticks] == ["0", "2.5", "5", "7.5", "10"]
 
 

@@ -11,10 +11,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from catalogue import clock
+from catalogue import charts, clock
 from catalogue.admin.forms import MAX_PAGE, plausible_date
 from catalogue.choices import options
-from catalogue.contact import charts, statistics
+from catalogue.contact import statistics
 from catalogue.contact.labels import KIND_LABELS, STATE_LABELS, URGENCY_LABELS
 from catalogue.policy import requires
 from catalogue.templating import country_name
@@ -82,11 +82,11 @@ def time_chart(labels: list[str], groups: list[statistics.Group]) -> charts.Char
                 else _("none yet")) for g in groups],
               [(scaled(g.median_respond), duration(g.median_respond) if g.respond_hours else _("none yet"))
                for g in groups]]
-    return charts.bar_chart(labels, series, tick_text=tick_text)
+    return charts.bar_chart(labels, series, charts.OVERSIGHT, tick_text=tick_text)
 
 
 def volume_chart(labels: list[str], groups: list[statistics.Group]) -> charts.Chart:
-    return charts.bar_chart(labels, [[(g.requests, format_decimal(g.requests)) for g in groups]],
+    return charts.bar_chart(labels, [[(g.requests, format_decimal(g.requests)) for g in groups]], charts.OVERSIGHT,
                             tick_text=format_decimal, whole=True)
 
 
