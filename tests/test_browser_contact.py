@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.extensions import db
-from catalogue.models import Tool, ToolUsage
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
+from catalogue.models import Tool, ToolUsage, User
+from tests.conftest import CHROMIUM, serve_demo_copy
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.test_browser_accounts import sign_in
 
@@ -22,23 +22,18 @@ SUBJECT = "Experience with the chat analysis tool on long exports"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    data_dir = tmp_path_factory.mktemp("contact-live")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        harbour = make_agency("harbour-police", ("harbour-police.example",), country="FR",
-                              name="Harbour Police Online Child Protection Unit")
-        northbridge = make_agency("northbridge-police", ("northbridge.example",), country="DE",
-                                  name="Northbridge Police Cyber Unit")
-        make_user("member", "mira@harbour-police.example", agency=harbour, name="Mira Member", languages=["fr", "en"])
-        make_user("member", "paul@northbridge.example", agency=northbridge, name="Paul Contact",
-                  point_of_contact=True)
-        tool = db.session.scalar(select(Tool).where(Tool.status == "published").order_by(Tool.name))
-        db.session.add(ToolUsage(agency=northbridge, tool=tool, note="We run it on every seized phone."))
-        db.session.commit()
-        app.tool_name = tool.name
-    for base in serve(app):
-        app.base = base
+    for app in serve_demo_copy(tmp_path_factory, demo_data_dir, "contact-live",
+                               ("mira@harbour-police.example", "Mira Member")):
+        with app.app_context():
+            db.session.scalar(select(User).filter_by(email="mira@harbour-police.example")).languages = ["fr", "en"]
+            northbridge = make_agency("northbridge-police", ("northbridge.example",), country="DE",
+                                      name="Northbridge Police Cyber Unit")
+            make_user("member", "paul@northbridge.example", agency=northbridge, name="Paul Contact",
+                      point_of_contact=True)
+            tool = db.session.scalar(select(Tool).where(Tool.status == "published").order_by(Tool.name))
+            db.session.add(ToolUsage(agency=northbridge, tool=tool, note="We run it on every seized phone."))
+            db.session.commit()
+            app.tool_name = tool.name
         yield app
 
 
