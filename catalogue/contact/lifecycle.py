@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
 from werkzeug.exceptions import Forbidden
 
-from catalogue import clock
+from catalogue import clock, policy
 from catalogue.contact import history, notify
 from catalogue.contact.labels import STATE_LABELS
 from catalogue.contact.visibility import Viewing, acting, may_use, recipient_side_users, sender_side_users
@@ -106,7 +106,7 @@ def assignable_people(request: ContactRequest) -> list[User]:
     """Active members of the receiving agency, who may be given the request to handle."""
     return list(db.session.scalars(select(User).where(
         User.agency_id == request.recipient_agency_id, User.active.is_(True),
-        User.role.in_(("member", "curator", "admin"))).order_by(User.name)))
+        User.role.in_(sorted(policy.PERMISSIONS["contact.use"]))).order_by(User.name)))
 
 
 def _check_input(action: str, request: ContactRequest, given: Input) -> User | None:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from catalogue import policy
+from catalogue.agencies.services import points_of_contact_query
 from catalogue.extensions import db
 from catalogue.models import ContactRequest, User
 from catalogue.rows import MAX_ID
@@ -109,9 +110,9 @@ def acting(request_id: int, user: User) -> Viewing:
 
 
 def points_of_contact(agency_id: int) -> Select:
-    """The agency's members who receive its requests: active, vetted, marked as point of contact."""
-    return select(User).where(User.agency_id == agency_id, User.point_of_contact.is_(True), User.active.is_(True),
-                              User.role.in_(policy.PERMISSIONS["contact.use"])).order_by(User.name)
+    """The agency's members who receive its requests: the same people the directory lists as its points of
+    contact."""
+    return points_of_contact_query().where(User.agency_id == agency_id).order_by(User.name)
 
 
 def recipient_side_users(request: ContactRequest) -> list[User]:
