@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint setup setup-dev db demo messages clean
+.PHONY: run test lint setup setup-dev db demo messages translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -23,7 +23,11 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
-db: setup
+# The interface's message catalogues (catalogue/translations/*/LC_MESSAGES/messages.po) compiled for Flask-Babel.
+translations: setup
+	$(BIN)/pybabel compile -d catalogue/translations
+
+db: setup translations
 	$(FLASK) db upgrade
 	$(FLASK) catalogue vocabularies
 
@@ -40,11 +44,15 @@ run: db
 lint: setup-dev
 	$(BIN)/ruff check .
 
-test: setup-dev lint
+test: setup-dev lint translations
 	$(BIN)/python -m pytest
 
+# After changing interface strings: extract them and add the new ones, untranslated, to every language's catalogue.
 messages: setup-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o catalogue/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: --sort-by-file \
+	  --project="AI Tools Catalogue" -o catalogue/translations/messages.pot .
+	$(BIN)/pybabel update -i catalogue/translations/messages.pot -d catalogue/translations --no-fuzzy-matching \
+	  --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalogue.accounts import sessions
 from catalogue.config import load_settings
 from catalogue.extensions import babel, csrf, db, limiter, migrate
+from catalogue.languages import select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,13 +64,6 @@ def register_extensions(app: Flask) -> None:
     import catalogue.search.outbox  # noqa: F401 - registers the outbox's session events
 
 
-def select_locale() -> str:
-    from flask import current_app, has_request_context
-
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
-
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -96,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.contact.views import blueprint as contact
     from catalogue.curation.views import blueprint as curation
     from catalogue.guidance.views import blueprint as guidance
+    from catalogue.languages.views import blueprint as languages
     from catalogue.pages.views import blueprint as pages
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
@@ -104,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.vocabularies.views import blueprint as vocabularies
 
     app.register_blueprint(pages)
+    app.register_blueprint(languages)
     app.register_blueprint(tools)
     app.register_blueprint(shortlist)
     app.register_blueprint(guidance)

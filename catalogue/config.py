@@ -49,7 +49,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_SIZE": 20,
         "SEARCH_APPLY_ON_COMMIT": True,
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ["en"],
+        "LANGUAGES": ["ar", "zh", "en", "fr", "ru", "es"],
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -15,6 +15,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +24,19 @@ def outbox_dir() -> Path:
     return Path(current_app.config["CATALOGUE_DATA_DIR"]) / "outbox"
 
 
-def send(to: str, subject: str, template: str, **context) -> None:
-    """Render ``templates/email/<template>.txt`` and deliver it. The log names the recipient, never the body."""
+def send(to: str, subject, template: str, *, locale: str | None = None, **context) -> None:
+    """Render ``templates/email/<template>.txt`` in the recipient's ``locale`` (else the current one) and deliver it.
+    Pass ``subject`` as a lazy string so it is translated into that language too. The log names the recipient,
+    never the body."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
-    message["Subject"] = subject
+    with force_locale(locale or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])):
+        message["Subject"] = str(subject)
+        body = render_template(f"email/{template}.txt", **context)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="catalogue.local")
-    message.set_content(render_template(f"email/{template}.txt", **context))
+    message.set_content(body)
     if current_app.config["MAIL_SERVER"]:
         settings = {key: value for key, value in current_app.config.items() if key.startswith("MAIL_")}
         _sender.submit(deliver_smtp, message, settings)

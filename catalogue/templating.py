@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pycountry
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import format_date, format_datetime, get_locale
 from sqlalchemy import exists, select
 
 from catalogue import policy
 from catalogue.accounts import labels
 from catalogue.extensions import db
+from catalogue.languages import LANGUAGES, direction
 from catalogue.markdown import render_markdown
 from catalogue.models import Tool
-
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
 def country_name(code: str | None) -> str:
@@ -78,5 +77,6 @@ def register(app: Flask) -> None:
             "demo_present": demo_present,
             "can": policy.can,
             "page_language": language,
-            "page_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "page_direction": direction(language),
+            "interface_languages": [(code, LANGUAGES[code]) for code in current_app.config["LANGUAGES"]],
         }

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from catalogue import audit, mail
 from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
@@ -50,8 +51,8 @@ def register(application: Application) -> None:
         passwords.hash_password(application.password)  # the same work as a new account, so timing tells nothing
         audit.record("account.register", target=audit.target_of(existing), outcome="duplicate")
         db.session.commit()
-        mail.send(email, _("Someone tried to register with your address"), "already_registered",
-                  user=existing, reset_url=tokens.link(url_for("account.reset_request")))
+        mail.send(email, _l("Someone tried to register with your address"), "already_registered",
+                  locale=existing.locale, user=existing, reset_url=tokens.link(url_for("account.reset_request")))
         return
     user = User(
         email=email,
@@ -63,6 +64,7 @@ def register(application: Application) -> None:
         password_hash=passwords.hash_password(application.password),
         terms_accepted_at=utcnow(),
         role="pending",
+        locale=str(get_locale()),  # e-mails about the application come in the language it was made in
     )
     db.session.add(user)
     db.session.flush()
@@ -73,7 +75,7 @@ def register(application: Application) -> None:
 
 def send_verification(user: User) -> None:
     value = tokens.issue(user, tokens.VERIFY_EMAIL)
-    mail.send(user.email, _("Confirm your e-mail address"), "verify_email", user=user,
+    mail.send(user.email, _l("Confirm your e-mail address"), "verify_email", locale=user.locale, user=user,
               url=tokens.link(url_for("account.verify_email", token=value)),
               hours=tokens.max_age(tokens.VERIFY_EMAIL) // 3600)
 
@@ -213,7 +215,7 @@ def change_password(user: User, current: str, new: str) -> bool:
     sessions.revoke_all(user)
     audit.record("password.change", target=audit.target_of(user), actor=user)
     db.session.commit()
-    mail.send(user.email, _("Your password was changed"), "password_changed", user=user)
+    mail.send(user.email, _l("Your password was changed"), "password_changed", locale=user.locale, user=user)
     sessions.start(user)  # this browser stays signed in with the new session version
     db.session.commit()
     return True
@@ -229,7 +231,7 @@ def request_password_reset(email: str) -> None:
     value = tokens.issue(user, tokens.RESET_PASSWORD)
     audit.record("password.reset_request", target=audit.target_of(user), actor=user)
     db.session.commit()
-    mail.send(user.email, _("Reset your password"), "reset_password", user=user,
+    mail.send(user.email, _l("Reset your password"), "reset_password", locale=user.locale, user=user,
               url=tokens.link(url_for("account.reset_password", token=value)),
               minutes=tokens.max_age(tokens.RESET_PASSWORD) // 60)
 
@@ -255,7 +257,7 @@ def reset_password(value: str, new: str) -> User:
     sessions.revoke_all(user)
     audit.record("password.reset", target=audit.target_of(user), actor=user)
     db.session.commit()
-    mail.send(user.email, _("Your password was changed"), "password_changed", user=user)
+    mail.send(user.email, _l("Your password was changed"), "password_changed", locale=user.locale, user=user)
     return user
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -195,7 +196,7 @@ def approve(user: User, point_of_contact: bool = False) -> None:
     sessions.revoke_all(user)
     audit.record("vetting.approve", target=audit.target_of(user))
     db.session.commit()
-    mail.send(user.email, _("Your application was approved"), "approved", user=user)
+    mail.send(user.email, _l("Your application was approved"), "approved", locale=user.locale, user=user)
 
 
 def reject(user: User, reason: str) -> None:
@@ -206,7 +207,8 @@ def reject(user: User, reason: str) -> None:
     sessions.revoke_all(user)
     audit.record("vetting.reject", target=audit.target_of(user), detail=reason)
     db.session.commit()
-    mail.send(user.email, _("Your application was not approved"), "rejected", user=user, reason=reason.strip())
+    mail.send(user.email, _l("Your application was not approved"), "rejected", locale=user.locale, user=user,
+              reason=reason.strip())
 
 
 def _current_admin_id() -> int | None:

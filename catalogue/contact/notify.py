@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,7 @@ class Mail:
     event: str
     request_id: int
     to_assignee: bool = False
+    locale: str | None = None
 
 
 def announce(request: ContactRequest, event: str, actor: User | None, recipients: list[User]) -> list[Mail]:
@@ -39,28 +40,29 @@ def announce(request: ContactRequest, event: str, actor: User | None, recipients
         seen.add(person.id)
         db.session.add(Notification(user_id=person.id, request_id=request.id, event=event,
                                     actor_id=actor.id if actor else None, created_at=now))
-        mails.append(Mail(person.email, person.name, event, request.id, person.id == request.assignee_id))
+        mails.append(Mail(person.email, person.name, event, request.id, person.id == request.assignee_id,
+                          person.locale))
     return mails
 
 
-def subject_of(event: str, request_id: int) -> str:
+def subject_of(event: str, request_id: int):
     subjects = {
-        "submitted": _("Request #%(number)s: a new request for your agency", number=request_id),
-        "acknowledged": _("Request #%(number)s was acknowledged", number=request_id),
-        "accepted": _("Request #%(number)s was accepted", number=request_id),
-        "declined": _("Request #%(number)s was declined", number=request_id),
-        "closed": _("Request #%(number)s was closed", number=request_id),
-        "assigned": _("Request #%(number)s was assigned", number=request_id),
-        "message": _("Request #%(number)s: a new message", number=request_id),
-        "overdue": _("Request #%(number)s is overdue", number=request_id),
+        "submitted": _l("Request #%(number)s: a new request for your agency", number=request_id),
+        "acknowledged": _l("Request #%(number)s was acknowledged", number=request_id),
+        "accepted": _l("Request #%(number)s was accepted", number=request_id),
+        "declined": _l("Request #%(number)s was declined", number=request_id),
+        "closed": _l("Request #%(number)s was closed", number=request_id),
+        "assigned": _l("Request #%(number)s was assigned", number=request_id),
+        "message": _l("Request #%(number)s: a new message", number=request_id),
+        "overdue": _l("Request #%(number)s is overdue", number=request_id),
     }
     return subjects[event]
 
 
 def deliver(mails: list[Mail]) -> None:
     for item in mails:
-        mail.send(item.email, subject_of(item.event, item.request_id), "contact_event", name=item.name,
-                  event=item.event, number=item.request_id, to_assignee=item.to_assignee,
+        mail.send(item.email, subject_of(item.event, item.request_id), "contact_event", locale=item.locale,
+                  name=item.name, event=item.event, number=item.request_id, to_assignee=item.to_assignee,
                   link=absolute_url("contact.request", request_id=item.request_id))
 
 

@@ -69,6 +69,8 @@ class User(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     time_zone: Mapped[str] = mapped_column(String(64), default="")
     office_hours: Mapped[str] = mapped_column(String(200), default="")
+    #: The interface language the member chose (``catalogue.languages``); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivation_reason: Mapped[str] = mapped_column(Text, default="")
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from catalogue import mail
 from catalogue.models import Enrolment, Training
@@ -34,8 +35,8 @@ def _context(training: Training) -> dict:
 def seat_offered(enrolment: Enrolment) -> None:
     """Tell a member from the waiting list that a seat is now theirs."""
     training = enrolment.training
-    mail.send(enrolment.user.email, _("You have a seat: %(title)s", title=training.title), "training_seat",
-              user=enrolment.user, **_context(training))
+    mail.send(enrolment.user.email, _l("You have a seat: %(title)s", title=training.title), "training_seat",
+              locale=enrolment.user.locale, user=enrolment.user, **_context(training))
 
 
 def training_cancelled(training: Training, enrolments: list[Enrolment], message: str) -> None:
@@ -44,5 +45,6 @@ def training_cancelled(training: Training, enrolments: list[Enrolment], message:
         return
     context = _context(training)
     for enrolment in enrolments:
-        mail.send(enrolment.user.email, _("Cancelled: %(title)s", title=training.title), "training_cancelled",
-                  user=enrolment.user, waitlisted=enrolment.status == "waitlisted", message=message, **context)
+        mail.send(enrolment.user.email, _l("Cancelled: %(title)s", title=training.title), "training_cancelled",
+                  locale=enrolment.user.locale, user=enrolment.user,
+                  waitlisted=enrolment.status == "waitlisted", message=message, **context)

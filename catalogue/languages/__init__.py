@@ -1,0 +1,53 @@
+"""The six UN languages the interface speaks, and which one a request is answered in.
+
+The choice is, in order: the signed-in member's account setting, the ``catalogue_language`` cookie, the browser's
+``Accept-Language``, English.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+
+from catalogue.extensions import db
+
+#: Code → the language's name in itself, in the order the switcher lists them (UN order: alphabetical in English).
+LANGUAGES = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+RIGHT_TO_LEFT = frozenset({"ar"})
+COOKIE = "catalogue_language"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` if the interface speaks it, else None."""
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def select_locale() -> str:
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user and current_user.is_authenticated and supported(current_user.locale):
+        return current_user.locale
+    chosen = supported(request.cookies.get(COOKIE))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+
+
+def direction(code: str) -> str:
+    return "rtl" if code in RIGHT_TO_LEFT else "ltr"
+
+
+def remember(user, code: str) -> None:
+    """Keep ``code`` as the member's language: pages and e-mails to them use it."""
+    if user.locale != code:
+        user.locale = code
+        db.session.commit()
