@@ -45,6 +45,11 @@ def send(to: str, subject, template: str, *, locale: str | None = None, **contex
         log.info("E-mail %r to %s written to %s", subject, to, path)
 
 
+def language_of(user) -> str:
+    """The language to write to someone other than the reader of the current page in: theirs, else the default."""
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def write_to_outbox(message: EmailMessage) -> Path:
     directory = outbox_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)

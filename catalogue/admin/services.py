@@ -196,7 +196,7 @@ def approve(user: User, point_of_contact: bool = False) -> None:
     sessions.revoke_all(user)
     audit.record("vetting.approve", target=audit.target_of(user))
     db.session.commit()
-    mail.send(user.email, _l("Your application was approved"), "approved", locale=user.locale, user=user)
+    mail.send(user.email, _l("Your application was approved"), "approved", locale=mail.language_of(user), user=user)
 
 
 def reject(user: User, reason: str) -> None:
@@ -207,7 +207,7 @@ def reject(user: User, reason: str) -> None:
     sessions.revoke_all(user)
     audit.record("vetting.reject", target=audit.target_of(user), detail=reason)
     db.session.commit()
-    mail.send(user.email, _l("Your application was not approved"), "rejected", locale=user.locale, user=user,
+    mail.send(user.email, _l("Your application was not approved"), "rejected", locale=mail.language_of(user), user=user,
               reason=reason.strip())
 
 

@@ -41,7 +41,7 @@ def announce(request: ContactRequest, event: str, actor: User | None, recipients
         db.session.add(Notification(user_id=person.id, request_id=request.id, event=event,
                                     actor_id=actor.id if actor else None, created_at=now))
         mails.append(Mail(person.email, person.name, event, request.id, person.id == request.assignee_id,
-                          person.locale))
+                          mail.language_of(person)))
     return mails
 
 

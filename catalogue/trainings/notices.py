@@ -36,7 +36,7 @@ def seat_offered(enrolment: Enrolment) -> None:
     """Tell a member from the waiting list that a seat is now theirs."""
     training = enrolment.training
     mail.send(enrolment.user.email, _l("You have a seat: %(title)s", title=training.title), "training_seat",
-              locale=enrolment.user.locale, user=enrolment.user, **_context(training))
+              locale=mail.language_of(enrolment.user), user=enrolment.user, **_context(training))
 
 
 def training_cancelled(training: Training, enrolments: list[Enrolment], message: str) -> None:
@@ -46,5 +46,5 @@ def training_cancelled(training: Training, enrolments: list[Enrolment], message:
     context = _context(training)
     for enrolment in enrolments:
         mail.send(enrolment.user.email, _l("Cancelled: %(title)s", title=training.title), "training_cancelled",
-                  locale=enrolment.user.locale, user=enrolment.user,
+                  locale=mail.language_of(enrolment.user), user=enrolment.user,
                   waitlisted=enrolment.status == "waitlisted", message=message, **context)

@@ -1,0 +1,117 @@
+"""Choosing the interface language: the switcher, the account setting, the cookie and Accept-Language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalogue.extensions import db
+from catalogue.languages import COOKIE
+from catalogue.models import User
+from tests.auth import csrf_token, session_for, sign_in
+from tests.factories import PASSWORD, make_agency, make_user
+from tests.test_accounts import register
+
+HTML_TAG = re.compile(r'<html lang="([^"]+)" dir="([^"]+)">')
+
+
+def page_language(response) -> tuple[str, str]:
+    match = HTML_TAG.search(response.get_data(as_text=True))
+    assert match, "no <html lang dir> on the page"
+    return match.group(1), match.group(2)
+
+
+def choose(client, language: str, next_path: str = "/about", path: str = "/about"):
+    return client.post("/language", data={"language": language, "next": next_path,
+                                          "csrf_token": csrf_token(client, path)})
+
+
+def test_the_browser_language_sets_the_first_choice(client):
+    assert page_language(client.get("/about", headers={"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})) == (
+        "fr", "ltr")
+    assert page_language(client.get("/about", headers={"Accept-Language": "ar-JO,ar;q=0.9"})) == ("ar", "rtl")
+    assert page_language(client.get("/about", headers={"Accept-Language": "zh-CN,zh;q=0.9"}))[0] == "zh"
+    assert page_language(client.get("/about", headers={"Accept-Language": "de-DE"})) == ("en", "ltr")
+    assert page_language(client.get("/about")) == ("en", "ltr")
+
+
+def test_the_switcher_lists_the_six_languages_in_their_own_names(client):
+    html = client.get("/about", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    switcher = html[html.index('class="language-switcher"'):]
+    switcher = switcher[:switcher.index("</form>")]
+    names = re.findall(r'<option value="(\w+)" lang="\w+" ?(selected)?>([^<]+)</option>', switcher)
+    assert [(code, name) for code, _, name in names] == [
+        ("ar", "العربية"), ("zh", "中文"), ("en", "English"), ("fr", "Français"), ("ru", "Русский"), ("es", "Español")]
+    assert [code for code, selected, _ in names if selected] == ["ru"]
+
+
+def test_choosing_a_language_is_remembered_in_a_cookie_over_the_browser_language(client):
+    response = choose(client, "es", next_path="/terms")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/terms")
+    cookie = client.get_cookie(COOKIE)
+    assert cookie is not None and cookie.value == "es"
+    assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert page_language(client.get("/about", headers={"Accept-Language": "fr"})) == ("es", "ltr")
+
+
+def test_a_signed_in_member_keeps_the_choice_on_the_account(app):
+    with app.app_context():
+        user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]))
+        email = user.email
+    first = app.test_client()
+    sign_in(first, email, PASSWORD)
+    choose(first, "ar", path="/account/")
+    with app.app_context():
+        assert db.session.scalar(db.select(User.locale).where(User.email == email)) == "ar"
+    # Another browser, no cookie, a French browser: the account's choice wins once signed in.
+    second = app.test_client()
+    assert page_language(second.get("/account/sign-in", headers={"Accept-Language": "fr"}))[0] == "fr"
+    sign_in(second, email, PASSWORD)
+    assert page_language(second.get("/account/", headers={"Accept-Language": "fr"})) == ("ar", "rtl")
+
+
+@pytest.mark.parametrize("value", ["xx", "", "en-US", "../etc", "ar\r\nSet-Cookie: x=1"])
+def test_a_forged_language_changes_nothing(client, value):
+    response = choose(client, value)
+    assert response.status_code == 303
+    assert client.get_cookie(COOKIE) is None
+    assert page_language(client.get("/about")) == ("en", "ltr")
+
+
+def test_a_forged_language_leaves_the_account_alone(app):
+    with app.app_context():
+        user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]), locale="fr")
+        client = app.test_client()
+        session_for(client, user)
+        user_id = user.id
+    choose(client, "klingon", path="/account/")
+    with app.app_context():
+        assert db.session.get(User, user_id).locale == "fr"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_the_switcher_only_returns_to_this_site(client, target):
+    response = choose(client, "fr", next_path=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_the_switcher_needs_its_csrf_token(client):
+    response = client.post("/language", data={"language": "fr", "next": "/about"})
+    assert response.status_code == 400
+    assert client.get_cookie(COOKIE) is None
+
+
+def test_an_application_keeps_the_language_it_was_made_in(closed_app):
+    with closed_app.app_context():
+        make_agency()
+    client = closed_app.test_client()
+    client.set_cookie(COOKIE, "es")
+    response = register(client)
+    assert response.status_code in (200, 302, 303)
+    with closed_app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "amal@harbour-police.example"))
+        assert user is not None, "the registration did not go through"
+        assert user.locale == "es"
