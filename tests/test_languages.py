@@ -115,3 +115,22 @@ def test_an_application_keeps_the_language_it_was_made_in(closed_app):
         user = db.session.scalar(db.select(User).where(User.email == "amal@harbour-police.example"))
         assert user is not None, "the registration did not go through"
         assert user.locale == "es"
+
+
+def test_signing_in_adopts_the_language_chosen_before(app):
+    with app.app_context():
+        user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]))
+        email, user_id = user.email, user.id
+    client = app.test_client()
+    choose(client, "zh", path="/account/sign-in")
+    sign_in(client, email, PASSWORD)
+    with app.app_context():
+        assert db.session.get(User, user_id).locale == "zh"
+    # A later choice on the account is kept over an older cookie in another browser.
+    other = app.test_client()
+    other.set_cookie(COOKIE, "ru")
+    choose(client, "fr", path="/account/")
+    sign_in(other, email, PASSWORD)
+    with app.app_context():
+        assert db.session.get(User, user_id).locale == "fr"
+    assert page_language(other.get("/account/")) == ("fr", "ltr")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
+from catalogue import languages
 from catalogue.extensions import db, login_manager
 from catalogue.models import User
 from catalogue.models.base import utcnow
@@ -31,6 +32,8 @@ def start(user: User) -> None:
     session[LAST_SEEN] = now
     session.permanent = True
     user.last_sign_in_at = utcnow()
+    if user.locale is None:  # the language chosen before signing in becomes the account's (and its e-mails')
+        user.locale = languages.chosen_in_browser()
 
 
 def clear_keeping_carried() -> None:

@@ -36,10 +36,13 @@ def select_locale() -> str:
         return default
     if current_user and current_user.is_authenticated and supported(current_user.locale):
         return current_user.locale
-    chosen = supported(request.cookies.get(COOKIE))
-    if chosen:
-        return chosen
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    return chosen_in_browser() or default
+
+
+def chosen_in_browser() -> str | None:
+    """The switcher's cookie, else the best of the browser's ``Accept-Language``, else None."""
+    return supported(request.cookies.get(COOKIE)) or request.accept_languages.best_match(
+        current_app.config["LANGUAGES"])
 
 
 def direction(code: str) -> str:
