@@ -134,3 +134,38 @@ def test_signing_in_adopts_the_language_chosen_before(app):
     with app.app_context():
         assert db.session.get(User, user_id).locale == "fr"
     assert page_language(other.get("/account/")) == ("fr", "ltr")
+
+
+def test_e_mails_are_written_in_the_recipients_language_whoever_acts(app):
+    """An English-speaking admin approves a French-speaking applicant: the applicant's e-mail is in French."""
+    from flask_babel import force_locale, gettext
+
+    from catalogue.admin.services import approve
+    from tests.auth import body, outbox
+
+    with app.app_context():
+        applicant = make_user("pending", email="lea@harbour-police.example",
+                              agency=make_agency("harbour", ["harbour-police.example"]), locale="fr")
+        silent = make_user("pending", email="sam@harbour-police.example", agency=applicant.agency)
+        applicant_id, silent_id, name = applicant.id, silent.id, applicant.name
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        approve(db.session.get(User, applicant_id))
+        with force_locale("fr"):
+            subject, greeting = gettext("Your application was approved"), gettext("Hello %(name)s,", name="x")
+    assert subject != "Your application was approved" and greeting.startswith("Bonjour")
+    message = outbox(app)[-1]
+    assert message["To"] == "lea@harbour-police.example"
+    assert str(email_header(message["Subject"])) == subject
+    assert greeting.replace("x", name) in body(message)
+    # Someone who never chose a language hears from the site in the default language, not in the actor's.
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        approve(db.session.get(User, silent_id))
+    message = outbox(app)[-1]
+    assert message["To"] == "sam@harbour-police.example"
+    assert message["Subject"] == "Your application was approved"
+
+
+def email_header(value: str) -> str:
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(value)))
