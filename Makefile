@@ -49,7 +49,7 @@ test: setup-dev lint translations
 
 # After changing interface strings: extract them and add the new ones, untranslated, to every language's catalogue.
 messages: setup-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --add-comments=Translators: --sort-by-file \
 	  --project="AI Tools Catalogue" -o catalogue/translations/messages.pot .
 	$(BIN)/pybabel update -i catalogue/translations/messages.pot -d catalogue/translations --no-fuzzy-matching \
 	  --ignore-obsolete

@@ -18,7 +18,8 @@ LANGUAGES = [code for code in load_settings({})["LANGUAGES"] if code != "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%%")
 PLURAL_NUMBER = {"%(num)s", "%(num)d", "%(count)s", "%(count)d"}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+            "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2), "pgettext": ((1, "c"), 2),
+            "npgettext": ((1, "c"), 2, 3)}
 
 
 def catalogue(code: str):

@@ -1,10 +1,11 @@
 """Translated labels for the fixed lists in the people models."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 AGENCY_KINDS = {
     "police": _l("Police"),
-    "prosecution": _l("Prosecution"),
+    "prosecution": lazy_pgettext("agency type", "Prosecution"),
     "hotline": _l("Hotline"),
     "ministry": _l("Ministry"),
     "international": _l("International organisation"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -109,7 +109,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), validators=[Optional()])
     actor = StringField(_l("Actor"), validators=[Optional(), Length(max=100)])
-    since = DateField(_l("From"), validators=[Optional(), plausible_date])
+    since = DateField(lazy_pgettext("start of a date range", "From"), validators=[Optional(), plausible_date])
     until = DateField(_l("Until"), validators=[Optional(), plausible_date])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
