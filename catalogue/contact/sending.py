@@ -13,6 +13,7 @@ from catalogue import clock
 from catalogue.contact import history, notify
 from catalogue.contact.visibility import points_of_contact
 from catalogue.extensions import db
+from catalogue.languages.formatting import sorted_choices
 from catalogue.models import HANDLING_CODES, REQUEST_KINDS, URGENCIES, Agency, ContactRequest, Tool, User
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
 from catalogue.templating import country_name, language_name
@@ -61,7 +62,7 @@ def language_choices(user: User) -> list[tuple[str, str]]:
     codes = set(UN_LANGUAGES) | set(user.languages or [])
     for spoken in db.session.scalars(select(Agency.languages)):
         codes.update(spoken or [])
-    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, language_name(code)) for code in codes)
 
 
 def tool_choices() -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.choices import options
 from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.languages.formatting import sorted_choices
 from catalogue.models import Tool, Vocabulary
 from catalogue.templating import country_choices, language_name
 from catalogue.tools.taxonomy import current_terms
@@ -64,7 +65,7 @@ def markdown_length(_form, field) -> None:
 
 def language_choices() -> list[tuple[str, str]]:
     codes = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, language_name(code)) for code in codes)
 
 
 class VersionedForm(FlaskForm):
