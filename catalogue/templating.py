@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pycountry
 from flask import Flask, current_app, g
 from flask_babel import format_date, format_datetime, get_locale, get_translations
+from markupsafe import Markup
 from sqlalchemy import exists, select
 
 from catalogue import policy
@@ -52,6 +53,13 @@ def demo_present() -> bool:
     return g.demo_present
 
 
+def bdi(value: object) -> Markup:
+    """``value`` (escaped) in a ``<bdi>``: a name or a code inside a translated sentence keeps its own direction
+    and cannot pull the words around it into it (an English name in an Arabic sentence). HTML text only, not in
+    attributes or ``<title>``."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def nice_date(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
@@ -82,7 +90,7 @@ def register(app: Flask) -> None:
         agency_kind=lambda kind: labels.AGENCY_KINDS.get(kind, kind),
         role_label=lambda role: labels.ROLES.get(role, role),
         datetime=nice_datetime,
-        number=number, percent=percent, wording=wording,
+        number=number, percent=percent, wording=wording, bdi=bdi,
         sort_by_wording=lambda items, attribute="label": sorted_by_text(
             items, lambda item: wording(getattr(item, attribute))),
     )
