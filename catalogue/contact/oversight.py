@@ -56,7 +56,9 @@ def duration(hours: float | None) -> str:
     if hours < 48:
         return _("%(hours)s h", hours=format_decimal(round(hours, 1)))
     days = hours / 24
-    return _("%(days)s days", days=format_decimal(round(days, 1) if days < 10 else round(days)))
+    shown = round(days, 1) if days < 10 else round(days)
+    # The plural form follows the whole number nearest to what is shown (2.5 days: the form for 2).
+    return ngettext("%(days)s day", "%(days)s days", round(shown), days=format_decimal(shown))
 
 
 def pair_label(group: statistics.PairGroup, other_pairs: int) -> str:

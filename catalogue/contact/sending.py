@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select, update
 
 from catalogue import clock
@@ -140,8 +141,11 @@ def send_request(draft: Draft, sender: User) -> ContactRequest:
     lock_sender(sender)
     if sent_in_last_day(sender) >= daily_limit():
         db.session.rollback()
-        raise SendingRefused(_("You have sent %(limit)s requests in the last 24 hours, the most allowed. Your text "
-                               "is kept below: send it later, or ask a colleague to send it.", limit=daily_limit()))
+        raise SendingRefused(ngettext(
+            "You have sent %(num)s request in the last 24 hours, the most allowed. Your text is kept below: send it "
+            "later, or ask a colleague to send it.",
+            "You have sent %(num)s requests in the last 24 hours, the most allowed. Your text is kept below: send it "
+            "later, or ask a colleague to send it.", daily_limit()))
     now = clock.now()
     request = ContactRequest(
         sender_id=sender.id, sender_agency_id=sender.agency_id, recipient_agency_id=agency.id, kind=draft.kind,
