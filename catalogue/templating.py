@@ -14,7 +14,7 @@ from catalogue import policy
 from catalogue.accounts import labels
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
-from catalogue.languages.formatting import arrow, number, percent, sorted_by_text, sorted_choices, wording
+from catalogue.languages.formatting import arrow, number, percent, sorted_choices, wording
 from catalogue.markdown import render_markdown
 from catalogue.models import Tool
 
@@ -91,8 +91,6 @@ def register(app: Flask) -> None:
         role_label=lambda role: labels.ROLES.get(role, role),
         datetime=nice_datetime,
         number=number, percent=percent, wording=wording, bdi=bdi,
-        sort_by_wording=lambda items, attribute="label": sorted_by_text(
-            items, lambda item: wording(getattr(item, attribute))),
     )
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: get_translations().ugettext(s), ngettext=template_ngettext, newstyle=True,
