@@ -7,6 +7,11 @@ every value is also printed as text beside its bar.
 
 The scale runs from 0 to the last of the ``ticks`` given (the assessment's fixed 0–100 %) or, without them, to a
 round number at or above the largest value.
+
+In right-to-left pages the drawing is mirrored: the row labels stand on the right, bars grow leftwards from the
+right-hand axis and each value is written at the left end of its bar. The SVG inherits the page's ``direction``, so
+the ``start``/``end`` text anchors are logical (``start`` is the right-hand edge of Arabic text) and the same anchors
+serve both directions; the numbers keep their own left-to-right order inside the text.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from catalogue.languages.formatting import page_direction
+
 TOP = 8
 AXIS_HEIGHT = 26
 STEPS = 4  # computed ticks: at most this many steps between 0 and the largest tick
@@ -22,8 +29,9 @@ STEPS = 4  # computed ticks: at most this many steps between 0 and the largest t
 
 @dataclass(frozen=True)
 class Layout:
-    """Sizes in SVG units. Row labels are right-aligned at ``label_width - 10``; the plot runs from ``label_width``
-    for ``plot_width`` (the largest tick), and the rest of ``width`` holds the text printed after the longest bar."""
+    """Sizes in SVG units, left to right (mirrored in right-to-left pages). Row labels end at ``label_width - 10``;
+    the plot runs from ``label_width`` for ``plot_width`` (the largest tick), and the rest of ``width`` holds the
+    text printed after the longest bar."""
 
     width: int
     label_width: int
@@ -74,12 +82,14 @@ class Tick:
 class Chart:
     width: int
     height: int
-    plot_left: int
+    plot_left: float  # the axis the bars grow from, as drawn (on the right in right-to-left charts)
     plot_top: int
     plot_bottom: int
     text_y: int
     rows: tuple[Row, ...]
     ticks: tuple[Tick, ...]
+    label_x: float  # where every row label ends (its text-anchor is "end")
+    direction: str  # "ltr" or "rtl", as drawn
 
 
 def nice_step(maximum: float, steps: int = STEPS) -> float:
@@ -109,12 +119,15 @@ def shorten(label: str, limit: int | None) -> str:
 
 def bar_chart(labels: Sequence[str], series: Sequence[Sequence[Point]], layout: Layout,
               ticks: Sequence[float] | None = None, tick_text: Callable[[float], str] = lambda value: f"{value:g}",
-              whole: bool = False) -> Chart:
+              whole: bool = False, rtl: bool | None = None) -> Chart:
     """One row per label and one bar per series in each row; ``series[i][row]`` is a :data:`Point`.
 
     Values share one scale from 0 to the last of ``ticks``, or without them to a round number at or above the
-    largest value (``whole``: in whole steps); ``tick_text`` labels the ticks.
+    largest value (``whole``: in whole steps); ``tick_text`` labels the ticks. ``rtl`` mirrors the drawing; by
+    default it follows the direction of the page being answered.
     """
+    if rtl is None:
+        rtl = page_direction() == "rtl"
     per_row = len(series)
     row_height = per_row * layout.bar_height + (per_row - 1) * layout.bar_gap
     if ticks is None:
@@ -126,6 +139,10 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[Point]], layout: 
     def x_of(value: float) -> float:
         return left + layout.plot_width * max(0.0, min(value, top)) / top
 
+    def placed(x: float) -> float:
+        """An x measured from the left edge in a left-to-right drawing, where it lands in this one."""
+        return round(layout.width - x if rtl else x, 1)
+
     rows = []
     y = TOP
     for index, label in enumerate(labels):
@@ -135,12 +152,14 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[Point]], layout: 
             bar_y = y + number * (layout.bar_height + layout.bar_gap)
             width = x_of(value or 0) - left
             bars.append(Bar(series=number, value=value, text=text, css_class=css_class[0] if css_class else None,
-                            x=left, y=bar_y, width=round(width, 1), height=layout.bar_height,
-                            text_x=round(left + width + 6, 1), text_y=bar_y + layout.bar_height / 2))
+                            x=placed(left + width) if rtl else left, y=bar_y, width=round(width, 1),
+                            height=layout.bar_height, text_x=placed(left + width + 6),
+                            text_y=bar_y + layout.bar_height / 2))
         rows.append(Row(label=shorten(label, layout.label_chars), full_label=label, label_y=y + row_height / 2,
                         bars=tuple(bars)))
         y += row_height + layout.row_gap
     plot_bottom = y - layout.row_gap + 6
-    return Chart(width=layout.width, height=plot_bottom + AXIS_HEIGHT, plot_left=left, plot_top=TOP - 4,
+    return Chart(width=layout.width, height=plot_bottom + AXIS_HEIGHT, plot_left=placed(left), plot_top=TOP - 4,
                  plot_bottom=plot_bottom, text_y=plot_bottom + 18, rows=tuple(rows),
-                 ticks=tuple(Tick(value, tick_text(value), round(x_of(value), 1)) for value in ticks))
+                 ticks=tuple(Tick(value, tick_text(value), placed(x_of(value))) for value in ticks),
+                 label_x=placed(left - 10), direction="rtl" if rtl else "ltr")

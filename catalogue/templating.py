@@ -6,13 +6,15 @@ from datetime import date, datetime
 
 import pycountry
 from flask import Flask, current_app, g
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
+from markupsafe import Markup
 from sqlalchemy import exists, select
 
 from catalogue import policy
 from catalogue.accounts import labels
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
+from catalogue.languages.formatting import arrow, number, percent, sorted_choices, wording
 from catalogue.markdown import render_markdown
 from catalogue.models import Tool
 
@@ -29,8 +31,8 @@ def country_name(code: str | None) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166 country as (code, name in the reader's language), sorted by name."""
-    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda pair: pair[1])
+    """Every ISO 3166 country as (code, name in the reader's language), in alphabetical order of the name."""
+    return sorted_choices((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries)
 
 
 def language_name(code: str | None) -> str:
@@ -51,6 +53,13 @@ def demo_present() -> bool:
     return g.demo_present
 
 
+def bdi(value: object) -> Markup:
+    """``value`` (escaped) in a ``<bdi>``: a name or a code inside a translated sentence keeps its own direction
+    and cannot pull the words around it into it (an English name in an Arabic sentence). HTML text only, not in
+    attributes or ``<title>``."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def nice_date(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
@@ -59,12 +68,34 @@ def nice_datetime(value: datetime | None) -> str:
     return format_datetime(value, "medium") if value else ""
 
 
+#: The placeholders that carry the count choosing a plural form in templates: ``ngettext``'s ``num``, and the
+#: ``count`` of ``{% trans count=… %}`` blocks.
+COUNT_PLACEHOLDERS = tuple(f"%({name}){kind}" for name in ("num", "count") for kind in "ds")
+
+
+def template_ngettext(singular: str, plural: str, n: int) -> str:
+    """Jinja's ``ngettext``: the plural form for ``n``, with ``n`` itself written in the locale's way (1 234 in
+    French, 1,234 in English), so template authors need not format counts by hand and the message ids stay put."""
+    text = get_translations().ungettext(singular, plural, n)
+    if isinstance(n, int) and not isinstance(n, bool):
+        shown = number(n)
+        for placeholder in COUNT_PLACEHOLDERS:
+            text = text.replace(placeholder, shown)
+    return text
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown, country_name=country_name, language_name=language_name, date=nice_date,
         agency_kind=lambda kind: labels.AGENCY_KINDS.get(kind, kind),
         role_label=lambda role: labels.ROLES.get(role, role),
         datetime=nice_datetime,
+        number=number, percent=percent, wording=wording, bdi=bdi,
+    )
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s), ngettext=template_ngettext, newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -78,5 +109,6 @@ def register(app: Flask) -> None:
             "can": policy.can,
             "page_language": language,
             "page_direction": direction(language),
+            "arrow": arrow,
             "interface_languages": [(code, LANGUAGES[code]) for code in current_app.config["LANGUAGES"]],
         }

@@ -201,7 +201,7 @@ def test_failures_lock_the_account_with_growing_delays_and_say_when_to_retry(acc
     assert statuses == [200, 200, 200]
     locked = sign_in(client, "member@harbour-police.example", "wrong guess 4")
     assert locked.status_code == 429 and 55 <= int(locked.headers["Retry-After"]) <= 60
-    assert "Try again in 1 minutes" in locked.get_data(as_text=True)
+    assert "Try again in 1 minute (after" in locked.get_data(as_text=True)
     right_password = sign_in(accounts_app.test_client(), "member@harbour-police.example", PASSWORD)
     assert right_password.status_code == 429  # even the right password waits: the lock is on the account
     with accounts_app.app_context():

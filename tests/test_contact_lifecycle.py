@@ -350,7 +350,7 @@ def test_assigning_lets_a_colleague_handle_the_request(app, people):
     assert "assigned to you" in body(assigned_mail[0])
     assignee = client_for(app, people.beta_member)
     history = assignee.get(f"/contact/requests/{request_id}").get_data(as_text=True)
-    assert "Assigned the request</strong> to Olive Officer" in history
+    assert "Assigned the request</strong> to <bdi>Olive Officer</bdi>" in history
     assert assignee.post(f"/contact/requests/{request_id}/accept", data={
         "csrf_token": token(assignee), "state": "submitted"}).status_code == 303
 

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -61,9 +62,9 @@ def common_passwords() -> frozenset[str]:
 def problems(password: str, email: str = "", name: str = "") -> list[str]:
     """What is wrong with a new password, as messages for the form; empty when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return [_("Use at least %(n)s characters.", n=MIN_LENGTH)]
+        return [ngettext("Use at least %(num)s character.", "Use at least %(num)s characters.", MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [_("Use at most %(n)s characters.", n=MAX_LENGTH)]
+        return [ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.", MAX_LENGTH)]
     lowered = password.lower()
     core = re.sub(r"[\d\W_]+$", "", re.sub(r"^[\d\W_]+", "", lowered))
     common = common_passwords()

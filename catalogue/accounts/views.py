@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,8 +51,9 @@ def next_target() -> str:
 
 def retry_response(template: str, retry_at, **context):
     seconds = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
-    message = _("Too many failed attempts. Try again in %(minutes)s minutes (after %(time)s UTC).",
-                minutes=max(1, math.ceil(seconds / 60)), time=format_datetime(retry_at, "HH:mm"))
+    message = ngettext("Too many failed attempts. Try again in %(num)s minute (after %(time)s UTC).",
+                       "Too many failed attempts. Try again in %(num)s minutes (after %(time)s UTC).",
+                       max(1, math.ceil(seconds / 60)), time=format_datetime(retry_at, "HH:mm"))
     return render_template(template, locked_message=message, **context), 429, {"Retry-After": str(seconds)}
 
 

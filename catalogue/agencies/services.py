@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 from catalogue import clock, policy
 from catalogue.agencies.regions import countries_in, region_label, region_of
 from catalogue.extensions import db
+from catalogue.languages.formatting import sort_key, sorted_choices
 from catalogue.models import REGIONS, Agency, AgencyUnit, Tool, ToolUsage, User
 from catalogue.rows import contains
 from catalogue.templating import country_name, language_name
@@ -72,8 +73,8 @@ def filter_options() -> FilterOptions:
     countries = {code for code in db.session.scalars(select(Agency.country).distinct()) if code}
     languages = {code for codes in db.session.scalars(select(Agency.languages)) for code in codes or [] if code}
     return FilterOptions(
-        countries=sorted(((c, country_name(c)) for c in countries), key=lambda pair: pair[1]),
-        languages=sorted(((c, language_name(c)) for c in languages), key=lambda pair: pair[1]),
+        countries=sorted_choices((c, country_name(c)) for c in countries),
+        languages=sorted_choices((c, language_name(c)) for c in languages),
     )
 
 
@@ -138,7 +139,7 @@ def coverage() -> list[RegionCoverage]:
         if region is not None:
             regions[region].countries.append(CountryCoverage(code.upper(), country_name(code), count))
     for region in regions.values():
-        region.countries.sort(key=lambda country: country.name)
+        region.countries.sort(key=lambda country: sort_key(country.name))
     return list(regions.values())
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from catalogue.assessment.questionnaire import SCALE_VALUES, Questionnaire
 from catalogue.choices import options
+from catalogue.languages.formatting import wording
 from catalogue.templating import nice_datetime
 
 NAME_LIMIT = 120
@@ -58,7 +59,7 @@ class AssessmentForm(FlaskForm):
 def questionnaire_form(questionnaire: Questionnaire, **kwargs) -> AssessmentForm:
     """The form for ``questionnaire``, reading the request's form data. Question ids the questionnaire does not
     know are ignored; a value outside the scale is refused with the question's error, never stored."""
-    choices = options((point.value, point.label) for point in questionnaire.scale)
+    choices = options((point.value, wording(point.label)) for point in questionnaire.scale)
     fields = {
         q.id: RadioField(q.text, choices=choices, coerce=scale_value, validators=[
             InputRequired(message=_l("Choose one of the five answers."))],

@@ -18,6 +18,7 @@ from catalogue.accounts.views import me
 from catalogue.assessment import chart, exports, forms, questionnaire, report, scoring, services
 from catalogue.assessment.questionnaire import guidance_url
 from catalogue.errors import render_error
+from catalogue.languages.formatting import wording
 from catalogue.models.base import utcnow
 from catalogue.policy import ANONYMOUS, can, requires, role_of
 
@@ -93,7 +94,7 @@ def result_page(form: forms.AssessmentForm, status: int = 200, notice: str | Non
 
 def score_chart(result: report.Result) -> chart.Chart:
     rows = result.in_order
-    return chart.bar_chart([r.principle.label for r in rows],
+    return chart.bar_chart([wording(r.principle.label) for r in rows],
                            [[(r.score.score, r.score.level) if r.score else (None, None) for r in rows]])
 
 
@@ -232,7 +233,7 @@ def compare():
     current = questionnaire.current()
     comparison = report.compare(current, (pair.earlier.answers, saved_scores(pair.earlier)),
                                 (pair.later.answers, saved_scores(pair.later)))
-    labels = [p.principle.principle.label for p in comparison.principles]
+    labels = [wording(p.principle.principle.label) for p in comparison.principles]
     drawing = chart.bar_chart(labels, [[(p.principle.before, scoring.level_for(p.principle.before))
                                         for p in comparison.principles],
                                        [(p.principle.after, scoring.level_for(p.principle.after))

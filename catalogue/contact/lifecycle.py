@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, func, select, update
 from werkzeug.exceptions import Forbidden
 
@@ -139,8 +140,10 @@ def _check_message_rate(user: User) -> None:
     written = db.session.scalar(select(func.count()).select_from(ContactMessage).where(
         ContactMessage.author_id == user.id, ContactMessage.created_at > clock.now() - timedelta(hours=1)))
     if written >= limit:
-        raise Refused(_("You have written %(count)s messages in the last hour, the most allowed. Your message is "
-                        "kept below; send it a little later.", count=limit), "body")
+        raise Refused(ngettext("You have written %(num)s message in the last hour, the most allowed. Your message "
+                               "is kept below; send it a little later.",
+                               "You have written %(num)s messages in the last hour, the most allowed. Your message "
+                               "is kept below; send it a little later.", limit), "body")
 
 
 def stale_message(request: ContactRequest) -> str:

@@ -16,6 +16,7 @@ from catalogue.admin.forms import MAX_PAGE, plausible_date
 from catalogue.choices import options
 from catalogue.contact import statistics
 from catalogue.contact.labels import KIND_LABELS, STATE_LABELS, URGENCY_LABELS
+from catalogue.languages.formatting import arrow
 from catalogue.policy import requires
 from catalogue.templating import country_name
 
@@ -55,13 +56,16 @@ def duration(hours: float | None) -> str:
     if hours < 48:
         return _("%(hours)s h", hours=format_decimal(round(hours, 1)))
     days = hours / 24
-    return _("%(days)s days", days=format_decimal(round(days, 1) if days < 10 else round(days)))
+    shown = round(days, 1) if days < 10 else round(days)
+    # The plural form follows the whole number nearest to what is shown (2.5 days: the form for 2).
+    return ngettext("%(days)s day", "%(days)s days", round(shown), days=format_decimal(shown))
 
 
 def pair_label(group: statistics.PairGroup, other_pairs: int) -> str:
     if group.pair is None:
         return ngettext("%(num)d other pair", "%(num)d other pairs", other_pairs)
-    return f"{country_name(group.pair[0])} → {country_name(group.pair[1])}"
+    # Country names come in the page's language, so they share its direction: only the arrow needs turning.
+    return f"{country_name(group.pair[0])} {arrow()} {country_name(group.pair[1])}"
 
 
 def time_chart(labels: list[str], groups: list[statistics.Group]) -> charts.Chart:

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select, update
 
 from catalogue import clock
 from catalogue.contact import history, notify
 from catalogue.contact.visibility import points_of_contact
 from catalogue.extensions import db
+from catalogue.languages.formatting import sorted_choices
 from catalogue.models import HANDLING_CODES, REQUEST_KINDS, URGENCIES, Agency, ContactRequest, Tool, User
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
 from catalogue.templating import country_name, language_name
@@ -61,7 +63,7 @@ def language_choices(user: User) -> list[tuple[str, str]]:
     codes = set(UN_LANGUAGES) | set(user.languages or [])
     for spoken in db.session.scalars(select(Agency.languages)):
         codes.update(spoken or [])
-    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, language_name(code)) for code in codes)
 
 
 def tool_choices() -> list[tuple[str, str]]:
@@ -139,8 +141,11 @@ def send_request(draft: Draft, sender: User) -> ContactRequest:
     lock_sender(sender)
     if sent_in_last_day(sender) >= daily_limit():
         db.session.rollback()
-        raise SendingRefused(_("You have sent %(limit)s requests in the last 24 hours, the most allowed. Your text "
-                               "is kept below: send it later, or ask a colleague to send it.", limit=daily_limit()))
+        raise SendingRefused(ngettext(
+            "You have sent %(num)s request in the last 24 hours, the most allowed. Your text is kept below: send it "
+            "later, or ask a colleague to send it.",
+            "You have sent %(num)s requests in the last 24 hours, the most allowed. Your text is kept below: send it "
+            "later, or ask a colleague to send it.", daily_limit()))
     now = clock.now()
     request = ContactRequest(
         sender_id=sender.id, sender_agency_id=sender.agency_id, recipient_agency_id=agency.id, kind=draft.kind,

@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.choices import options
 from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.languages.formatting import sorted_choices, wording
 from catalogue.models import Tool, Vocabulary
 from catalogue.templating import country_choices, language_name
 from catalogue.tools.taxonomy import current_terms
@@ -64,7 +65,7 @@ def markdown_length(_form, field) -> None:
 
 def language_choices() -> list[tuple[str, str]]:
     codes = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, language_name(code)) for code in codes)
 
 
 class VersionedForm(FlaskForm):
@@ -132,14 +133,14 @@ def tool_form(vocabularies: list[Vocabulary], tool: Tool | None = None, **kwargs
     for vocabulary in vocabularies:
         if vocabulary.slug not in TERM_FIELDS:
             continue
-        choices = options((t.slug, t.label) for t in current_terms(vocabulary, keep))
+        choices = options((t.slug, wording(t.label)) for t in current_terms(vocabulary, keep))
+        label, description = wording(vocabulary.label), wording(vocabulary.description)
         if vocabulary.multiple:
             validators = [InputRequired(_l("Choose at least one."))] if vocabulary.slug == "purposes" else []
-            field = CheckboxListField(vocabulary.label, choices=choices, validators=validators,
-                                      description=vocabulary.description)
+            field = CheckboxListField(label, choices=choices, validators=validators, description=description)
         else:
-            field = SelectField(vocabulary.label, choices=options([("", _l("Not stated"))]) + choices,
-                                validators=[Optional()], description=vocabulary.description)
+            field = SelectField(label, choices=options([("", _l("Not stated"))]) + choices,
+                                validators=[Optional()], description=description)
         setattr(Form, vocabulary.slug, field)
     form = Form(**kwargs)
     form.country.choices = options([("", "—"), *country_choices()])

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from catalogue.curation.kinds import TOOL, Kind, kind_of
 from catalogue.extensions import db
 from catalogue.guidance.content import TOPIC_LABELS
+from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, User
 from catalogue.tools.taxonomy import term_index, vocabularies
 
 
 def field_labels(kind: Kind = TOOL) -> dict[str, str]:
     """Labels for every snapshot field; term fields are named after their vocabulary."""
-    return {**kind.content.FIELD_LABELS, **{v.slug: v.label for v in vocabularies()}}
+    return {**kind.content.FIELD_LABELS, **{v.slug: wording(v.label) for v in vocabularies()}}
 
 
 def snapshot(entry) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def word_diff(before: str, after: str) -> Markup:
 def term_labels() -> dict[str, dict[str, str]]:
     """``{field: {slug: label}}`` so comparisons can show names rather than slugs: terms per vocabulary, guidance
     titles for related pages and topic names."""
-    labels = {v: {slug: term.label for slug, term in terms.items()} for v, terms in term_index(True).items()}
+    labels = {v: {slug: wording(term.label) for slug, term in terms.items()} for v, terms in term_index(True).items()}
     labels["related"] = dict(db.session.execute(select(GuidancePage.slug, GuidancePage.title)).all())
     labels["topic"] = {slug: str(label) for slug, label in TOPIC_LABELS.items()}
     return labels

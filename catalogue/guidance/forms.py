@@ -13,6 +13,7 @@ from catalogue.choices import options
 from catalogue.curation.forms import SLUG_PATTERN, CheckboxListField, VersionedForm, markdown_length
 from catalogue.extensions import db
 from catalogue.guidance.content import TOPIC_LABELS, VOCABULARIES
+from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, Vocabulary
 from catalogue.tools.taxonomy import current_terms
 
@@ -57,12 +58,12 @@ def guidance_form(vocabularies: list[Vocabulary], page: GuidancePage | None = No
     keep = page.terms if page else []
     for vocabulary in vocabularies:
         if vocabulary.slug in VOCABULARIES:
-            choices = options((t.slug, t.label) for t in current_terms(vocabulary, keep))
+            choices = options((t.slug, wording(t.label)) for t in current_terms(vocabulary, keep))
             if vocabulary.slug == "workflow_steps":
                 hint = _l("The workflow page lists this page under each ticked step.")
             else:
                 hint = _l("Tools with any of the ticked terms show this page under “Before you use this tool”.")
-            setattr(Form, vocabulary.slug, CheckboxListField(vocabulary.label, choices=choices,
+            setattr(Form, vocabulary.slug, CheckboxListField(wording(vocabulary.label), choices=choices,
                                                              validators=[Optional()], description=hint))
     form = Form(**kwargs)
     form.topic.choices = options([("", _l("Choose a topic")), *TOPIC_LABELS.items()])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from catalogue.policy import requires
 from catalogue.redirects import safe_target
@@ -27,7 +28,8 @@ def add():
     try:
         tool = services.add(slug)
     except services.ShortlistFull:
-        flash(_("Your shortlist is full (%(limit)s tools). Remove a tool first.", limit=services.LIMIT), "error")
+        flash(ngettext("Your shortlist is full (%(num)s tool). Remove a tool first.",
+                       "Your shortlist is full (%(num)s tools). Remove a tool first.", services.LIMIT), "error")
     else:
         if tool is None:
             flash(_("That tool is not in the catalogue."), "error")

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from catalogue.choices import options
 from catalogue.curation.forms import SLUG_PATTERN, VersionedForm, language_choices, markdown_length
 from catalogue.extensions import db
+from catalogue.languages.formatting import sorted_choices
 from catalogue.models import GuidancePage, Tool, Training
 from catalogue.templating import language_name
 from catalogue.trainings import times
@@ -42,7 +43,8 @@ def filter_form(args, languages: list[str]) -> FilterForm:
     form = FilterForm(formdata=args)
     form.format.choices = options([("", _l("Any format")), *FORMAT_LABELS.items()])
     form.kind.choices = options([("", _l("Any kind")), *KIND_LABELS.items()])
-    form.language.choices = options([("", _l("Any language")), *((c, language_name(c)) for c in languages)])
+    form.language.choices = options([("", _l("Any language")),
+                                     *sorted_choices((c, language_name(c)) for c in languages)])
     form.when.choices = options([("", _l("Upcoming")), ("past", _l("Past trainings"))])
     return form
 

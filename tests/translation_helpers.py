@@ -1,0 +1,117 @@
+"""Small message catalogues compiled for one test, so translated rendering can be checked while the real catalogues
+are still being written. The app reads them through ``BABEL_TRANSLATION_DIRECTORIES``."""
+
+from __future__ import annotations
+
+import contextlib
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from catalogue.extensions import babel
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "catalogue" / "translations"
+
+#: A few interface strings and data wording in Arabic, for the right-to-left browser tests and their screenshots.
+ARABIC = {
+    "AI Tools Catalogue": "فهرس أدوات الذكاء الاصطناعي",
+    "for child protection": "لحماية الطفل",
+    "Home": "الرئيسية",
+    "Catalogue": "الفهرس",
+    "Learning Centre": "مركز التعلّم",
+    "About and inclusion criteria": "حول الفهرس ومعايير الإدراج",
+    "Shortlist": "القائمة المختصرة",
+    "Agencies": "الجهات",
+    "Requests": "الطلبات",
+    "Account": "الحساب",
+    "Sign in": "تسجيل الدخول",
+    "Sign out": "تسجيل الخروج",
+    "Apply for access": "طلب الانضمام",
+    "Language": "اللغة",
+    "Change": "تغيير",
+    "Catalogue of tools": "فهرس الأدوات",
+    "Search tools": "البحث في الأدوات",
+    "Search": "بحث",
+    "Filter": "تصفية",
+    "Apply filters": "تطبيق التصفية",
+    "Compare ticked tools": "مقارنة الأدوات المحدَّدة",
+    "Compare tools": "مقارنة الأدوات",
+    "Compare": "مقارنة",
+    "Add to shortlist": "إضافة إلى القائمة المختصرة",
+    "Previous": "السابق",
+    "Next": "التالي",
+    "Purpose": "الغرض",
+    "Purposes": "الأغراض",
+    "Known CSAM detection": "كشف مواد الاعتداء الجنسي على الأطفال المعروفة",
+    "Novel CSAM classification": "تصنيف مواد الاعتداء الجديدة",
+    "Grooming detection": "كشف الاستدراج",
+    "Technology": "التقنية",
+    "Computer vision": "الرؤية الحاسوبية",
+    "Perceptual hashing": "التجزئة الإدراكية",
+    "Face analysis": "تحليل الوجوه",
+    "Workflow step": "مرحلة العمل",
+    "Intake and triage": "الاستلام والفرز",
+    "Acquisition": "الحصول على الأدلة",
+    "Extraction": "الاستخراج",
+    "The investigative workflow": "مراحل التحقيق",
+    "Lawfulness": "المشروعية",
+    "Minimisation of harm": "الحدّ من الضرر",
+    "Human autonomy": "الاستقلالية البشرية",
+    "Fairness": "الإنصاف",
+    "Good governance": "الحوكمة الرشيدة",
+    "Not in place": "غير موجود",
+    "Planned": "مُخطَّط له",
+    "Fully in place": "موجود بالكامل",
+    "Agency directory": "دليل الجهات",
+    "Readiness self-assessment": "التقييم الذاتي للجاهزية",
+    "Score per principle": "الدرجة لكل مبدأ",
+    "Principle": "المبدأ",
+    "Score": "الدرجة",
+    "Level": "المستوى",
+}
+
+
+def compile_catalogue(directory: Path, language: str, messages: dict[str, str | tuple[str, ...]],
+                      plurals: dict[tuple[str, str], tuple[str, ...]] | None = None) -> Path:
+    """Write ``directory/<language>/LC_MESSAGES/messages.mo`` with ``messages`` (msgid → msgstr) and ``plurals``
+    ((singular, plural) → one msgstr per form), using the Plural-Forms of the shipped catalogue for ``language``
+    so plural forms are chosen exactly as they will be once that catalogue is translated."""
+    header = read_po(BytesIO((SHIPPED / language / "LC_MESSAGES" / "messages.po").read_bytes())).plural_forms
+    lines = ['msgid ""', 'msgstr ""', f'"Language: {language}\\n"', f'"Plural-Forms: {header}\\n"',
+             '"Content-Type: text/plain; charset=utf-8\\n"', ""]
+    for msgid, msgstr in messages.items():
+        lines += [f"msgid {quoted(msgid)}", f"msgstr {quoted(msgstr)}", ""]
+    for (singular, plural), forms in (plurals or {}).items():
+        lines += [f"msgid {quoted(singular)}", f"msgid_plural {quoted(plural)}"]
+        lines += [f"msgstr[{index}] {quoted(form)}" for index, form in enumerate(forms)]
+        lines.append("")
+    catalog = read_po(BytesIO("\n".join(lines).encode("utf-8")), locale=language)
+    target = directory / language / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / "messages.mo").open("wb") as out:
+        write_mo(out, catalog)
+    return directory
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+@contextlib.contextmanager
+def fresh_translations():
+    """Flask-Babel caches loaded catalogues per locale on the one ``babel`` object every app shares: empty that cache
+    before and after, so a test catalogue neither meets another app's cached one nor outlives its test."""
+    clear_cache()
+    try:
+        yield
+    finally:
+        clear_cache()
+
+
+def clear_cache() -> None:
+    domain = babel.__dict__.get("domain_instance")  # made on first use, inside an app
+    if domain is not None:
+        domain.cache.clear()
