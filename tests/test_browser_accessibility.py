@@ -4,20 +4,14 @@ critical violation fails; moderate and minor ones are written to ``test-results/
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyotp
 import pytest
-from sqlalchemy import select
 
-from catalogue.accounts import demo as accounts_demo
-from catalogue.contact.demo import load_demo_requests
-from catalogue.extensions import db
 from catalogue.languages import COOKIE
-from catalogue.models import ContactRequest, GuidancePage, Tool, ToolUsage, Training, User
 from tests import axe
-from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.conftest import CHROMIUM
+from tests.demo_people import CURATOR, MEMBER, serve_demo_people, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,63 +21,12 @@ if not CHROMIUM.exists():
     pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 RECORD = Path(__file__).resolve().parent.parent / "test-results" / "accessibility.json"
-MEMBER, CURATOR = "member@demo.example", "curator@demo.example"
 FILTERED_CATALOGUE = "/tools/?purposes=grooming-detection&technologies=nlp&q=chat"
-
-
-def load_demo_people() -> None:
-    """What ``flask catalogue demo`` adds on top of the tools, guidance and trainings: agencies, their points of
-    contact, the demo accounts and the demo contact requests between them."""
-    from catalogue.trainings.demo import enrol_demo_accounts
-
-    accounts_demo.load_agencies()
-    accounts_demo.create_accounts()
-    enrol_demo_accounts()
-    load_demo_requests()
-
-
-@dataclass(frozen=True)
-class Sample:
-    """Addresses of demo records the pages are opened on."""
-
-    tool: str
-    compared: tuple[str, ...]
-    guidance: str
-    training: str
-    agency: str
-    thread: int
-    entry: int
-    curator_secret: str
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    for app in serve_demo_copy(tmp_path_factory, demo_data_dir, "accessibility-live"):
-        with app.app_context():
-            load_demo_people()
-            curator = db.session.scalar(select(User).filter_by(email=CURATOR))
-            curator.mfa_secret = pyotp.random_base32()
-            member = db.session.scalar(select(User).filter_by(email=MEMBER))
-            usage = db.session.scalars(select(ToolUsage).join(Tool).where(
-                Tool.status == "published", ToolUsage.agency_id != member.agency_id).order_by(Tool.name)).first()
-            tool = usage.tool
-            published = select(Tool.slug).where(Tool.status == "published").order_by(Tool.name).limit(3)
-            thread = select(ContactRequest.id).where(ContactRequest.sender_id == member.id,
-                                                     ContactRequest.state == "accepted").order_by(ContactRequest.id)
-            app.sample = Sample(
-                tool=tool.slug,
-                compared=tuple(db.session.scalars(published)),
-                guidance=db.session.scalars(select(GuidancePage.slug).where(GuidancePage.status == "published")
-                                            .order_by(GuidancePage.slug)).first(),
-                training=db.session.scalars(select(Training.slug).where(Training.status == "published")
-                                            .order_by(Training.starts_at.desc())).first(),
-                agency=usage.agency.slug,
-                thread=db.session.scalars(thread).first(),
-                entry=tool.id,
-                curator_secret=curator.mfa_secret,
-            )
-            db.session.commit()
-        yield app
+    yield from serve_demo_people(tmp_path_factory, demo_data_dir, "accessibility-live")
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +39,7 @@ def contexts(browser, site):
             context = browser.new_context()
             if account:
                 page = context.new_page()
-                page.goto(site.base + "/account/sign-in")
-                page.get_by_label("Official e-mail address").fill(account)
-                page.get_by_label("Password").fill(accounts_demo.DEMO_PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                if account == CURATOR:
-                    page.get_by_label("Code").fill(pyotp.TOTP(site.sample.curator_secret).now())
-                    page.get_by_role("button", name="Continue").click()
-                assert page.get_by_role("button", name="Sign out").count() == 1, page.url
+                sign_in(page, site, account)
                 page.close()
             opened[account] = context
         return opened[account]
