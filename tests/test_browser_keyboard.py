@@ -98,13 +98,13 @@ def tab(page) -> dict:
     return focused
 
 
-def tab_until(page, wanted, what: str) -> dict:
+def tab_until(page, wanted, what: str, limit: int = MAX_TABS) -> dict:
     """Press Tab until ``wanted(focused)``; every element passed on the way must show its focus."""
-    for _ in range(MAX_TABS):
+    for _ in range(limit):
         focused = tab(page)
         if wanted(focused):
             return focused
-    raise AssertionError(f"{what} not reached in {MAX_TABS} presses of Tab on {page.url}")
+    raise AssertionError(f"{what} not reached in {limit} presses of Tab on {page.url}")
 
 
 def describe(focused: dict) -> str:
@@ -140,8 +140,11 @@ def test_search_skip_link_query_and_open_a_result_by_keyboard(member_page, site)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"q=grooming\+chat"))
 
+    tab_until(page, lambda f: f["href"] == "#results-title", "the link past the filters")
+    expect(page.get_by_role("link", name="Skip the filters to the results")).to_be_in_viewport()
+    page.keyboard.press("Enter")
     result = tab_until(page, lambda f: f["tag"] == "a" and re.fullmatch(r"/tools/[a-z0-9-]+", f["href"]),
-                       "a result")
+                       "a result", limit=8)
     page.keyboard.press("Enter")
     page.wait_for_url(site.base + result["href"])
     expect(page.get_by_role("heading", level=1)).to_contain_text(result["text"])
