@@ -212,7 +212,7 @@ def test_send_a_contact_request_from_a_tool_page_by_keyboard(member_page, site, 
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.checked")
     submit = next_stop()
-    assert submit["tag"] == "button" and submit["text"] == "Send the request"
+    assert (submit["tag"], submit["type"]) == ("button", "submit"), describe(submit)
 
     for previous, current in zip(stops, stops[1:], strict=False):
         assert follows_visual_order(previous, current, right_to_left=language == "ar"), \
@@ -220,9 +220,10 @@ def test_send_a_contact_request_from_a_tool_page_by_keyboard(member_page, site, 
 
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/contact/requests/\d+$"))
-    expect(page.get_by_text("Your request has been sent as number")).to_be_visible()
+    # checked without English wording, so the Arabic run holds once the interface is translated
+    expect(page.locator(".flashes .message-success")).to_contain_text(page.url.rsplit("/", 1)[1])
     expect(page.get_by_role("heading", name=f"Keyboard only ({language}): long exports")).to_be_visible()
-    expect(page.get_by_text("Handling code H2")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"\bH2\b"))).to_be_visible()
 
 
 @pytest.mark.parametrize(("outline", "shadow", "around", "seen"), [
