@@ -1,0 +1,48 @@
+"""Light pages (issue 8): the catalogue page with filters transfers less than 100 KB on a first load with an empty
+cache, as a signed-in member sees it on the demo data. The figures and a per-resource breakdown are written to
+``test-results/page-weight.json``; ``benchmarks/page_weight.py`` prints the same for more pages."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHROMIUM
+from tests.demo_people import MEMBER, serve_demo_people, sign_in
+from tests.page_weight import BUDGET_BYTES, describe, measure
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+RECORD = Path(__file__).resolve().parent.parent / "test-results" / "page-weight.json"
+FILTERED_CATALOGUE = "/tools/?purposes=grooming-detection&technologies=nlp&q=chat"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    yield from serve_demo_people(tmp_path_factory, demo_data_dir, "page-weight-live")
+
+
+def test_the_filtered_catalogue_transfers_less_than_100_kb_on_a_first_visit(browser, site):
+    signing_in = browser.new_context()
+    sign_in(signing_in.new_page(), site, MEMBER)
+    cookies_only = signing_in.storage_state()  # the session, but nothing in the new context's cache
+    signing_in.close()
+
+    measured = measure(browser, site.base + FILTERED_CATALOGUE, storage_state=cookies_only)
+    RECORD.parent.mkdir(parents=True, exist_ok=True)
+    RECORD.write_text(json.dumps({**measured, "budget_bytes": BUDGET_BYTES}, indent=2), encoding="utf-8")
+
+    kinds = {item["type"] for item in measured["resources"]}
+    assert {"Document", "Stylesheet"} <= kinds, measured["resources"]
+    document = next(item for item in measured["resources"] if item["type"] == "Document")
+    assert document["encoding"] in ("br", "gzip") and document["decoded"] > 3 * document["transferred"]
+    assert all(item["encoding"] for item in measured["resources"] if item["type"] == "Stylesheet")
+    assert measured["transferred_bytes"] < BUDGET_BYTES, describe(measured, site.base)
