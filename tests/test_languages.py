@@ -117,7 +117,7 @@ def test_an_application_keeps_the_language_it_was_made_in(closed_app):
         assert user.locale == "es"
 
 
-def test_signing_in_adopts_the_language_chosen_before(app):
+def test_signing_in_adopts_the_language_picked_before(app):
     with app.app_context():
         user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]))
         email, user_id = user.email, user.id
@@ -169,3 +169,17 @@ def email_header(value: str) -> str:
     from email.header import decode_header, make_header
 
     return str(make_header(decode_header(value)))
+
+
+def test_signing_in_does_not_freeze_the_browser_language_into_the_account(app):
+    with app.app_context():
+        user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]))
+        email, user_id = user.email, user.id
+    client = app.test_client()
+    client.get("/account/sign-in", headers={"Accept-Language": "ru"})
+    token = csrf_token(client, "/account/sign-in")
+    client.post("/account/sign-in", headers={"Accept-Language": "ru"},
+                data={"email": email, "password": PASSWORD, "csrf_token": token})
+    with app.app_context():
+        assert db.session.get(User, user_id).locale is None
+    assert page_language(client.get("/account/", headers={"Accept-Language": "es"}))[0] == "es"

@@ -32,8 +32,8 @@ def start(user: User) -> None:
     session[LAST_SEEN] = now
     session.permanent = True
     user.last_sign_in_at = utcnow()
-    if user.locale is None:  # the language chosen before signing in becomes the account's (and its e-mails')
-        user.locale = languages.chosen_in_browser()
+    if user.locale is None:  # a language picked before signing in becomes the account's (and its e-mails')
+        user.locale = languages.chosen_with_switcher()
 
 
 def clear_keeping_carried() -> None:

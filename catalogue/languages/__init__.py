@@ -36,13 +36,12 @@ def select_locale() -> str:
         return default
     if current_user and current_user.is_authenticated and supported(current_user.locale):
         return current_user.locale
-    return chosen_in_browser() or default
+    return chosen_with_switcher() or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
 
 
-def chosen_in_browser() -> str | None:
-    """The switcher's cookie, else the best of the browser's ``Accept-Language``, else None."""
-    return supported(request.cookies.get(COOKIE)) or request.accept_languages.best_match(
-        current_app.config["LANGUAGES"])
+def chosen_with_switcher() -> str | None:
+    """The language picked with the header's switcher in this browser (its cookie), if any."""
+    return supported(request.cookies.get(COOKIE))
 
 
 def direction(code: str) -> str:
