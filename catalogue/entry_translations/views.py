@@ -22,6 +22,7 @@ TRANSLATION = f"{ENTRY}/translations/<language>"
 
 
 @blueprint.app_template_global("shown")
+@blueprint.app_template_filter("shown")
 def shown_global(entry, language: str | None = None):
     """``shown(entry)`` in templates: the entry's text in the reader's language where curators translated it."""
     return reading.shown(entry, language)
@@ -43,7 +44,8 @@ def _page(entry, language: str, form, delete_form=None, status: int = 200, **con
         text_direction=direction(language),
         form=form, translation=translation, described=described, originals=described.originals(entry),
         changes=changes, kind=described.kind, entry_url=entry_url,
-        delete_form=delete_form or DeleteForm(version=str(translation.version if translation else 0), formdata=None),
+        delete_form=delete_form or DeleteForm(version=str(translation.version if translation else 0), formdata=None,
+                                               prefix="delete"),
         **context), status
 
 
@@ -88,7 +90,7 @@ def delete(kind: str, entry_id: int, language: str):
         services.check_language(language)
     except services.TranslationRefused as refused:
         return _refused(entry, refused)
-    delete_form = DeleteForm()
+    delete_form = DeleteForm(prefix="delete")
     if not delete_form.validate_on_submit():
         form = translation_form(described, described.originals(entry), obj=services.get_translation(entry, language))
         return _page(entry, language, form, delete_form, status=400)

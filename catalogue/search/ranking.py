@@ -13,8 +13,6 @@ import math
 import numpy as np
 from whoosh.searching import Searcher
 
-from catalogue.search.schema import TEXT_FIELDS
-
 K1 = 1.2
 B = 0.75
 CACHE_SIZE = 4096
@@ -25,14 +23,20 @@ class Ranker:
         reader = s.reader()
         self.reader = reader
         self.size = reader.doc_count_all()
-        documents = max(1, s.doc_count() - 1)
-        self.documents = documents
-        self.lengths = {f: np.fromiter((reader.doc_field_length(d, f, 0) for d in range(self.size)),
-                                       dtype=np.float32, count=self.size) for f in TEXT_FIELDS}
-        self.average = {f: max(1.0, reader.field_length(f) / documents) for f in TEXT_FIELDS}
+        self.documents = max(1, s.doc_count() - 1)
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self.name_rank = _rank_of(reader, "name_sort", self.size)
         self.newest_first = -_column(reader, "updated", self.size).astype(np.float64)
         self.postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in ``field`` and the average, read on first use: a query in French needs the
+        French fields' lengths, not those of every language."""
+        if field not in self._lengths:
+            lengths = np.fromiter((self.reader.doc_field_length(d, field, 0) for d in range(self.size)),
+                                  dtype=np.float32, count=self.size)
+            self._lengths[field] = lengths, max(1.0, self.reader.field_length(field) / self.documents)
+        return self._lengths[field]
 
     def mask(self, bitmap: int) -> np.ndarray:
         raw = np.frombuffer(bitmap.to_bytes((self.size + 7) // 8, "little"), dtype=np.uint8)
@@ -61,7 +65,8 @@ class Ranker:
             for field, text in fields:
                 ids, weights = self.term(field, text)
                 if len(ids):
-                    norm = 1 - B + B * self.lengths[field][ids] / self.average[field]
+                    lengths, average = self.lengths(field)
+                    norm = 1 - B + B * lengths[ids] / average
                     np.add.at(frequency, ids, weights / norm)
             found = int(np.count_nonzero(frequency))
             if found:
