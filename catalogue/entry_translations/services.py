@@ -84,12 +84,10 @@ def check_lengths(described: Translated, values: dict[str, str]) -> None:
 
 
 def save_translation(entry, language: str, values: dict[str, str], author: User | None,
-                     loaded_version: int | None, demo: bool = False, source: dict[str, str] | None = None) -> bool:
+                     loaded_version: int | None) -> bool:
     """Add or change the translation of ``entry`` into ``language`` if nobody saved it since ``loaded_version``
-    (0 or None: the form was loaded when there was none). Returns whether anything changed.
-
-    ``source`` (demo content only) names the original's texts the translation was made from; by default the
-    original as it is now.
+    (0 or None: the form was loaded when there was none). Returns whether anything changed; saving an unchanged
+    translation of an original that changed since marks it as up to date.
     """
     language = check_language(language)
     described = translated_of(entry)
@@ -98,19 +96,10 @@ def save_translation(entry, language: str, values: dict[str, str], author: User 
     existing = get_translation(entry, language)
     if (existing.version if existing else 0) != (loaded_version or 0):
         raise TranslationConflict(existing)
-    originals = described.originals(entry)
     if existing is not None and all(getattr(existing, name) == value for name, value in values.items()) \
-            and existing.source == originals:
+            and existing.source == described.originals(entry):
         return False
-    now = utcnow()
-    translation = existing or described.model(entry_id=entry.id, language=language, created_at=now, demo=demo)
-    for name, value in values.items():
-        setattr(translation, name, value)
-    translation.source = dict(source if source is not None else originals)
-    translation.source_version = entry.version
-    translation.translated_by_id = author.id if author else None
-    translation.updated_at = now
-    db.session.add(translation)
+    store(entry, language, values, author, existing)
     audit.record(f"{described.kind.name}.translate", target=target_of(entry), actor=author,
                  detail=f"{language}: {'changed' if existing else 'added'}")
     try:
@@ -119,6 +108,23 @@ def save_translation(entry, language: str, values: dict[str, str], author: User 
         db.session.rollback()
         raise TranslationConflict(get_translation(entry, language)) from None
     return True
+
+
+def store(entry, language: str, values: dict[str, str], author: User | None, existing=None, demo: bool = False,
+          source: dict[str, str] | None = None, source_version: int | None = None):
+    """Write checked, cleaned ``values`` as the translation (``existing`` or a new one); the caller commits.
+    ``source`` and ``source_version`` say what it was translated from: by default the original as it is now."""
+    described = translated_of(entry)
+    now = utcnow()
+    translation = existing or described.model(entry_id=entry.id, language=language, created_at=now, demo=demo)
+    for name, value in values.items():
+        setattr(translation, name, value)
+    translation.source = dict(source if source is not None else described.originals(entry))
+    translation.source_version = source_version if source_version is not None else entry.version
+    translation.translated_by_id = author.id if author else None
+    translation.updated_at = now
+    db.session.add(translation)
+    return translation
 
 
 def delete_translation(entry, language: str, author: User | None, loaded_version: int | None) -> None:
