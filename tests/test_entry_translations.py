@@ -3,7 +3,9 @@ with a notice."""
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 
 import pytest
 from sqlalchemy import event, func, select
@@ -315,3 +317,83 @@ def test_the_demo_command_loads_translations_on_an_existing_catalogue(tmp_path, 
     assert "Demo translations of demo tools and guidance pages: 0 added." in again.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_translation_saved_between_the_check_and_the_write_is_a_conflict(app, tool_id, monkeypatch):
+    """Two curators adding the same language at the same instant: the database's unique constraint decides."""
+    from catalogue.entry_translations import services
+
+    with app.app_context():
+        tool, author = db.session.get(Tool, tool_id), db.session.scalars(select(User)).first()
+        services.save_translation(tool, "fr", FRENCH, author, 0)
+        monkeypatch.setattr(services, "get_translation", lambda *_args: None)  # as if read before it existed
+        with pytest.raises(services.TranslationConflict):
+            services.save_translation(tool, "fr", {**FRENCH, "summary": "Autre."}, author, 0)
+        monkeypatch.undo()
+        assert services.get_translation(tool, "fr").summary == FRENCH["summary"]
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "tool.translate")) == 1
+
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def postgres_app(tmp_path):
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set")
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from catalogue.search import store
+    from catalogue.tools.taxonomy import sync_vocabularies
+    from tests.conftest import make_app
+
+    name = f"catalogue_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()  # the migration, not create_all: the tables as production has them
+        sync_vocabularies()
+        store.rebuild()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_translations_on_postgresql(postgres_app, monkeypatch):
+    from catalogue.entry_translations import services
+
+    app = postgres_app
+    with app.app_context():
+        make_tools(tool_record(summary="A fictional tool that sorts reports.", description="It **ranks** reports.",
+                               responsible_use="Keep a human in the loop."))
+        tool_id = db.session.scalar(select(Tool.id))
+    curator = curator_clients(app, "translator@harbour-police.example")[0]
+    assert translate(curator, "tools", tool_id, "fr", FRENCH).status_code == 303
+    assert translate(curator, "tools", tool_id, "fr", FRENCH, version="0").status_code == 409
+    assert translate(curator, "tools", tool_id, "zh", {**FRENCH, "summary": "长" * 301}).status_code == 400
+    _status, html = page_for("fr", app, "/tools/?q=réseau OR classe")
+    assert '<p lang="fr">Un outil fictif qui trie les signalements.</p>' in html
+    _status, html = page_for("fr", app, "/tools/sample-tool")
+    assert 'lang="fr"' in lead(html) and "Translated by curators from English on" in html
+    with app.app_context():
+        tool, author = db.session.get(Tool, tool_id), db.session.scalars(select(User)).first()
+        monkeypatch.setattr(services, "get_translation", lambda *_args: None)
+        with pytest.raises(services.TranslationConflict):  # the unique constraint, then a usable session
+            services.save_translation(tool, "fr", FRENCH, author, 0)
+        monkeypatch.undo()
+        translation = services.get_translation(tool, "fr")
+        services.delete_translation(tool, "fr", author, translation.version)
+        assert db.session.scalar(select(func.count()).select_from(ToolTranslation)) == 0
+        from catalogue.search import health
+
+        assert health.check().ok

@@ -28,6 +28,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
 from catalogue.languages import LANGUAGES
@@ -53,6 +54,11 @@ ARABIC_STOP_WORDS = frozenset({
     "بل", "كي", "لكي", "إلا", "الا", "عليه", "عليها", "إليه", "اليه", "ذات", "هنا", "هناك", "حيث",
     "كيف", "متى",
 })
+
+
+#: Frequent words Snowball's lists leave out (its French list has "le" and "la" but not "les").
+EXTRA_STOP_WORDS = {"fr": frozenset({"les", "cette", "cet", "leurs", "dont", "celle", "celui", "ceux", "celles",
+                                     "lorsque", "lorsqu"})}
 
 
 def is_han(text: str) -> bool:
@@ -130,7 +136,8 @@ def _prose(language: str):
         return chain | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1) | ArabicNormaliser() | StemFilter(lang="ar")
     if language == "ru":
         chain = chain | CharsetFilter({ord("ё"): "е"})
-    chain = chain | StopFilter(lang=language) | StemFilter(lang=language)
+    chain = chain | StopFilter(stoplist=stopwords_for_language(language) | EXTRA_STOP_WORDS.get(language, frozenset()),
+                               minsize=2) | StemFilter(lang=language)
     if language in ("fr", "es"):
         chain = chain | CharsetFilter(accent_map)
     return chain
