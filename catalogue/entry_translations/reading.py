@@ -91,7 +91,8 @@ class Shown:
         return found
 
     def __getattr__(self, name: str):
-        if name.startswith("_") or name not in translated_of(self.entry).fields:
+        entry = self.__dict__.get("entry")  # not self.entry: that would come back here while unset (copies)
+        if entry is None or name.startswith("_") or name not in translated_of(entry).fields:
             raise AttributeError(name)
         return self.text(name)
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
@@ -21,7 +22,7 @@ from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
-from catalogue.search.languages import field_name, is_han
+from catalogue.search.languages import ORIGINAL, field_name, is_han
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
 from catalogue.tools.services import database_search
@@ -240,7 +241,10 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     page = top[end - request.per_page:end]
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
-    tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
+    query = select(Tool).where(Tool.id.in_(ids), Tool.status == "published")
+    if parsed.language == ORIGINAL:  # a reader of the original never looks at translations: leave them unread
+        query = query.options(lazyload(Tool.translations))
+    tools = {t.id: t for t in db.session.scalars(query)}
     marked = marked_terms(parsed)
     hits = []
     for tool_id, (_docnum, value) in zip(ids, page, strict=True):
