@@ -260,7 +260,8 @@ def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
                  text: str) -> tuple[Markup | None, Markup | None]:
     """``row``'s summary with the query's words marked, else a marked passage of its text, each in the language
     the reader is shown it in (a curators' translation, or the original)."""
-    shown = reading.shown(row, language, original=False) if hasattr(row, "translations") else None
+    translated = language != ORIGINAL and hasattr(type(row), "translations")  # the class: asking the row loads them
+    shown = reading.shown(row, language, original=False) if translated else None
 
     def in_language(index_field: str, attribute: str) -> tuple[str, str]:
         if shown is None or shown.lang(attribute) == "en":
