@@ -165,6 +165,8 @@ def test_guidance_is_found_in_the_readers_language(demo_app):
         assert "<mark>seuils</mark>" in str(group.hits[0].summary)
         assert search_group("阈值", "guidance", language="zh").hits[0].row.slug == "perceptual-hashing"
         assert db.session.scalar(select(GuidancePage.id).where(GuidancePage.slug == "perceptual-hashing"))
+        # Among 126 tools, the one whose French text says "analyser des images" is near the top for a French reader.
+        assert "emberwick-synthetic-screen" in found("analyse d'images", "fr")[:3]
     client = demo_app.test_client()
     client.set_cookie("catalogue_language", "ru")
     html = client.get("/guidance/?q=коллизии").get_data(as_text=True)
@@ -187,3 +189,16 @@ def test_the_command_line_searches_as_a_reader_of_a_language(corpus, runner):
     assert result.exit_code == 0 and [r["slug"] for r in json.loads(result.output)["results"]] == ["imagery"]
     result = runner.invoke(args=["catalogue", "search", "图像分析", "--json"])
     assert json.loads(result.output)["total"] == 0
+
+
+def test_a_word_in_the_readers_language_ranks_above_the_same_word_in_english(app):
+    with app.app_context():
+        make_tools(tool_record("english-triage", name="Alpha Desk", summary="A triage desk for incoming referrals.",
+                               purposes=["data-analysis"]),
+                   tool_record("french-triage", name="Beta Desk", summary="Sorts incoming referrals by urgency.",
+                               purposes=["data-analysis"]))
+        tool = db.session.scalar(select(Tool).where(Tool.slug == "french-triage"))
+        services.save_translation(tool, "fr", {"summary": "Outil de triage des signalements entrants."},
+                                  make_user("curator"), 0)
+        assert found("triage", "fr") == ["french-triage", "english-triage"]
+        assert found("triage", "en") == ["english-triage"]

@@ -17,6 +17,7 @@ from catalogue.extensions import db
 from catalogue.models import GuidancePage, Training
 from catalogue.rows import contains
 from catalogue.search import facets, ranking, store
+from catalogue.search.languages import emphasis
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import ParsedQuery, QueryError, parse
 from catalogue.search.schema import SEARCHABLE
@@ -68,7 +69,8 @@ def _group_from_index(s: Searcher, parsed: ParsedQuery, kind: str, limit: int) -
     if not group.total:
         return group
     ranks = ranking.ranker(s)
-    top = ranks.top(ranks.scores(query_words(parsed)), ranks.mask(found), limit, descending=True)
+    top = ranks.top(ranks.scores(query_words(parsed), emphasis(parsed.language)), ranks.mask(found), limit,
+                    descending=True)
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"].rsplit(":", 1)[-1]) for docnum, _value in top]
     model = SEARCHABLE[kind][0]

@@ -38,6 +38,9 @@ ORIGINAL = "en"
 CONTENT_LANGUAGES = tuple(code for code in LANGUAGES if code != ORIGINAL)
 #: English fields that have a translated counterpart (guidance titles are indexed in ``name``).
 TRANSLATED_FIELDS = ("name", "summary", "description", "responsible_use")
+#: For a reader of another language, a word found in text written in that language counts this many times more than
+#: the same word found in English text: French "analyse" in an English description is mostly a coincidence.
+READER_LANGUAGE_EMPHASIS = 2.0
 
 WORDS = r"\w+(\.?\w+)*"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
@@ -146,3 +149,15 @@ def _prose(language: str):
 ANALYZERS = {language: _prose(language) for language in CONTENT_LANGUAGES}
 #: Where the words of a query are analysed differently from indexed text.
 QUERY_ANALYZERS = {"zh": HanNgramTokenizer(query=True) | LowercaseFilter()}
+
+
+def emphasis(language: str) -> dict[str, float]:
+    """Ranking weights for a query in ``language``: its translated fields count more (see above)."""
+    if language not in CONTENT_LANGUAGES:
+        return {}
+    return {field_name(field, language): READER_LANGUAGE_EMPHASIS for field in TRANSLATED_FIELDS}
+
+
+#: Every index field holding a translation.
+TRANSLATED_INDEX_FIELDS = frozenset(field_name(field, language) for language in CONTENT_LANGUAGES
+                                    for field in TRANSLATED_FIELDS)

@@ -13,6 +13,8 @@ import math
 import numpy as np
 from whoosh.searching import Searcher
 
+from catalogue.search.languages import TRANSLATED_INDEX_FIELDS
+
 K1 = 1.2
 B = 0.75
 CACHE_SIZE = 4096
@@ -31,11 +33,19 @@ class Ranker:
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` and the average, read on first use: a query in French needs the
-        French fields' lengths, not those of every language."""
+        French fields' lengths, not those of every language.
+
+        A translated field's average is taken over the documents that have it: few entries may be translated, and
+        an average over all documents would make every translated text look far too long, and rank low."""
         if field not in self._lengths:
             lengths = np.fromiter((self.reader.doc_field_length(d, field, 0) for d in range(self.size)),
                                   dtype=np.float32, count=self.size)
-            self._lengths[field] = lengths, max(1.0, self.reader.field_length(field) / self.documents)
+            if field in TRANSLATED_INDEX_FIELDS:
+                present = lengths > 0
+                average = float(np.nansum(lengths[present])) / max(1, int(present.sum()))
+            else:
+                average = self.reader.field_length(field) / self.documents
+            self._lengths[field] = lengths, max(1.0, average)
         return self._lengths[field]
 
     def mask(self, bitmap: int) -> np.ndarray:
@@ -57,8 +67,10 @@ class Ranker:
             self.postings[key] = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
         return self.postings[key]
 
-    def scores(self, words: list[list[tuple[str, str]]]) -> np.ndarray:
-        """BM25F: per query word, field-normalised term frequencies are summed across fields, then saturated."""
+    def scores(self, words: list[list[tuple[str, str]]], emphasis: dict[str, float] | None = None) -> np.ndarray:
+        """BM25F: per query word, field-normalised term frequencies are summed across fields, then saturated.
+        ``emphasis`` multiplies some fields' frequencies for this query (the reader's language)."""
+        emphasis = emphasis or {}
         total = np.zeros(self.size, dtype=np.float32)
         for fields in words:
             frequency = np.zeros(self.size, dtype=np.float32)
@@ -67,7 +79,7 @@ class Ranker:
                 if len(ids):
                     lengths, average = self.lengths(field)
                     norm = 1 - B + B * lengths[ids] / average
-                    np.add.at(frequency, ids, weights / norm)
+                    np.add.at(frequency, ids, emphasis.get(field, 1.0) * weights / norm)
             found = int(np.count_nonzero(frequency))
             if found:
                 idf = math.log(1 + (self.documents - found + 0.5) / (found + 0.5))

@@ -22,7 +22,7 @@ from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
-from catalogue.search.languages import ORIGINAL, field_name, is_han
+from catalogue.search.languages import ORIGINAL, emphasis, field_name, is_han
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
 from catalogue.tools.services import database_search
@@ -233,7 +233,7 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     ranks = ranking.ranker(s)
     mask = ranks.mask(matching)
     if sort == "relevance":
-        top = ranks.top(ranks.scores(query_words(parsed)), mask, end, descending=True)
+        top = ranks.top(ranks.scores(query_words(parsed), emphasis(parsed.language)), mask, end, descending=True)
     elif sort == "updated":
         top = ranks.top(ranks.newest_first, mask, end, descending=False)
     else:
