@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.contact.oversight import blueprint as contact_oversight
     from catalogue.contact.views import blueprint as contact
     from catalogue.curation.views import blueprint as curation
+    from catalogue.entry_translations.views import blueprint as entry_translations
     from catalogue.guidance.views import blueprint as guidance
     from catalogue.languages.views import blueprint as languages
     from catalogue.pages.views import blueprint as pages
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account)
     app.register_blueprint(admin)
     app.register_blueprint(curation)
+    app.register_blueprint(entry_translations)
     app.register_blueprint(transfer)
     app.register_blueprint(vocabularies)
     app.register_blueprint(assessment)

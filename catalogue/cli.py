@@ -25,12 +25,14 @@ from catalogue.agencies.services import agency_stats
 from catalogue.contact.demo import load_demo_requests
 from catalogue.contact.stats import requests_by_state
 from catalogue.curation.dashboard import stale_count
+from catalogue.entry_translations.demo import load_demo_translations
 from catalogue.guidance.services import count_published as guidance_count
 from catalogue.guidance.services import load_demo_guidance
 from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
+from catalogue.languages import LANGUAGES
 from catalogue.models import ROLES
 from catalogue.policy import MFA_REQUIRED_ROLES
 from catalogue.search import health, store
@@ -106,6 +108,8 @@ def demo_command(if_empty: bool) -> None:
         trainings = load_demo_trainings()  # after guidance: trainings link guidance pages
         click.echo(f"Demo trainings: {trainings.created} new, {trainings.updated} updated (dates moved to today), "
                    f"{trainings.unchanged} unchanged.")
+    # Also on an existing catalogue, so demo entries of an older development database get their translations.
+    click.echo(f"Demo translations of demo tools and guidance pages: {load_demo_translations()} added.")
     if current_app.config["CATALOGUE_ENV"] == "production":
         click.echo("Production: no demo agencies or accounts are created.")
         return
@@ -159,7 +163,9 @@ def stats_command(as_json: bool) -> None:
 @click.option("--filter", "filters", multiple=True, metavar="VOCAB=TERM", help="Narrow by a term; repeatable.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def search_command(query: str, filters: tuple[str, ...], limit: int, as_json: bool) -> None:
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default="en", show_default=True,
+              help="Search as a reader of this language does: its translations beside the English text.")
+def search_command(query: str, filters: tuple[str, ...], limit: int, as_json: bool, language: str) -> None:
     """Search published tools as the catalogue page does, ranked by relevance."""
     chosen: dict[str, list[str]] = {}
     for item in filters:
@@ -169,7 +175,7 @@ def search_command(query: str, filters: tuple[str, ...], limit: int, as_json: bo
                                      param_hint="--filter")
         chosen.setdefault(vocabulary, []).append(term)
     try:
-        result = search(SearchRequest(text=query, filters=chosen, per_page=limit))
+        result = search(SearchRequest(text=query, filters=chosen, per_page=limit, language=language))
     except QueryError as error:
         click.echo(f"Search failed: {error}", err=True)
         sys.exit(1)

@@ -17,6 +17,7 @@ from catalogue.models.contact import (
     ToolUsage,
 )
 from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
+from catalogue.models.entry_translations import GuidanceTranslation, ToolTranslation
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
 from catalogue.models.search import SearchChange
@@ -29,5 +30,6 @@ __all__ = [
     "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
     "Assessment", "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
     "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "Training", "User", "Vocabulary",
+    "GuidanceTranslation", "ToolTranslation",
     "guidance_terms", "tool_terms",
 ]

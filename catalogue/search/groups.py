@@ -12,16 +12,16 @@ from sqlalchemy import func, or_, select
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
+from catalogue.entry_translations import reading
 from catalogue.extensions import db
-from catalogue.markdown import markdown_to_text
 from catalogue.models import GuidancePage, Training
 from catalogue.rows import contains
 from catalogue.search import facets, ranking, store
-from catalogue.search.highlight import snippet
+from catalogue.search.languages import emphasis
 from catalogue.search.outbox import ensure_current
-from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, parse
+from catalogue.search.query import ParsedQuery, QueryError, parse
 from catalogue.search.schema import SEARCHABLE
-from catalogue.search.service import marked_terms, matching, query_words
+from catalogue.search.service import marked_terms, marked_texts, matching, query_words
 
 #: Each group's (title, summary, text) columns: snippets come from them, and while the index is rebuilt the database
 #: is searched in them.
@@ -44,10 +44,11 @@ class Group:
     degraded: bool = False
 
 
-def search_group(text: str, kind: str, limit: int = 5) -> Group:
+def search_group(text: str, kind: str, limit: int = 5, language: str | None = None) -> Group:
     """The best matches of one other kind (guidance…) for words typed in the catalogue's search box, from the same
-    index and analysers as tools. Raises ``QueryError`` for input the user must change."""
-    parsed = parse(text)
+    index and analysers as tools, in the original and in ``language`` (default: the reader's). Raises
+    ``QueryError`` for input the user must change."""
+    parsed = parse(text, language or reading.reader_language())
     if parsed.empty:
         return Group(kind)
     try:
@@ -68,23 +69,20 @@ def _group_from_index(s: Searcher, parsed: ParsedQuery, kind: str, limit: int) -
     if not group.total:
         return group
     ranks = ranking.ranker(s)
-    top = ranks.top(ranks.scores(query_words(parsed)), ranks.mask(found), limit, descending=True)
+    top = ranks.top(ranks.scores(query_words(parsed), emphasis(parsed.language)), ranks.mask(found), limit,
+                    descending=True)
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"].rsplit(":", 1)[-1]) for docnum, _value in top]
     model = SEARCHABLE[kind][0]
     rows = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids),
                                                                           model.status == "published"))}
     marked = marked_terms(parsed)
+    _title, summary_column, text_column = GROUP_COLUMNS[kind]
     for row_id in ids:
         if row_id in rows:
-            row = rows[row_id]
-            _title, summary_column, text_column = GROUP_COLUMNS[kind]
-            summary = snippet(getattr(row, summary_column.key), marked["summary"], SCHEMA["summary"].analyzer,
-                              whole=True)
-            text = getattr(row, text_column.key)
-            passage = None if summary else snippet(markdown_to_text(text), marked["description"],
-                                                   SCHEMA["description"].analyzer)
-            group.hits.append(GroupHit(row, summary, passage))
+            summary, passage = marked_texts(rows[row_id], marked, parsed.language, summary_column.key,
+                                            text_column.key)
+            group.hits.append(GroupHit(rows[row_id], summary, passage))
     return group
 
 

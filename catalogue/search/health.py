@@ -10,7 +10,7 @@ from catalogue.extensions import db
 from catalogue.models import SearchChange
 from catalogue.search import store
 from catalogue.search.outbox import catch_up
-from catalogue.search.schema import SEARCHABLE, STATE_ID, document_id
+from catalogue.search.schema import SEARCHABLE, STATE_ID, TRANSLATIONS, document_id, translation_stamp
 
 
 @dataclass
@@ -29,13 +29,16 @@ class CheckReport:
 
 def check() -> CheckReport:
     """Count and per-row version of the index against the published rows of every searchable kind (after applying
-    pending changes). Rows are named by slug, other kinds than tools as ``kind:slug``."""
+    pending changes). Rows are named by slug, other kinds than tools as ``kind:slug``. A row's version includes the
+    versions of its translations."""
     report = CheckReport()
     database = {}
+    stamps = _translation_stamps()
     for kind, (model, *_rest) in SEARCHABLE.items():
         for row_id, slug, version in db.session.execute(
                 select(model.id, model.slug, model.version).where(model.status == "published")):
-            database[document_id(kind, row_id)] = (slug if kind == "tool" else f"{kind}:{slug}", version)
+            key = document_id(kind, row_id)
+            database[key] = (slug if kind == "tool" else f"{kind}:{slug}", (version, stamps.get(key, "")))
     report.published = len(database)
     try:
         catch_up()
@@ -52,8 +55,18 @@ def check() -> CheckReport:
     report.missing = sorted(name for key, (name, _version) in database.items() if key not in indexed)
     report.extra = sorted(str(fields.get("slug")) for key, fields in indexed.items() if key not in database)
     report.stale = sorted(name for key, (name, version) in database.items()
-                          if key in indexed and indexed[key].get("version") != version)
+                          if key in indexed and (indexed[key].get("version"), indexed[key].get("translations") or "")
+                          != version)
     return report
+
+
+def _translation_stamps() -> dict[str, str]:
+    """Per document id, the translations the database holds for it, as the index stores them."""
+    found: dict[str, list] = {}
+    for kind, model in TRANSLATIONS.items():
+        for translation in db.session.execute(select(model.entry_id.label("entry_id"), model.language, model.version)):
+            found.setdefault(document_id(kind, translation.entry_id), []).append(translation)
+    return {key: translation_stamp(translations) for key, translations in found.items()}
 
 
 def status() -> dict:

@@ -18,7 +18,7 @@ from whoosh.index import LockError
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Term
 from catalogue.search import store
-from catalogue.search.schema import SEARCHABLE, document_id, state_document
+from catalogue.search.schema import SEARCHABLE, TRANSLATIONS, document_id, state_document
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
@@ -27,6 +27,14 @@ OUTBOX_LOCK = 0x5EA4C4  # PostgreSQL advisory lock key serialising outbox writer
 
 def kind_of_row(obj) -> str | None:
     for kind, (model, *_rest) in SEARCHABLE.items():
+        if isinstance(obj, model):
+            return kind
+    return None
+
+
+def translated_kind(obj) -> str | None:
+    """The kind of entry ``obj`` translates, if it is a translation."""
+    for kind, model in TRANSLATIONS.items():
         if isinstance(obj, model):
             return kind
     return None
@@ -49,6 +57,9 @@ def _record_changes(session: Session, _context) -> None:
             rows.append({"kind": kind, "key": str(obj.id)})
         elif isinstance(obj, Term) and obj in session.dirty and session.is_modified(obj):
             rows.append({"kind": "term", "key": str(obj.id)})
+        elif (translated := translated_kind(obj)) and (obj in session.new or obj in session.deleted
+                                                       or session.is_modified(obj)):
+            rows.append({"kind": translated, "key": str(obj.entry_id)})  # the entry is indexed with its translations
     if rows:
         connection = session.connection()
         if connection.dialect.name == "postgresql":

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from catalogue.search.schema import QUERY_ANALYZERS, TEXT_FIELDS, build_schema
+from catalogue.search.languages import CONTENT_LANGUAGES, field_name
+from catalogue.search.schema import QUERY_ANALYZERS, build_schema, search_fields
 
 MAX_LENGTH = 256
 MAX_TERMS = 32
@@ -38,6 +39,7 @@ class ParsedQuery:
     text: str
     clauses: list[Clause]
     words: list[str]  # positive single words, as typed, for spelling suggestions
+    language: str = "en"  # the reader's: its translations are searched beside the original
 
     @property
     def empty(self) -> bool:
@@ -50,7 +52,11 @@ def clean(text: str) -> str:
     return " ".join(kept.split())
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, language: str | None = None) -> ParsedQuery:
+    """The query as clauses. With a ``language`` other than English, that language's translations are searched too,
+    and a word that is a stop word in it (``des``, ``los``) is left out as English stop words are."""
+    language = language if language in CONTENT_LANGUAGES else "en"
+    translated = field_name("description", language) if language != "en" else None
     text = clean(text or "")
     if len(text) > MAX_LENGTH:
         raise QueryError(_("Your search is %(length)s characters long; at most %(limit)s are allowed. "
@@ -67,7 +73,8 @@ def parse(text: str) -> ParsedQuery:
             clause = Clause(match["word"], negated=bool(match["negword"]))
         else:
             clause = Clause(match["phrase"], phrase=True, negated=bool(match["neg"]))
-        if not analysed(clause.text, "description") and not analysed(clause.text, "name"):
+        if (not analysed(clause.text, "description") and not analysed(clause.text, "name")) or (
+                translated and not clause.phrase and not analysed(clause.text, translated)):
             join_next = False
             continue  # only stop words or punctuation
         term_count += max(1, len(clause.text.split()))
@@ -81,21 +88,22 @@ def parse(text: str) -> ParsedQuery:
         else:
             clauses.append(clause)
         join_next = False
-    return ParsedQuery(text, clauses, words)
+    return ParsedQuery(text, clauses, words, language)
 
 
-def analysed(text: str, field_name: str) -> list[str]:
-    analyzer = QUERY_ANALYZERS.get(field_name) or SCHEMA[field_name].analyzer
+def analysed(text: str, name: str) -> list[str]:
+    analyzer = QUERY_ANALYZERS.get(name) or SCHEMA[name].analyzer
     return [token.text for token in analyzer(text)]
 
 
-def clause_terms(clause: Clause) -> list[tuple[str, list[str]]]:
-    """Per text field, the indexed terms a word or phrase stands for (empty fields left out)."""
+def clause_terms(clause: Clause, language: str = "en") -> list[tuple[str, list[str]]]:
+    """Per text field searched in ``language``, the indexed terms a word or phrase stands for (empty fields left
+    out)."""
     found = []
-    for field_name in TEXT_FIELDS:
-        terms = analysed(clause.text, field_name)
-        if terms and not (clause.phrase and len(terms) > 1 and not SCHEMA[field_name].format.supports("positions")):
-            found.append((field_name, terms))
+    for name in search_fields(language):
+        terms = analysed(clause.text, name)
+        if terms and not (clause.phrase and len(terms) > 1 and not SCHEMA[name].format.supports("positions")):
+            found.append((name, terms))
     return found
 
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from whoosh.searching import Searcher
 
-from catalogue.search.schema import TEXT_FIELDS
+from catalogue.search.languages import TRANSLATED_INDEX_FIELDS
 
 K1 = 1.2
 B = 0.75
@@ -25,14 +25,28 @@ class Ranker:
         reader = s.reader()
         self.reader = reader
         self.size = reader.doc_count_all()
-        documents = max(1, s.doc_count() - 1)
-        self.documents = documents
-        self.lengths = {f: np.fromiter((reader.doc_field_length(d, f, 0) for d in range(self.size)),
-                                       dtype=np.float32, count=self.size) for f in TEXT_FIELDS}
-        self.average = {f: max(1.0, reader.field_length(f) / documents) for f in TEXT_FIELDS}
+        self.documents = max(1, s.doc_count() - 1)
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self.name_rank = _rank_of(reader, "name_sort", self.size)
         self.newest_first = -_column(reader, "updated", self.size).astype(np.float64)
         self.postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in ``field`` and the average, read on first use: a query in French needs the
+        French fields' lengths, not those of every language.
+
+        A translated field's average is taken over the documents that have it: few entries may be translated, and
+        an average over all documents would make every translated text look far too long, and rank low."""
+        if field not in self._lengths:
+            lengths = np.fromiter((self.reader.doc_field_length(d, field, 0) for d in range(self.size)),
+                                  dtype=np.float32, count=self.size)
+            if field in TRANSLATED_INDEX_FIELDS:
+                present = lengths > 0
+                average = float(np.nansum(lengths[present])) / max(1, int(present.sum()))
+            else:
+                average = self.reader.field_length(field) / self.documents
+            self._lengths[field] = lengths, max(1.0, average)
+        return self._lengths[field]
 
     def mask(self, bitmap: int) -> np.ndarray:
         raw = np.frombuffer(bitmap.to_bytes((self.size + 7) // 8, "little"), dtype=np.uint8)
@@ -53,16 +67,19 @@ class Ranker:
             self.postings[key] = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
         return self.postings[key]
 
-    def scores(self, words: list[list[tuple[str, str]]]) -> np.ndarray:
-        """BM25F: per query word, field-normalised term frequencies are summed across fields, then saturated."""
+    def scores(self, words: list[list[tuple[str, str]]], emphasis: dict[str, float] | None = None) -> np.ndarray:
+        """BM25F: per query word, field-normalised term frequencies are summed across fields, then saturated.
+        ``emphasis`` multiplies some fields' frequencies for this query (the reader's language)."""
+        emphasis = emphasis or {}
         total = np.zeros(self.size, dtype=np.float32)
         for fields in words:
             frequency = np.zeros(self.size, dtype=np.float32)
             for field, text in fields:
                 ids, weights = self.term(field, text)
                 if len(ids):
-                    norm = 1 - B + B * self.lengths[field][ids] / self.average[field]
-                    np.add.at(frequency, ids, weights / norm)
+                    lengths, average = self.lengths(field)
+                    norm = 1 - B + B * lengths[ids] / average
+                    np.add.at(frequency, ids, emphasis.get(field, 1.0) * weights / norm)
             found = int(np.count_nonzero(frequency))
             if found:
                 idf = math.log(1 + (self.documents - found + 0.5) / (found + 0.5))

@@ -17,12 +17,22 @@ from whoosh.support.charset import accent_map
 
 from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.models import GuidancePage, Tool, Training, guidance_terms, tool_terms
+from catalogue.models import (
+    GuidancePage,
+    GuidanceTranslation,
+    Tool,
+    ToolTranslation,
+    Training,
+    guidance_terms,
+    tool_terms,
+)
+from catalogue.search import languages
+from catalogue.search.languages import CONTENT_LANGUAGES, TRANSLATED_FIELDS, field_name
 from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
 
 STATE_ID = "__state__"
 # Bump whenever the schema, analysers or document contents change: indexes built otherwise are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FACET_PREFIX = "term_"
 
 # Words only: whoosh-reloaded's default pattern also keeps "*" (for wildcards), so Markdown's **bold** words were
@@ -56,7 +66,18 @@ def state_document(last_change: int) -> dict:
             "name_sort": "", "updated": 0}
 
 
-QUERY_ANALYZERS = {"name": names_query, "organisation": names_query}
+QUERY_ANALYZERS = {"name": names_query, "organisation": names_query,
+                   **{field_name(field, language): analyzer for language, analyzer in languages.QUERY_ANALYZERS.items()
+                      for field in TRANSLATED_FIELDS}}
+
+
+def search_fields(language: str | None = None) -> dict[str, float]:
+    """The text fields a query searches, with their boosts: the original's, and the translations into the reader's
+    language."""
+    found = dict(TEXT_FIELDS)
+    if language in CONTENT_LANGUAGES:
+        found.update({field_name(field, language): TEXT_FIELDS[field] for field in TRANSLATED_FIELDS})
+    return found
 
 
 def build_schema() -> fields.Schema:
@@ -76,7 +97,13 @@ def build_schema() -> fields.Schema:
         updated=fields.NUMERIC(sortable=True, bits=64),
         last_change=fields.STORED(),
         schema_version=fields.STORED(),
+        translations=fields.STORED(),  # which translations, at which version, the document holds (health check)
     )
+    for language in CONTENT_LANGUAGES:
+        for field in TRANSLATED_FIELDS:
+            schema.add(field_name(field, language),
+                       fields.TEXT(analyzer=languages.ANALYZERS[language], field_boost=TEXT_FIELDS[field],
+                                   phrase=field != "responsible_use"))
     for field in TERM_FIELDS:
         schema.add(FACET_PREFIX + field, fields.KEYWORD(commas=True))
     return schema
@@ -105,6 +132,35 @@ def tool_document(tool: Tool) -> dict:
     }
     for field in TERM_FIELDS:
         document[FACET_PREFIX + field] = ",".join(term.slug for term in tool.terms_in(field))
+    return with_translations(document, tool, TOOL_TRANSLATED)
+
+
+#: Per kind, which index field holds which field of a translation.
+TOOL_TRANSLATED = {"summary": "summary", "description": "description", "responsible_use": "responsible_use"}
+GUIDANCE_TRANSLATED = {"name": "title", "summary": "summary", "description": "body"}
+
+
+def translation_stamp(translations) -> str:
+    """Which translations a document holds, at which version ("fr:2 zh:1"): the health check compares it with the
+    database, since saving a translation leaves the entry's own version alone."""
+    return " ".join(f"{t.language}:{t.version}" for t in sorted(translations, key=lambda t: t.language)
+                    if t.language in CONTENT_LANGUAGES)
+
+
+def with_translations(document: dict, row, mapping: dict[str, str]) -> dict:
+    """Add each translation of ``row`` to ``document`` in its language's fields. Words of languages written with
+    spaces also feed spelling suggestions."""
+    spelled = []
+    for translation in row.translations:
+        if translation.language not in CONTENT_LANGUAGES:
+            continue
+        for field, attribute in mapping.items():
+            document[field_name(field, translation.language)] = getattr(translation, attribute) or ""
+        if translation.language != "zh":
+            spelled += [getattr(translation, mapping[field]) or "" for field in ("name", "summary") if field in mapping]
+    document["translations"] = translation_stamp(row.translations)
+    if spelled:
+        document["words"] = " ".join([document["words"], *spelled])
     return document
 
 
@@ -116,7 +172,7 @@ def document_id(kind: str, row_id: int) -> str:
 def guidance_document(page: GuidancePage) -> dict:
     """A published guidance page: searched from the same box as tools, listed in its own group."""
     labels = " ".join([str(TOPIC_LABELS.get(page.topic, "")), *(term.label for term in page.terms)])
-    return {
+    document = {
         "id": document_id("guidance", page.id),
         "kind": "guidance",
         "slug": page.slug,
@@ -129,6 +185,7 @@ def guidance_document(page: GuidancePage) -> dict:
         "name_sort": page.title.casefold(),
         "updated": int(page.updated_at.replace(tzinfo=UTC).timestamp()),
     }
+    return with_translations(document, page, GUIDANCE_TRANSLATED)
 
 
 def training_document(training: Training) -> dict:
@@ -157,3 +214,7 @@ SEARCHABLE = {
     "guidance": (GuidancePage, guidance_document, guidance_terms.c.guidance_id, guidance_terms.c.term_id),
     "training": (Training, training_document, None, None),
 }
+
+#: Kinds whose entries carry curators' translations, and the rows holding them. Saving or deleting one of these rows
+#: re-indexes the entry it translates (``catalogue.search.outbox``).
+TRANSLATIONS = {"tool": ToolTranslation, "guidance": GuidanceTranslation}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
+from catalogue.entry_translations import reading
 from catalogue.extensions import db
 from catalogue.guidance import services as guidance_services
 from catalogue.interchange.fields import TERM_FIELDS
@@ -19,6 +22,7 @@ from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 from catalogue.search import facets, ranking, store
 from catalogue.search.highlight import snippet
+from catalogue.search.languages import ORIGINAL, emphasis, field_name, is_han
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
 from catalogue.tools.services import database_search
@@ -37,6 +41,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    language: str | None = None  # the reader's (default: the interface language of the request)
 
 
 @dataclass
@@ -96,7 +101,7 @@ class SearchResult:
 
 def search(request: SearchRequest) -> SearchResult:
     """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input."""
-    parsed = parse(request.text)
+    parsed = parse(request.text, request.language or reading.reader_language())
     known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
     pages = guidance_services.facet_terms()
     request.filters, ignored = _known_filters(request.filters, known, pages)
@@ -154,7 +159,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     if not parsed.empty and total < FEW_RESULTS:
         corrected_text = _correction(s, parsed)
         if corrected_text:
-            corrected = parse(corrected_text)
+            corrected = parse(corrected_text, parsed.language)
             corrected_base = matching(s, corrected, maps.live)
             corrected_total = facets.combine(corrected_base, chosen).bit_count()
             if total == 0 and corrected_total:
@@ -190,20 +195,20 @@ def matching(s: Searcher, parsed: ParsedQuery, live: int) -> int:
     for clause in parsed.clauses:
         matched = 0
         for option in [clause, *clause.alternatives]:
-            matched |= _clause_bitmap(s, option)
+            matched |= _clause_bitmap(s, option, parsed.language)
         result = result & ~matched if clause.negated else result & matched
     return result
 
 
-def _clause_bitmap(s: Searcher, clause) -> int:
+def _clause_bitmap(s: Searcher, clause, language: str) -> int:
     found = 0
-    for field_name, terms in clause_terms(clause):
+    for name, terms in clause_terms(clause, language):
         in_field = -1
         for term in terms:
-            in_field &= facets.term_bitmap(s, field_name, term)
+            in_field &= facets.term_bitmap(s, name, term)
         if clause.phrase and len(terms) > 1 and in_field:
-            in_field &= facets.cached_bitmap(s, ("phrase", field_name, *terms),
-                                             lambda f=field_name, t=terms: wq.Phrase(f, t).docs(s))
+            in_field &= facets.cached_bitmap(s, ("phrase", name, *terms),
+                                             lambda f=name, t=terms: wq.Phrase(f, t).docs(s))
         found |= in_field if in_field != -1 else 0
     return found
 
@@ -214,8 +219,8 @@ def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
     fixes = {}
     for word in parsed.words:
         folded = word.lower()
-        if reader.doc_frequency("words", folded):
-            continue
+        if is_han(word) or reader.doc_frequency("words", folded):
+            continue  # Chinese is matched by character pairs, not spelled word by word
         found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) <= 4 else 2)
         if found and found[0] != folded:
             fixes[word] = found[0]
@@ -228,7 +233,7 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     ranks = ranking.ranker(s)
     mask = ranks.mask(matching)
     if sort == "relevance":
-        top = ranks.top(ranks.scores(query_words(parsed)), mask, end, descending=True)
+        top = ranks.top(ranks.scores(query_words(parsed), emphasis(parsed.language)), mask, end, descending=True)
     elif sort == "updated":
         top = ranks.top(ranks.newest_first, mask, end, descending=False)
     else:
@@ -236,18 +241,39 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
     page = top[end - request.per_page:end]
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
-    tools = {t.id: t for t in db.session.scalars(select(Tool).where(Tool.id.in_(ids), Tool.status == "published"))}
+    query = select(Tool).where(Tool.id.in_(ids), Tool.status == "published")
+    if parsed.language == ORIGINAL:  # a reader of the original never looks at translations: leave them unread
+        query = query.options(lazyload(Tool.translations))
+    tools = {t.id: t for t in db.session.scalars(query)}
     marked = marked_terms(parsed)
     hits = []
     for tool_id, (_docnum, value) in zip(ids, page, strict=True):
         tool = tools.get(tool_id)
         if tool is None:  # unpublished since the index last caught up: never show it
             continue
-        summary = snippet(tool.summary, marked["summary"], SCHEMA["summary"].analyzer, whole=True)
-        passage = None if summary else snippet(markdown_to_text(tool.description), marked["description"],
-                                               SCHEMA["description"].analyzer)
+        summary, passage = marked_texts(tool, marked, parsed.language, "summary", "description")
         hits.append(Hit(tool, summary, passage, round(value, 4) if sort == "relevance" else None))
     return hits
+
+
+def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
+                 text: str) -> tuple[Markup | None, Markup | None]:
+    """``row``'s summary with the query's words marked, else a marked passage of its text, each in the language
+    the reader is shown it in (a curators' translation, or the original)."""
+    translated = language != ORIGINAL and hasattr(type(row), "translations")  # the class: asking the row loads them
+    shown = reading.shown(row, language, original=False) if translated else None
+
+    def in_language(index_field: str, attribute: str) -> tuple[str, str]:
+        if shown is None or shown.lang(attribute) == "en":
+            return index_field, getattr(row, attribute) or ""
+        return field_name(index_field, shown.lang(attribute)), shown.text(attribute)
+
+    name, value = in_language("summary", summary)
+    found = snippet(value, marked[name], SCHEMA[name].analyzer, whole=True)
+    if found:
+        return found, None
+    name, value = in_language("description", text)
+    return None, snippet(markdown_to_text(value), marked[name], SCHEMA[name].analyzer)
 
 
 def _positive(parsed: ParsedQuery):
@@ -260,18 +286,18 @@ def query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
     """Each query word as its (field, indexed term) forms, for BM25F's per-word sums across fields."""
     words = []
     for clause in _positive(parsed):
-        per_field = clause_terms(clause)
+        per_field = clause_terms(clause, parsed.language)
         for position in range(max((len(terms) for _f, terms in per_field), default=0)):
             words.append([(field, terms[position]) for field, terms in per_field if position < len(terms)])
     return words
 
 
 def marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
-    marked: dict[str, set[str]] = {"summary": set(), "description": set()}
+    """Per field, the indexed terms of the query's words, to mark in snippets."""
+    marked: dict[str, set[str]] = defaultdict(set)
     for clause in _positive(parsed):
-        for name, terms in clause_terms(clause):
-            if name in marked:
-                marked[name].update(terms)
+        for name, terms in clause_terms(clause, parsed.language):
+            marked[name].update(terms)
     return marked
 
 

@@ -1,0 +1,145 @@
+"""Adding, changing and deleting curators' translations of an entry: checked, cleaned, audited, never overwriting.
+
+Each translation carries a version counter. A form remembers the version it was loaded with (0 for a translation
+that did not exist yet); saving or deleting from a form that is no longer current raises ``TranslationConflict``
+and writes nothing. Saving a translation re-indexes its entry through the search outbox (see
+``catalogue.search.outbox``), in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import NotFound
+
+from catalogue import audit
+from catalogue.curation.forms import MARKDOWN_LIMIT
+from catalogue.curation.kinds import Kind, target_of
+from catalogue.entry_translations.kinds import ORIGINAL, Translated, translated_of
+from catalogue.extensions import db
+from catalogue.markdown import strip_markup
+from catalogue.models import User
+from catalogue.models.base import utcnow
+from catalogue.rows import get_or_404
+
+
+class TranslationRefused(Exception):
+    """The request cannot be carried out as sent; ``message`` says why, for the curator."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class TranslationConflict(Exception):
+    """Someone saved or deleted this translation after the form was loaded. Nothing was written."""
+
+    current: Any  # the translation as it is now, or None if it was deleted
+
+
+def get_entry(kind: Kind, entry_id: int):
+    return get_or_404(kind.model, entry_id)
+
+
+def check_language(language: str) -> str:
+    """``language`` if entries can be translated into it. An unknown code is no page at all (404); the original's
+    language is a mistake worth explaining."""
+    if language == ORIGINAL:
+        raise TranslationRefused(_("Entries are written in English: change the English text in the editor, and add "
+                                   "translations into the other languages."))
+    if language not in current_app.config["LANGUAGES"]:
+        raise NotFound()
+    return language
+
+
+def get_translation(entry, language: str):
+    described = translated_of(entry)
+    model = described.model
+    return db.session.scalar(select(model).where(model.entry_id == entry.id, model.language == language))
+
+
+def clean_values(described: Translated, values: dict[str, str]) -> dict[str, str]:
+    """Trimmed text for every translated field; Markdown cleaned as the editor cleans it."""
+    cleaned = {}
+    for name in described.fields:
+        value = (values.get(name) or "").strip()
+        cleaned[name] = strip_markup(value) if name in described.markdown else value
+    return cleaned
+
+
+def check_lengths(described: Translated, values: dict[str, str]) -> None:
+    """The form checks lengths for people; this keeps other callers from reaching the database with too much."""
+    for name, text in values.items():
+        limit = described.limits[name] or MARKDOWN_LIMIT
+        if len(text) > limit:
+            raise TranslationRefused(_("A translated text is longer than the original's field allows (%(limit)s "
+                                       "characters).", limit=limit))
+
+
+def save_translation(entry, language: str, values: dict[str, str], author: User | None,
+                     loaded_version: int | None) -> bool:
+    """Add or change the translation of ``entry`` into ``language`` if nobody saved it since ``loaded_version``
+    (0 or None: the form was loaded when there was none). Returns whether anything changed; saving an unchanged
+    translation of an original that changed since marks it as up to date.
+    """
+    language = check_language(language)
+    described = translated_of(entry)
+    values = clean_values(described, values)
+    check_lengths(described, values)
+    existing = get_translation(entry, language)
+    if (existing.version if existing else 0) != (loaded_version or 0):
+        raise TranslationConflict(existing)
+    if existing is not None and all(getattr(existing, name) == value for name, value in values.items()) \
+            and existing.source == described.originals(entry):
+        return False
+    store(entry, language, values, author, existing)
+    audit.record(f"{described.kind.name}.translate", target=target_of(entry), actor=author,
+                 detail=f"{language}: {'changed' if existing else 'added'}")
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):  # saved or deleted by someone else between our read and our write
+        db.session.rollback()
+        raise TranslationConflict(get_translation(entry, language)) from None
+    return True
+
+
+def store(entry, language: str, values: dict[str, str], author: User | None, existing=None, demo: bool = False,
+          source: dict[str, str] | None = None, source_version: int | None = None):
+    """Write checked, cleaned ``values`` as the translation (``existing`` or a new one); the caller commits.
+    ``source`` and ``source_version`` say what it was translated from: by default the original as it is now."""
+    described = translated_of(entry)
+    now = utcnow()
+    translation = existing or described.model(entry_id=entry.id, language=language, created_at=now, demo=demo)
+    for name, value in values.items():
+        setattr(translation, name, value)
+    translation.source = dict(source if source is not None else described.originals(entry))
+    translation.source_version = source_version if source_version is not None else entry.version
+    translation.translated_by_id = author.id if author else None
+    translation.updated_at = now
+    db.session.add(translation)
+    return translation
+
+
+def delete_translation(entry, language: str, author: User | None, loaded_version: int | None) -> None:
+    """Delete the translation the form showed. Raises NotFound if there is none, TranslationConflict if it changed."""
+    language = check_language(language)
+    described = translated_of(entry)
+    existing = get_translation(entry, language)
+    if existing is None:
+        raise NotFound()
+    if existing.version != loaded_version:
+        raise TranslationConflict(existing)
+    db.session.delete(existing)
+    audit.record(f"{described.kind.name}.untranslate", target=target_of(entry), actor=author, detail=language)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise TranslationConflict(get_translation(entry, language)) from None

@@ -1,0 +1,105 @@
+"""Curators' pages for translations: one page per (entry, language) to add, change or delete it, beside the
+original. The list of languages and their state sits on each entry's curation page (``curation/entry.html``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template
+from flask_babel import gettext as _
+
+from catalogue.accounts.views import me
+from catalogue.curation import revisions
+from catalogue.curation.kinds import KINDS
+from catalogue.curation.views import ENTRY, entry_url
+from catalogue.entry_translations import reading, services
+from catalogue.entry_translations.forms import DeleteForm, translation_form
+from catalogue.entry_translations.kinds import translated_of
+from catalogue.languages import LANGUAGES, direction
+from catalogue.policy import requires
+from catalogue.templating import language_name
+
+blueprint = Blueprint("entry_translations", __name__, url_prefix="/curation")
+TRANSLATION = f"{ENTRY}/translations/<language>"
+
+
+@blueprint.app_template_global("shown")
+@blueprint.app_template_filter("shown")
+def shown_global(entry, language: str | None = None):
+    """``shown(entry)`` in templates: the entry's text in the reader's language where curators translated it."""
+    return reading.shown(entry, language)
+
+
+@blueprint.app_template_global("translation_states")
+def translation_states(entry):
+    return reading.states(entry)
+
+
+def _page(entry, language: str, form, delete_form=None, status: int = 200, **context):
+    described = translated_of(entry)
+    translation = context.pop("translation", None) or services.get_translation(entry, language)
+    changes = []
+    if translation is not None and reading.is_stale(translation, entry, described):
+        changes = revisions.compare(translation.source or {}, described.originals(entry), described.kind)
+    return render_template(
+        "entry_translations/edit.html", entry=entry, language=language, native_name=LANGUAGES[language],
+        text_direction=direction(language),
+        form=form, translation=translation, described=described, originals=described.originals(entry),
+        changes=changes, kind=described.kind, entry_url=entry_url,
+        delete_form=delete_form or DeleteForm(version=str(translation.version if translation else 0), formdata=None,
+                                               prefix="delete"),
+        **context), status
+
+
+def _refused(entry, refused: services.TranslationRefused):
+    return render_template("entry_translations/refused.html", entry=entry, message=refused.message,
+                           kind=translated_of(entry).kind, entry_url=entry_url), 400
+
+
+@blueprint.route(TRANSLATION, methods=["GET", "POST"])
+@requires("tools.curate")
+def edit(kind: str, entry_id: int, language: str):
+    entry = services.get_entry(KINDS[kind], entry_id)
+    described = translated_of(entry)
+    try:
+        services.check_language(language)
+    except services.TranslationRefused as refused:
+        return _refused(entry, refused)
+    translation = services.get_translation(entry, language)
+    form = translation_form(described, described.originals(entry), obj=translation,
+                            version=str(translation.version if translation else 0))
+    if not form.validate_on_submit():
+        return _page(entry, language, form, status=400 if form.errors else 200, translation=translation)
+    try:
+        changed = services.save_translation(entry, language, form.values(), me(), form.loaded_version())
+    except services.TranslationConflict as conflict:
+        form.version.data = str(conflict.current.version if conflict.current else 0)
+        return _page(entry, language, form, status=409, conflict=conflict, translation=conflict.current)
+    except services.TranslationRefused as refused:
+        form.form_errors.append(refused.message)
+        return _page(entry, language, form, status=400, translation=translation)
+    flash(_("Translation into %(language)s saved.", language=language_name(language)) if changed
+          else _("Nothing had changed, so nothing was saved."), "success" if changed else "info")
+    return redirect(entry_url("entry", entry, _anchor="translations"), 303)
+
+
+@blueprint.post(f"{TRANSLATION}/delete")
+@requires("tools.curate")
+def delete(kind: str, entry_id: int, language: str):
+    entry = services.get_entry(KINDS[kind], entry_id)
+    described = translated_of(entry)
+    try:
+        services.check_language(language)
+    except services.TranslationRefused as refused:
+        return _refused(entry, refused)
+    delete_form = DeleteForm(prefix="delete")
+    if not delete_form.validate_on_submit():
+        form = translation_form(described, described.originals(entry), obj=services.get_translation(entry, language))
+        return _page(entry, language, form, delete_form, status=400)
+    try:
+        services.delete_translation(entry, language, me(), delete_form.loaded_version())
+    except services.TranslationConflict as conflict:
+        form = translation_form(described, described.originals(entry), obj=conflict.current,
+                                version=str(conflict.current.version if conflict.current else 0), formdata=None)
+        return _page(entry, language, form, status=409, delete_conflict=True, translation=conflict.current)
+    flash(_("Translation into %(language)s deleted. Readers of %(language)s see the English original again.",
+            language=language_name(language)), "success")
+    return redirect(entry_url("entry", entry, _anchor="translations"), 303)

@@ -1,0 +1,75 @@
+"""Content translations in Chromium without JavaScript: a curator adds a French translation of a tool, then a reader
+who chose French sees it and finds it by a French query.
+
+The reader's steps go by addresses, ids and ``lang`` attributes rather than by interface wording, which the French
+message catalogue translates."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+
+from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
+from tests.factories import PASSWORD, make_agency, make_user
+from tests.test_browser_accounts import sign_in
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+SUMMARY = "Classificateur hors ligne qui hiérarchise les images et les vidéos inédites des appareils saisis."
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data_dir):
+    data_dir = tmp_path_factory.mktemp("translations-live")
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
+    with app.app_context():
+        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
+        app.secret = make_user("curator", email="translator@harbour-police.example", agency=agency,
+                               name="Translator").mfa_secret
+        make_user("member", email="reader@harbour-police.example", agency=agency, name="Reader")
+    for base in serve(app):
+        app.base = base
+        yield app
+
+
+def test_a_curator_translates_a_tool_and_a_french_reader_finds_it(browser, site):
+    curator = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(curator, site.base, "translator@harbour-police.example", PASSWORD)
+    curator.get_by_label("Code").fill(pyotp.TOTP(site.secret).now())
+    curator.get_by_role("button", name="Continue").click()
+    curator.goto(site.base + "/tools/bramblecheck")
+    curator.get_by_role("link", name="Curate this entry").click()
+    french = curator.locator("#translations").get_by_role("row", name=re.compile("^French"))
+    assert french.get_by_text("Missing").is_visible()
+    french.get_by_role("link", name=re.compile("^Add")).click()
+    assert curator.get_by_role("heading", name="English original: Summary").is_visible()
+    curator.get_by_label("Summary").fill(SUMMARY)
+    curator.get_by_label("Description").fill("Bramblecheck **classe** les contenus jamais vus selon leur "
+                                             "probabilité d'être illicites.")
+    curator.get_by_label("Responsible use").fill("Une personne confirme chaque classement.")
+    curator.get_by_role("button", name="Save translation").click()
+    assert curator.get_by_text("Translation into French saved.").is_visible()
+    assert french.get_by_text("Up to date").is_visible()
+
+    reader = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(reader, site.base, "reader@harbour-police.example", PASSWORD)
+    reader.locator("#language-choice").select_option("fr")
+    reader.locator(".language-switcher button[type=submit]").click()
+    assert reader.locator("html").get_attribute("lang") == "fr"
+    reader.goto(site.base + "/tools/")
+    reader.locator("#q").fill("hiérarchiser les vidéos")
+    reader.locator("#q").press("Enter")
+    card = reader.locator(".tool-card", has=reader.locator('a[href="/tools/bramblecheck"]'))
+    assert card.locator('p[lang="fr"]').first.inner_text().replace("\n", "") == SUMMARY
+    assert card.locator("mark").first.inner_text() == "hiérarchise"
+    card.locator('a[href="/tools/bramblecheck"]').first.click()
+    assert reader.locator('p.lead[lang="fr"]').inner_text() == SUMMARY
+    assert reader.locator('.tool-description [lang="fr"] strong').inner_text() == "classe"
+    reader.locator('a[href="/tools/bramblecheck?original=1"]').click()
+    assert reader.locator('p.lead[lang="en"]').inner_text().startswith("An offline image and video classifier")
