@@ -54,15 +54,22 @@ def _refused(entry, refused: services.TranslationRefused):
                            kind=translated_of(entry).kind, entry_url=entry_url), 400
 
 
-@blueprint.route(TRANSLATION, methods=["GET", "POST"])
-@requires("tools.curate")
-def edit(kind: str, entry_id: int, language: str):
+def _entry_for(kind: str, entry_id: int, language: str):
+    """The entry (404 when unknown), its description, and the refusal page for a language it cannot have."""
     entry = services.get_entry(KINDS[kind], entry_id)
-    described = translated_of(entry)
     try:
         services.check_language(language)
     except services.TranslationRefused as refused:
-        return _refused(entry, refused)
+        return entry, None, _refused(entry, refused)
+    return entry, translated_of(entry), None
+
+
+@blueprint.route(TRANSLATION, methods=["GET", "POST"])
+@requires("tools.curate")
+def edit(kind: str, entry_id: int, language: str):
+    entry, described, refusal = _entry_for(kind, entry_id, language)
+    if refusal:
+        return refusal
     translation = services.get_translation(entry, language)
     form = translation_form(described, described.originals(entry), obj=translation,
                             version=str(translation.version if translation else 0))
@@ -84,12 +91,9 @@ def edit(kind: str, entry_id: int, language: str):
 @blueprint.post(f"{TRANSLATION}/delete")
 @requires("tools.curate")
 def delete(kind: str, entry_id: int, language: str):
-    entry = services.get_entry(KINDS[kind], entry_id)
-    described = translated_of(entry)
-    try:
-        services.check_language(language)
-    except services.TranslationRefused as refused:
-        return _refused(entry, refused)
+    entry, described, refusal = _entry_for(kind, entry_id, language)
+    if refusal:
+        return refusal
     delete_form = DeleteForm(prefix="delete")
     if not delete_form.validate_on_submit():
         form = translation_form(described, described.originals(entry), obj=services.get_translation(entry, language))
