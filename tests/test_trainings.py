@@ -452,6 +452,17 @@ def test_a_training_calendar_file_has_its_zone_and_the_right_utc_instant(app):
     assert str(new_york.events[0]["LOCATION"]) == "Room 5, Harbour St 1"
 
 
+def test_the_calendar_description_is_written_in_the_readers_language(app):
+    with app.app_context():
+        slug = make_training(title="Atelier de tri", audience="Enquêteurs").slug
+        reader = client_for(app, member("amelie", locale="fr"))
+    description = str(parse(reader.get(f"/trainings/{slug}.ics")).events[0]["DESCRIPTION"])
+    assert "Organisateur\u00a0: Northbridge Police Academy (demo)" in description
+    assert "Comment participer\u00a0: The link is e-mailed the day before." in description
+    assert "Public\u00a0: Enquêteurs" in description
+    assert "Provider" not in description and "Audience" not in description
+
+
 def test_my_calendar_has_my_trainings_waiting_places_tentative_and_cancellations(app):
     with app.app_context():
         alice = member("alice")

@@ -38,13 +38,13 @@ def description_of(training: Training, waitlisted: bool = False) -> str:
         parts.append(_("You are on the waiting list: this is not a confirmed seat."))
     if training.status == "cancelled":
         parts.append(_("This training has been cancelled."))
-    parts.append(f"{KIND_LABELS[training.kind]} · {FORMAT_LABELS[training.format]} · "
-                 f"{_('Provider:')} {training.provider}")
+    provider = _("Provider: %(provider)s", provider=training.provider)
+    parts.append(f"{KIND_LABELS[training.kind]} · {FORMAT_LABELS[training.format]} · {provider}")
     parts.append(times.when_text(training))
     if training.format == "online" and training.location.strip():
-        parts.append(f"{_('How to join:')} {training.location.strip()}")
+        parts.append(_("How to join: %(address)s", address=training.location.strip()))
     if training.audience:
-        parts.append(f"{_('Audience:')} {training.audience}")
+        parts.append(_("Audience: %(audience)s", audience=training.audience))
     if training.description:
         parts.append(markdown_to_text(training.description))
     parts.append(notices.absolute_url("trainings.detail", slug=training.slug))
