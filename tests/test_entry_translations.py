@@ -8,6 +8,9 @@ import re
 import uuid
 
 import pytest
+from flask import Flask
+from flask_babel import Babel, force_locale, gettext, ngettext
+from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from catalogue.curation import editing
@@ -17,7 +20,10 @@ from catalogue.models import AuditEvent, GuidancePage, GuidanceTranslation, Tool
 from tests.auth import csrf_token
 from tests.curation_helpers import curator_clients, version_on
 from tests.factories import make_tools, tool_record
+from tests.test_assessment import every, form_data
 from tests.test_guidance import publish_guidance
+from tests.training_helpers import make_training
+from tests.translation_helpers import SHIPPED
 
 FRENCH = {"summary": "Un outil fictif qui trie les signalements.",
           "description": "Il **classe** les signalements.<script>alert(1)</script>",
@@ -51,6 +57,23 @@ def translate(client, kind: str, entry_id: int, language: str, values: dict, ver
     token = csrf_token(client, path)
     version = version if version is not None else version_on(client, path)
     return client.post(path, data={**values, "version": version, "csrf_token": token})
+
+
+TRANSLATED_ON = "Translated by curators from English on %(date)s."
+STALE = "The English original has changed since; it may say more."
+MISSING = "This entry is not yet available in %(language)s; it is shown in English."
+MISSING_IN_LIST = ("%(count)s entry here is not yet available in %(language)s; it is shown in English.",
+                   "%(count)s entries here are not yet available in %(language)s; they are shown in English.")
+
+
+def said(locale: str, message: str | tuple[str, str], count: int | None = None, **values) -> str:
+    """``message`` as the shipped catalogue words it for ``locale`` (escaped as in a page); a ``%(date)s`` and
+    what follows it is cut off."""
+    app = Flask(__name__)
+    Babel(app, default_translation_directories=str(SHIPPED))
+    with app.test_request_context(), force_locale(locale):
+        text = ngettext(*message, count, count=count, **values) if count is not None else gettext(message, **values)
+    return str(escape(text)).split("%(date)s")[0]
 
 
 def lead(html: str) -> str:
@@ -97,8 +120,8 @@ def test_saving_cleans_markdown_audits_and_readers_see_it_marked_with_its_langua
     assert lead(html) == '<p class="lead" lang="fr">Un outil fictif qui trie les signalements.</p>'
     assert '<div lang="fr"><p>Il <strong>classe</strong> les signalements.</p>' in html
     assert "<script>" not in html.split("</header>")[1]
-    assert "Translated by curators from English on" in html
-    assert "The English original has changed since" not in html
+    assert said("fr", TRANSLATED_ON) in html
+    assert said("fr", STALE) not in html
     assert 'href="/tools/sample-tool?original=1"' in html
     assert 'content="Un outil fictif qui trie les signalements."' in html  # the meta description too
 
@@ -107,12 +130,12 @@ def test_readers_without_a_translation_see_the_original_marked_english_with_a_no
     translate(curator, "tools", tool_id, "fr", FRENCH)
     status, html = page_for("es", app, "/tools/sample-tool")
     assert lead(html) == '<p class="lead" lang="en">A fictional tool that sorts reports.</p>'
-    assert "This entry is not yet available in español; it is shown in English." in html
+    assert said("es", MISSING, language="español") in html
     _status, html = page_for("ar", app, "/tools/sample-tool")  # an English text on a right-to-left page
     assert lead(html) == '<p class="lead" lang="en" dir="ltr">A fictional tool that sorts reports.</p>'
     _status, html = page_for(None, app, "/tools/sample-tool")
     assert lead(html) == '<p class="lead" lang="en">A fictional tool that sorts reports.</p>'
-    assert "not yet available" not in html and "Translated by curators" not in html
+    assert "not yet available" not in html and "Translated by curators" not in html  # English readers read the original
 
 
 def test_a_changed_original_is_announced_and_the_original_is_one_link_away(app, tool_id, curator):
@@ -124,10 +147,10 @@ def test_a_changed_original_is_announced_and_the_original_is_one_link_away(app, 
 
     _status, html = page_for("fr", app, "/tools/sample-tool")
     assert "Un outil fictif qui trie les signalements." in lead(html)
-    assert "The English original has changed since; it may say more." in html
+    assert said("fr", STALE) in html
     _status, html = page_for("fr", app, "/tools/sample-tool?original=1")
     assert lead(html) == '<p class="lead" lang="en">A fictional tool that sorts and ranks reports.</p>'
-    assert "You are reading the English original." in html and 'href="/tools/sample-tool">' in html
+    assert said("fr", "You are reading the English original.") in html and 'href="/tools/sample-tool">' in html
 
     page = curator.get(f"/curation/tools/{tool_id}").get_data(as_text=True)
     assert ">The English original changed since<" in page
@@ -138,7 +161,7 @@ def test_a_changed_original_is_announced_and_the_original_is_one_link_away(app, 
     # Saving the translation unchanged confirms it still says the same: it is up to date again.
     assert translate(curator, "tools", tool_id, "fr", FRENCH).status_code == 303
     _status, html = page_for("fr", app, "/tools/sample-tool")
-    assert "The English original has changed since" not in html
+    assert said("fr", STALE) not in html and said("fr", TRANSLATED_ON) in html
 
 
 @pytest.mark.parametrize("values, message", [
@@ -206,7 +229,7 @@ def test_deleting_needs_the_current_version_and_brings_back_the_notice(app, tool
         event_ = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "tool.untranslate")).one()
         assert event_.detail == "fr"
     _status, html = page_for("fr", app, "/tools/sample-tool")
-    assert "This entry is not yet available in français" in html
+    assert said("fr", MISSING, language="français") in html
 
 
 def test_guidance_pages_are_translated_and_shown_wherever_they_are_listed(app):
@@ -225,7 +248,7 @@ def test_guidance_pages_are_translated_and_shown_wherever_they_are_listed(app):
     assert '<h1 id="guidance-title"><span lang="zh">核查人脸匹配</span>' in html
     assert "<title>核查人脸匹配" in html
     assert '<div class="guidance-body" lang="zh"><h2>开始之前</h2>' in html
-    assert "Translated by curators from English on" in html
+    assert said("zh", TRANSLATED_ON) in html
     _status, html = page_for("zh", app, "/guidance/")
     assert f'<a href="/guidance/{slug}" lang="zh">核查人脸匹配</a>' in html
     _status, html = page_for("zh", app, "/tools/face-finder")  # "Before you use this tool"
@@ -235,7 +258,7 @@ def test_guidance_pages_are_translated_and_shown_wherever_they_are_listed(app):
     assert '<span lang="zh">核查人脸匹配</span>' in html
     _status, html = page_for("ru", app, "/guidance/")
     assert f'<a href="/guidance/{slug}" lang="en">Checking face matches</a>' in html
-    assert "1 entry here is not yet available in русский; it is shown in English." in html
+    assert said("ru", MISSING_IN_LIST, 1, language="русский") in html
 
 
 def test_lists_and_compare_show_translations_and_count_what_is_untranslated(app, tool_id, curator):
@@ -243,8 +266,8 @@ def test_lists_and_compare_show_translations_and_count_what_is_untranslated(app,
     _status, html = page_for("fr", app, "/tools/")
     assert '<p lang="fr">Un outil fictif qui trie les signalements.</p>' in html
     assert '<p lang="en">Another fictional tool.</p>' in html
-    assert "1 entry here is not yet available in français; it is shown in English." in html
-    assert html.count("Translated by curators from English on") == 1
+    assert said("fr", MISSING_IN_LIST, 1, language="français") in html
+    assert html.count(said("fr", TRANSLATED_ON)) == 1
     _status, html = page_for("fr", app, "/tools/compare?tool=sample-tool&tool=second-tool")
     assert '<p lang="fr">Un outil fictif qui trie les signalements.</p>' in html
     assert '<td class="prose" lang="fr"><p>Gardez une personne dans la boucle.</p>' in html
@@ -300,7 +323,7 @@ def test_the_demo_loader_adds_translations_once_and_keeps_curators_edits(demo_ap
     client = demo_app.test_client()
     client.set_cookie("catalogue_language", "es")
     html = client.get("/tools/eastmoor-chat-lens").get_data(as_text=True)
-    assert "The English original has changed since; it may say more." in html  # the stale example
+    assert said("es", STALE) in html  # the stale example
     client.set_cookie("catalogue_language", "ar")
     html = client.get("/guidance/perceptual-hashing").get_data(as_text=True)
     assert '<span lang="ar">البصمة الإدراكية: ما تثبته المطابقة وما لا تثبته</span>' in html
@@ -384,7 +407,7 @@ def test_translations_on_postgresql(postgres_app, monkeypatch):
     _status, html = page_for("fr", app, "/tools/?q=réseau OR classe")
     assert '<p lang="fr">Un outil fictif qui trie les signalements.</p>' in html
     _status, html = page_for("fr", app, "/tools/sample-tool")
-    assert 'lang="fr"' in lead(html) and "Translated by curators from English on" in html
+    assert 'lang="fr"' in lead(html) and said("fr", TRANSLATED_ON) in html
     with app.app_context():
         tool, author = db.session.get(Tool, tool_id), db.session.scalars(select(User)).first()
         monkeypatch.setattr(services, "get_translation", lambda *_args: None)
@@ -397,3 +420,39 @@ def test_translations_on_postgresql(postgres_app, monkeypatch):
         from catalogue.search import health
 
         assert health.check().ok
+
+
+def test_every_page_that_names_a_translated_entry_shows_it_in_the_readers_language(app, tool_id, curator):
+    """The workflow page, a training, the assessment result and the shortlist name guidance pages and tools too."""
+    page_id = publish_guidance(app, slug="principle-human-autonomy", workflow_steps=["victim-identification"])
+    french_page = {"title": "Le principe d’autonomie humaine",
+                   "summary": "Garder la décision entre des mains humaines.",
+                   "body": "## Avant de commencer\n\nUne correspondance est une **piste**."}
+    assert translate(curator, "guidance", page_id, "fr", french_page).status_code == 303
+    assert translate(curator, "tools", tool_id, "fr", FRENCH).status_code == 303
+    with app.app_context():
+        training_slug = make_training(guidance_ids=[page_id]).slug
+    reader = app.test_client()
+    reader.set_cookie("catalogue_language", "fr")
+    french_link = '<a href="/guidance/principle-human-autonomy" lang="fr">Le principe d’autonomie humaine</a>'
+
+    assert french_link in reader.get("/workflow").get_data(as_text=True)
+
+    html = reader.get(f"/trainings/{training_slug}").get_data(as_text=True)
+    assert french_link + ' – <span lang="fr">Garder la décision entre des mains humaines.</span>' in html
+
+    token = csrf_token(reader, "/assessment/")
+    html = reader.post("/assessment/", data=form_data(every(1), token)).get_data(as_text=True)
+    assert french_link in html
+    # A recommended page nobody published keeps the questionnaire's English title, marked as English.
+    assert '<a href="/guidance/human-oversight-of-automated-results" lang="en">' in html
+
+    shortlist_form = reader.get("/tools/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shortlist_form).group(1)
+    assert reader.post("/shortlist/add", data={"tool": "sample-tool", "csrf_token": token}).status_code == 303
+    html = reader.get("/shortlist/").get_data(as_text=True)
+    assert '<td lang="fr">Un outil fictif qui trie les signalements.</td>' in html
+
+    english = app.test_client()
+    assert ('<a href="/guidance/principle-human-autonomy" lang="en">Checking face matches</a>'
+            in english.get("/workflow").get_data(as_text=True))

@@ -18,6 +18,7 @@ from catalogue.accounts.views import me
 from catalogue.assessment import chart, exports, forms, questionnaire, report, scoring, services
 from catalogue.assessment.questionnaire import guidance_url
 from catalogue.errors import render_error
+from catalogue.guidance import services as guidance_services
 from catalogue.languages.formatting import wording
 from catalogue.models.base import utcnow
 from catalogue.policy import ANONYMOUS, can, requires, role_of
@@ -87,9 +88,15 @@ def result_page(form: forms.AssessmentForm, status: int = 200, notice: str | Non
     current = questionnaire.current()
     answers = form.answers()
     result = report.build(current, answers, scoring.score(current, answers))
-    return render_template("assessment/result.html", result=result, chart=score_chart(result), form=form,
-                           name=form.name.data or "", saved=None, notice=notice, kept=kept,
-                           print_view=print_view), status
+    return render_result(result, form=form, name=form.name.data or "", saved=None, notice=notice, kept=kept,
+                         print_view=print_view), status
+
+
+def render_result(result: report.Result, **context) -> str:
+    """The result page; guidance linked from it is named as readers see the published page (in their language)."""
+    pages = guidance_services.published_by_slug(questionnaire.current().guidance_titles)
+    return render_template("assessment/result.html", result=result, chart=score_chart(result),
+                           guidance_pages=pages, **context)
 
 
 def score_chart(result: report.Result) -> chart.Chart:
@@ -162,8 +169,8 @@ def saved_result(assessment) -> report.Result:
 
 def saved_page(assessment, print_view: bool):
     result = saved_result(assessment)
-    return render_template("assessment/result.html", result=result, chart=score_chart(result), form=None,
-                           name=assessment.name, saved=assessment, notice=None, kept=False, print_view=print_view)
+    return render_result(result, form=None, name=assessment.name, saved=assessment, notice=None, kept=False,
+                         print_view=print_view)
 
 
 @blueprint.get("/mine/<int:assessment_id>")

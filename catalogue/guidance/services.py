@@ -30,6 +30,11 @@ def get_published(slug: str) -> GuidancePage:
     return page
 
 
+def published_by_slug(slugs) -> dict[str, GuidancePage]:
+    """The published pages among ``slugs``, by slug (pages that are missing or unpublished are left out)."""
+    return {page.slug: page for page in db.session.scalars(published().where(GuidancePage.slug.in_(list(slugs))))}
+
+
 @dataclass
 class Topic:
     slug: str
