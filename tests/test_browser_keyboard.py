@@ -220,7 +220,7 @@ def test_send_a_contact_request_from_a_tool_page_by_keyboard(member_page, site, 
 
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/contact/requests/\d+$"))
-    # checked without English wording, so the Arabic run holds once the interface is translated
+    # checked without English wording, so the Arabic run holds with the translated interface
     expect(page.locator(".flashes .message-success")).to_contain_text(page.url.rsplit("/", 1)[1])
     expect(page.get_by_role("heading", name=f"Keyboard only ({language}): long exports")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"\bH2\b"))).to_be_visible()

@@ -1,5 +1,5 @@
-"""Small message catalogues compiled for one test, so translated rendering can be checked while the real catalogues
-are still being written. The app reads them through ``BABEL_TRANSLATION_DIRECTORIES``."""
+"""Small message catalogues compiled for one test (plural forms, placeholders), independent of the wording of the
+shipped catalogues. The app reads them through ``BABEL_TRANSLATION_DIRECTORIES``."""
 
 from __future__ import annotations
 
@@ -14,64 +14,6 @@ from catalogue.extensions import babel
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "catalogue" / "translations"
-
-#: A few interface strings and data wording in Arabic, for the right-to-left browser tests and their screenshots.
-ARABIC = {
-    "AI Tools Catalogue": "فهرس أدوات الذكاء الاصطناعي",
-    "for child protection": "لحماية الطفل",
-    "Home": "الرئيسية",
-    "Catalogue": "الفهرس",
-    "Learning Centre": "مركز التعلّم",
-    "About and inclusion criteria": "حول الفهرس ومعايير الإدراج",
-    "Shortlist": "القائمة المختصرة",
-    "Agencies": "الجهات",
-    "Requests": "الطلبات",
-    "Account": "الحساب",
-    "Sign in": "تسجيل الدخول",
-    "Sign out": "تسجيل الخروج",
-    "Apply for access": "طلب الانضمام",
-    "Language": "اللغة",
-    "Change": "تغيير",
-    "Catalogue of tools": "فهرس الأدوات",
-    "Search tools": "البحث في الأدوات",
-    "Search": "بحث",
-    "Filter": "تصفية",
-    "Apply filters": "تطبيق التصفية",
-    "Compare ticked tools": "مقارنة الأدوات المحدَّدة",
-    "Compare tools": "مقارنة الأدوات",
-    "Compare": "مقارنة",
-    "Add to shortlist": "إضافة إلى القائمة المختصرة",
-    "Previous": "السابق",
-    "Next": "التالي",
-    "Purpose": "الغرض",
-    "Purposes": "الأغراض",
-    "Known CSAM detection": "كشف مواد الاعتداء الجنسي على الأطفال المعروفة",
-    "Novel CSAM classification": "تصنيف مواد الاعتداء الجديدة",
-    "Grooming detection": "كشف الاستدراج",
-    "Technology": "التقنية",
-    "Computer vision": "الرؤية الحاسوبية",
-    "Perceptual hashing": "التجزئة الإدراكية",
-    "Face analysis": "تحليل الوجوه",
-    "Workflow step": "مرحلة العمل",
-    "Intake and triage": "الاستلام والفرز",
-    "Acquisition": "الحصول على الأدلة",
-    "Extraction": "الاستخراج",
-    "The investigative workflow": "مراحل التحقيق",
-    "Lawfulness": "المشروعية",
-    "Minimisation of harm": "الحدّ من الضرر",
-    "Human autonomy": "الاستقلالية البشرية",
-    "Fairness": "الإنصاف",
-    "Good governance": "الحوكمة الرشيدة",
-    "Not in place": "غير موجود",
-    "Planned": "مُخطَّط له",
-    "Fully in place": "موجود بالكامل",
-    "Agency directory": "دليل الجهات",
-    "Readiness self-assessment": "التقييم الذاتي للجاهزية",
-    "Score per principle": "الدرجة لكل مبدأ",
-    "Principle": "المبدأ",
-    "Score": "الدرجة",
-    "Level": "المستوى",
-}
 
 
 def compile_catalogue(directory: Path, language: str, messages: dict[str, str | tuple[str, ...]],
