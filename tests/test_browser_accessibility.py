@@ -65,6 +65,7 @@ PAGES = [
     ("contact-form", MEMBER, lambda s: f"/contact/new?agency={s.agency}&tool={s.tool}&kind=tool_experience"),
     ("contact-thread", MEMBER, lambda s: f"/contact/requests/{s.thread}"),
     ("curator-editor", CURATOR, lambda s: f"/curation/tools/{s.entry}/edit"),
+    ("entry-translation", CURATOR, lambda s: f"/curation/tools/{s.entry}/translations/fr"),
 ]
 
 
