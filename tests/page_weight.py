@@ -43,6 +43,7 @@ def measure(browser, url: str, storage_state: dict | None = None) -> dict[str, A
         assert not unfinished, f"still loading or failed: {unfinished}"
         return {
             "url": url,
+            "language": page.locator("html").get_attribute("lang"),
             "transferred_bytes": sum(r["transferred"] for r in resources),
             "decoded_bytes": sum(r["decoded"] for r in resources),
             "requests": len(resources),
