@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from catalogue.languages import COOKIE
 from tests.conftest import CHROMIUM
 from tests.demo_people import MEMBER, serve_demo_people, sign_in
+from tests.translation_helpers import said
 
 pytestmark = pytest.mark.browser
 
@@ -125,12 +126,14 @@ def member_page(browser, site):
     context.close()
 
 
-def test_search_skip_link_query_and_open_a_result_by_keyboard(member_page, site):
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_search_skip_link_query_and_open_a_result_by_keyboard(member_page, site, language):
     page = member_page
+    page.context.add_cookies([{"name": COOKIE, "value": language, "url": site.base}])
     page.goto(site.base + "/tools/")
     skip = tab(page)
-    assert skip["href"] == "#main" and skip["text"] == "Skip to main content"
-    expect(page.get_by_role("link", name="Skip to main content")).to_be_in_viewport()
+    assert skip["href"] == "#main" and skip["text"] == said(language, "Skip to main content")
+    expect(page.get_by_role("link", name=said(language, "Skip to main content"))).to_be_in_viewport()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -141,7 +144,7 @@ def test_search_skip_link_query_and_open_a_result_by_keyboard(member_page, site)
     page.wait_for_url(re.compile(r"q=grooming\+chat"))
 
     tab_until(page, lambda f: f["href"] == "#results-title", "the link past the filters")
-    expect(page.get_by_role("link", name="Skip the filters to the results")).to_be_in_viewport()
+    expect(page.get_by_role("link", name=said(language, "Skip the filters to the results"))).to_be_in_viewport()
     page.keyboard.press("Enter")
     result = tab_until(page, lambda f: f["tag"] == "a" and re.fullmatch(r"/tools/[a-z0-9-]+", f["href"]),
                        "a result", limit=8)

@@ -8,9 +8,6 @@ import re
 import uuid
 
 import pytest
-from flask import Flask
-from flask_babel import Babel, force_locale, gettext, ngettext
-from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from catalogue.curation import editing
@@ -23,7 +20,7 @@ from tests.factories import make_tools, tool_record
 from tests.test_assessment import every, form_data
 from tests.test_guidance import publish_guidance
 from tests.training_helpers import make_training
-from tests.translation_helpers import SHIPPED
+from tests.translation_helpers import said
 
 FRENCH = {"summary": "Un outil fictif qui trie les signalements.",
           "description": "Il **classe** les signalements.<script>alert(1)</script>",
@@ -64,16 +61,6 @@ STALE = "The English original has changed since; it may say more."
 MISSING = "This entry is not yet available in %(language)s; it is shown in English."
 MISSING_IN_LIST = ("%(count)s entry here is not yet available in %(language)s; it is shown in English.",
                    "%(count)s entries here are not yet available in %(language)s; they are shown in English.")
-
-
-def said(locale: str, message: str | tuple[str, str], count: int | None = None, **values) -> str:
-    """``message`` as the shipped catalogue words it for ``locale`` (escaped as in a page); a ``%(date)s`` and
-    what follows it is cut off."""
-    app = Flask(__name__)
-    Babel(app, default_translation_directories=str(SHIPPED))
-    with app.test_request_context(), force_locale(locale):
-        text = ngettext(*message, count, count=count, **values) if count is not None else gettext(message, **values)
-    return str(escape(text)).split("%(date)s")[0]
 
 
 def lead(html: str) -> str:
