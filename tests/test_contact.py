@@ -26,6 +26,7 @@ from tests.contact_helpers import (
     token,
 )
 from tests.factories import make_tools, make_user, tool_record
+from tests.translation_helpers import said
 
 
 @pytest.fixture
@@ -185,7 +186,16 @@ def test_the_answer_times_are_configurable(app, people, clock):
         request_id = send(people.sender, urgency="urgent")
         assert db.session.get(ContactRequest, request_id).due_at == clock() + timedelta(hours=4)
     html = client_for(app, people.sender).get("/contact/new").get_data(as_text=True)
-    assert "answer expected within 3 days" in html and "answer expected within 4 hours" in html
+    assert "Routine: answer expected within 3 days" in html and "Urgent: answer expected within 4 hours" in html
+
+
+def test_the_urgency_choices_follow_the_readers_typography(app, people):
+    reader = client_for(app, people.sender)
+    reader.set_cookie("catalogue_language", "fr")
+    html = reader.get("/contact/new").get_data(as_text=True)
+    routine, within = said("fr", "Routine"), said("fr", ("answer expected within %(num)d day",
+                                                         "answer expected within %(num)d days"), 7)
+    assert f"{routine}\u00a0: {within}" in html  # French puts a no-break space before the colon
 
 
 # --- Overdue ---------------------------------------------------------------------------------------------------

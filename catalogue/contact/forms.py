@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from catalogue.choices import options
-from catalogue.contact.labels import HANDLING_LABELS, KIND_LABELS, STATE_LABELS
+from catalogue.contact.labels import HANDLING_LABELS, KIND_LABELS, STATE_LABELS, URGENCY_LABELS
 from catalogue.contact.sending import Draft
 from catalogue.curation.forms import CheckboxListField
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
@@ -32,8 +33,9 @@ def answer_time_text(hours: int) -> str:
 
 def urgency_choices() -> list[tuple[str, str]]:
     hours = current_app.config["CONTACT_ANSWER_HOURS"]
-    return [("routine", f"{_l('Routine')}: {answer_time_text(hours['routine'])}"),
-            ("urgent", f"{_l('Urgent')}: {answer_time_text(hours['urgent'])}")]
+    # Translators: an urgency ("Routine", "Urgent") and when an answer is expected ("answer expected within 7 days").
+    return [(urgency, _("%(urgency)s: %(answer_time)s", urgency=label, answer_time=answer_time_text(hours[urgency])))
+            for urgency, label in URGENCY_LABELS.items()]
 
 
 class RequestForm(FlaskForm):
