@@ -10,9 +10,12 @@ import re
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-from tests.factories import PASSWORD, make_agency, make_user
+from catalogue.extensions import db
+from catalogue.models import Agency
+from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.factories import PASSWORD, make_user
 from tests.test_browser_accounts import sign_in
 
 pytestmark = pytest.mark.browser
@@ -25,16 +28,12 @@ SUMMARY = "Classificateur hors ligne qui hiérarchise les images et les vidéos 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    data_dir = tmp_path_factory.mktemp("translations-live")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
-        app.secret = make_user("curator", email="translator@harbour-police.example", agency=agency,
-                               name="Translator").mfa_secret
-        make_user("member", email="reader@harbour-police.example", agency=agency, name="Reader")
-    for base in serve(app):
-        app.base = base
+    for app in serve_demo_copy(tmp_path_factory, demo_data_dir, "translations-live",
+                               ("reader@harbour-police.example", "Reader")):
+        with app.app_context():
+            agency = db.session.scalar(select(Agency).filter_by(slug="harbour-police"))
+            app.secret = make_user("curator", email="translator@harbour-police.example", agency=agency,
+                                   name="Translator").mfa_secret
         yield app
 
 

@@ -3,9 +3,7 @@ with a notice."""
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
 from sqlalchemy import event, func, select
@@ -19,6 +17,7 @@ from tests.curation_helpers import curator_clients, version_on
 from tests.factories import make_tools, tool_record
 from tests.test_assessment import every, form_data
 from tests.test_guidance import publish_guidance
+from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the fixture, for the PostgreSQL test
 from tests.training_helpers import make_training
 from tests.translation_helpers import said
 
@@ -345,44 +344,26 @@ def test_a_translation_saved_between_the_check_and_the_write_is_a_conflict(app, 
             AuditEvent.action == "tool.translate")) == 1
 
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-
-
 @pytest.fixture
-def postgres_app(tmp_path):
-    if not POSTGRES_URL:
-        pytest.skip("TEST_POSTGRES_URL is not set")
+def migrated_postgres(postgres_app):  # noqa: F811 - the fixture imported above
+    """A fresh PostgreSQL database with the tables as the migrations make them, the vocabularies and an index."""
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     from catalogue.search import store
     from catalogue.tools.taxonomy import sync_vocabularies
-    from tests.conftest import make_app
 
-    name = f"catalogue_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    with postgres_app.app_context():
         upgrade()  # the migration, not create_all: the tables as production has them
         sync_vocabularies()
         store.rebuild()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return postgres_app
 
 
-def test_translations_on_postgresql(postgres_app, monkeypatch):
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_translations_on_postgresql(migrated_postgres, monkeypatch):
     from catalogue.entry_translations import services
 
-    app = postgres_app
+    app = migrated_postgres
     with app.app_context():
         make_tools(tool_record(summary="A fictional tool that sorts reports.", description="It **ranks** reports.",
                                responsible_use="Keep a human in the loop."))
