@@ -4,6 +4,7 @@ shipped catalogues. The app reads them through ``BABEL_TRANSLATION_DIRECTORIES``
 from __future__ import annotations
 
 import contextlib
+import functools
 from io import BytesIO
 from pathlib import Path
 
@@ -62,11 +63,16 @@ def clear_cache() -> None:
         domain.cache.clear()
 
 
+@functools.cache
+def _shipped_wording_app() -> Flask:
+    app = Flask(__name__)
+    Babel(app, default_translation_directories=str(SHIPPED))
+    return app
+
+
 def said(locale: str, message: str | tuple[str, str], count: int | None = None, **values) -> str:
     """``message`` as the shipped catalogue words it for ``locale`` (escaped as in a page); a ``%(date)s`` and
     what follows it is cut off."""
-    app = Flask(__name__)
-    Babel(app, default_translation_directories=str(SHIPPED))
-    with app.test_request_context(), force_locale(locale):
+    with _shipped_wording_app().test_request_context(), force_locale(locale):
         text = ngettext(*message, count, count=count, **values) if count is not None else gettext(message, **values)
     return str(escape(text)).split("%(date)s")[0]
