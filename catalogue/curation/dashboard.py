@@ -70,7 +70,7 @@ def entries(kind: Kind, status: str | None, text: str = "") -> Select:
     if status in STATUSES:
         query = query.where(model.status == status)
     if text.strip():
-        columns = (model.name, model.slug, model.organisation) if kind is TOOL else (model.title, model.slug)
+        columns = (getattr(model, name) for name in kind.search_columns)
         query = query.where(or_(*(contains(column, text.strip()) for column in columns)))
     return query.order_by(model.updated_at.desc(), model.slug)
 

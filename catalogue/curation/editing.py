@@ -106,15 +106,20 @@ def clean_values(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _duplicates(kind: Kind, values: dict[str, Any], exclude_id: int | None = None) -> list[Tool]:
-    if kind is not TOOL:
+    """Likely duplicates of the entry, for a kind that checks for them (tools, by name and website)."""
+    if not kind.duplicate_fields:
         return []
     return likely_duplicates(values["name"], values.get("website"), exclude_id)
+
+
+def _changes_any(entry, values: dict[str, Any], names: tuple[str, ...]) -> bool:
+    return any((values.get(name) or None) != (getattr(entry, name) or None) for name in names)
 
 
 def create_entry(kind: Kind, values: dict[str, Any], author: User, note: str = "", allow_duplicates: bool = False):
     """A new draft from the editor's values (slug included). Raises SlugTaken or LikelyDuplicates."""
     values = clean_values(kind, values)
-    slug = values.get("slug") or unique_slug(values[kind.content.CONTENT_FIELDS[0]], kind=kind)
+    slug = values.get("slug") or unique_slug(values[kind.title_field], kind=kind)
     if _slug_used(kind, slug, None):
         raise SlugTaken(slug)
     if not allow_duplicates and (similar := _duplicates(kind, values)):
@@ -122,8 +127,6 @@ def create_entry(kind: Kind, values: dict[str, Any], author: User, note: str = "
     now = utcnow()
     entry = kind.model(slug=slug, status="draft", demo=False, created_by=author, updated_by=author, created_at=now,
                        updated_at=now)
-    if kind is TOOL:
-        entry.languages, entry.description, entry.responsible_use = [], "", ""
     db.session.add(entry)
     revisions.apply_content(entry, values)
     revisions.record_revision(entry, "created", author, note)
@@ -146,7 +149,7 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
     slug = values.get("slug") or entry.slug
     if slug != entry.slug and _slug_used(kind, slug, entry.id):
         raise SlugTaken(slug)
-    renamed = kind is TOOL and (values["name"] != entry.name or (values.get("website") or None) != entry.website)
+    renamed = _changes_any(entry, values, kind.duplicate_fields)
     if renamed and not allow_duplicates and (similar := _duplicates(kind, values, exclude_id=entry.id)):
         raise LikelyDuplicates(similar)
     changed = revisions.apply_content(entry, values)

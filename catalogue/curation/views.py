@@ -16,10 +16,9 @@ from catalogue.accounts.views import me
 from catalogue.choices import options
 from catalogue.curation import dashboard, editing, kept, revisions, settings, workflow
 from catalogue.curation import forms as f
-from catalogue.curation.kinds import GUIDANCE, KINDS, PATHS, TOOL, Kind, kind_of
+from catalogue.curation.kinds import KINDS, PATHS, TOOL, Kind, kind_of
 from catalogue.errors import render_error
 from catalogue.extensions import db
-from catalogue.guidance import forms as guidance_forms
 from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.markdown import render_markdown, strip_markup
 from catalogue.policy import requires
@@ -42,13 +41,7 @@ def _entry(kind: str, entry_id: int):
 
 def _form(kind: Kind, entry=None, **kwargs):
     """The editor form of a kind, empty or (with ``formdata``) filled from a request."""
-    if kind is GUIDANCE:
-        return guidance_forms.guidance_form(vocabularies(), entry, **kwargs)
-    return f.tool_form(vocabularies(), entry, **kwargs)
-
-
-def _fill(form, entry) -> None:
-    (guidance_forms.fill_from if kind_of(entry) is GUIDANCE else f.fill_from)(form, entry)
+    return kind.editor_form(vocabularies(), entry, **kwargs)
 
 
 def keeps_edits(view: Callable) -> Callable:
@@ -165,7 +158,7 @@ def edit_entry(kind: str, entry_id: int):
     form = restored or _form(entry_kind, entry)
     if request.method == "GET":
         if restored is None:
-            _fill(form, entry)
+            entry_kind.fill_form(form, entry)
         return _editor(form, entry_kind, entry)
     if request.form.get("action") == "preview" or not form.validate_on_submit():
         return _editor(form, entry_kind, entry, status=400 if form.errors else 200)
@@ -290,15 +283,14 @@ def verify(kind: str, entry_id: int):
 
 def _verification(kind: str, entry_id: int, action: Callable, status: str, done: str):
     entry = _entry(kind, entry_id)
-    criteria = current_app.config["INCLUSION_CRITERIA"]
-    form = f.VerificationForm(criteria)
+    form = f.VerificationForm(KINDS[kind].criteria())
     if request.method == "GET":
         form.version.data = str(entry.version)
     elif form.validate_on_submit():
-        verification = workflow.Verification(len(form.criteria.data or []), form.sources.data or "",
+        verification = workflow.Verification(len(set(form.criteria.data or [])), form.sources.data or "",
                                              form.verified_on.data)
         try:
-            action(entry, me(), form.loaded_version(), verification, len(criteria), note=form.note.data or "")
+            action(entry, me(), form.loaded_version(), verification, note=form.note.data or "")
         except editing.EditConflict as conflict:
             return _changed(conflict)
         except workflow.WorkflowRefused as refused:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from catalogue import audit
 from catalogue.curation import revisions, settings
 from catalogue.curation.editing import conflict
-from catalogue.curation.kinds import GUIDANCE, kind_of, target_of
+from catalogue.curation.kinds import kind_of, target_of
 from catalogue.extensions import db
 from catalogue.models import User
 from catalogue.models.base import utcnow
@@ -34,7 +34,7 @@ class WorkflowRefused(Exception):
 
 @dataclass
 class Verification:
-    criteria_met: int  # how many of the inclusion criteria the reviewer ticked
+    criteria_met: int  # how many of the entry's kind's criteria the reviewer ticked (each counted once)
     sources: str
     verified_on: date
 
@@ -58,11 +58,8 @@ def _finish(entry, user: User, action: str, event: str, note: str, detail: str =
 
 def submit(entry, user: User, loaded_version: int | None, note: str = "") -> None:
     _expect(entry, loaded_version, "draft")
-    if kind_of(entry) is GUIDANCE:
-        if not entry.body.strip():
-            raise WorkflowRefused(_("Write the text of the page before submitting it for review."))
-    elif not entry.terms_in("purposes"):
-        raise WorkflowRefused(_("Choose at least one purpose before submitting the entry for review."))
+    if reason := kind_of(entry).unready(entry):
+        raise WorkflowRefused(reason)
     entry.status = "in_review"
     entry.submitted_by = user
     entry.submitted_at = utcnow()
@@ -87,8 +84,9 @@ def may_approve(entry, user: User) -> str | None:
     return None
 
 
-def check_verification(verification: Verification, criteria_count: int) -> None:
-    if verification.criteria_met != criteria_count:
+def check_verification(entry, verification: Verification) -> None:
+    """Publishing and verifying need every criterion of the entry's kind, a named source and no future date."""
+    if verification.criteria_met != len(kind_of(entry).criteria()):
         raise WorkflowRefused(_("An entry can only be published when it meets every inclusion criterion."))
     if not verification.sources.strip():
         raise WorkflowRefused(_("Name at least one source the information was verified from."))
@@ -102,13 +100,12 @@ def _record_verification(entry, user: User, verification: Verification) -> None:
     entry.verified_by = user
 
 
-def approve(entry, user: User, loaded_version: int | None, verification: Verification,
-            criteria_count: int, note: str = "") -> None:
-    """Publish an entry in review after checking it against the inclusion criteria."""
+def approve(entry, user: User, loaded_version: int | None, verification: Verification, note: str = "") -> None:
+    """Publish an entry in review after checking it against its kind's criteria."""
     _expect(entry, loaded_version, "in_review")
     if reason := may_approve(entry, user):
         raise WorkflowRefused(reason)
-    check_verification(verification, criteria_count)
+    check_verification(entry, verification)
     _record_verification(entry, user, verification)
     entry.status = "published"
     entry.review_comments = ""
@@ -118,11 +115,10 @@ def approve(entry, user: User, loaded_version: int | None, verification: Verific
     _finish(entry, user, "approved", "publish", note)
 
 
-def verify(entry, user: User, loaded_version: int | None, verification: Verification,
-           criteria_count: int, note: str = "") -> None:
+def verify(entry, user: User, loaded_version: int | None, verification: Verification, note: str = "") -> None:
     """Record a new verification of a published entry, which resets its staleness."""
     _expect(entry, loaded_version, "published")
-    check_verification(verification, criteria_count)
+    check_verification(entry, verification)
     _record_verification(entry, user, verification)
     _finish(entry, user, "verified", "verify", note, detail=verification.verified_on.isoformat())
 

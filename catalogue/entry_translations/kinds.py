@@ -20,7 +20,6 @@ class Translated:
     model: type  # ToolTranslation or GuidanceTranslation
     fields: tuple[str, ...]  # translated fields, in display order
     limits: dict[str, int | None]  # at most this many characters per field; None: the Markdown limit
-    public_endpoint: str  # the public page of an entry
 
     @property
     def markdown(self) -> tuple[str, ...]:
@@ -32,9 +31,9 @@ class Translated:
 
 
 TOOL_TEXT = Translated(TOOL, ToolTranslation, ("summary", "description", "responsible_use"),
-                       {"summary": 300, "description": None, "responsible_use": None}, "tools.detail")
+                       {"summary": 300, "description": None, "responsible_use": None})
 GUIDANCE_TEXT = Translated(GUIDANCE, GuidanceTranslation, ("title", "summary", "body"),
-                           {"title": 200, "summary": 300, "body": None}, "guidance.page")
+                           {"title": 200, "summary": 300, "body": None})
 TRANSLATED = {TOOL.name: TOOL_TEXT, GUIDANCE.name: GUIDANCE_TEXT}
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from catalogue.accounts.views import me
 from catalogue.curation import revisions
 from catalogue.curation.kinds import KINDS
-from catalogue.curation.views import ENTRY, entry_url
+from catalogue.curation.views import ENTRY, curation_labels, entry_url
 from catalogue.entry_translations import reading, services
 from catalogue.entry_translations.forms import DeleteForm, translation_form
 from catalogue.entry_translations.kinds import translated_of
@@ -18,6 +18,8 @@ from catalogue.policy import requires
 from catalogue.templating import language_name
 
 blueprint = Blueprint("entry_translations", __name__, url_prefix="/curation")
+#: The pages sit among the curation pages: the same navigation, labels and kind of entry (from the address).
+blueprint.context_processor(curation_labels)
 TRANSLATION = f"{ENTRY}/translations/<language>"
 
 
@@ -43,15 +45,14 @@ def _page(entry, language: str, form, delete_form=None, status: int = 200, **con
         "entry_translations/edit.html", entry=entry, language=language, native_name=LANGUAGES[language],
         text_direction=direction(language),
         form=form, translation=translation, described=described, originals=described.originals(entry),
-        changes=changes, kind=described.kind, entry_url=entry_url,
+        changes=changes,
         delete_form=delete_form or DeleteForm(version=str(translation.version if translation else 0), formdata=None,
                                                prefix="delete"),
         **context), status
 
 
 def _refused(entry, refused: services.TranslationRefused):
-    return render_template("entry_translations/refused.html", entry=entry, message=refused.message,
-                           kind=translated_of(entry).kind, entry_url=entry_url), 400
+    return render_template("entry_translations/refused.html", entry=entry, message=refused.message), 400
 
 
 def _entry_for(kind: str, entry_id: int, language: str):
