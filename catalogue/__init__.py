@@ -25,10 +25,17 @@ from catalogue.languages import select_locale
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def bundled_folder(name: str) -> Path:
+    """``templates`` or ``migrations``: inside the package when installed from a wheel (setup.py puts them there),
+    else at the top of the checkout (editable install, ``make run``)."""
+    installed = Path(__file__).resolve().parent / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(bundled_folder("templates")),
         static_folder="static",
     )
     app.config.update(load_settings(config))
@@ -55,7 +62,7 @@ def make_private_directory(path: Path) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+    migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
