@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pages_and_interchange import report_pages, scaled_demo  # noqa: E402
 from catalogue import create_app  # noqa: E402
+from catalogue.curation.demo import load_demo_guidance
 from catalogue.extensions import db  # noqa: E402
-from catalogue.guidance.services import load_demo_guidance  # noqa: E402
 from catalogue.interchange.services import import_tools  # noqa: E402
 from catalogue.search import store  # noqa: E402
-from catalogue.tools.taxonomy import sync_vocabularies  # noqa: E402
+from catalogue.taxonomy import sync_vocabularies  # noqa: E402
 
 
 def main() -> None:

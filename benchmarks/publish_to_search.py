@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from catalogue import create_app  # noqa: E402
 from catalogue.admin.services import create_user  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
-from catalogue.tools.taxonomy import sync_vocabularies  # noqa: E402
+from catalogue.taxonomy import sync_vocabularies  # noqa: E402
 from tests.auth import session_for  # noqa: E402
 from tests.factories import load_demo  # noqa: E402
 

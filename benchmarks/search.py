@@ -25,12 +25,11 @@ from sqlalchemy import insert, select
 from catalogue import create_app
 from catalogue.cli import DEMO_FILE
 from catalogue.extensions import db
-from catalogue.interchange.fields import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, TERM_FIELDS
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Term, Tool, Vocabulary, tool_terms
 from catalogue.search import store
 from catalogue.search.service import SearchRequest, search
-from catalogue.tools.taxonomy import sync_vocabularies
+from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, TERM_FIELDS, sync_vocabularies
 
 QUERIES = [
     ("grooming chat", {"technologies": ["nlp"], "deployment": ["on-premises", "air-gapped"]}),

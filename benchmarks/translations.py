@@ -30,7 +30,7 @@ from catalogue.extensions import db
 from catalogue.models import Tool, ToolTranslation, User
 from catalogue.search import store
 from catalogue.search.service import SearchRequest, search
-from catalogue.tools.taxonomy import sync_vocabularies
+from catalogue.taxonomy import sync_vocabularies
 
 ENGLISH = [
     ("hash", {"data_types": ["images", "video"]}),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.accounts import sessions
-from catalogue.config import load_settings
+from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
 from catalogue.languages import select_locale
 
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CATALOGUE_PROXY_COUNT"],
                                 x_proto=app.config["CATALOGUE_PROXY_COUNT"])
     register_extensions(app)
+    register_search()
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -51,13 +52,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
-
-
-def make_private_directory(path: Path) -> None:
-    """The data directory holds the database, the index and e-mails with links: only the app's user may read it."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_uid == os.getuid():
-        path.chmod(0o700)
 
 
 def register_extensions(app: Flask) -> None:
@@ -116,6 +110,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def register_search() -> None:
+    """Each feature tells the search package what it puts in the index (the search package imports no feature)."""
+    from catalogue.guidance.indexing import register_with_search as guidance
+    from catalogue.tools.indexing import register_with_search as tools
+    from catalogue.trainings.indexing import register_with_search as trainings
+
+    tools()
+    guidance()
+    trainings()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,24 +11,16 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from catalogue.accounts import demo
-from catalogue.accounts.services import find_user
-from catalogue.admin.services import (
-    RefusedChange,
-    active_admins,
-    agency_by_slug,
-    create_user,
-    deactivate,
-    list_accounts,
-)
+from catalogue.accounts.services import agency_by_slug, find_user
+from catalogue.admin import demo
+from catalogue.admin.services import RefusedChange, active_admins, create_user, deactivate, list_accounts
 from catalogue.agencies.services import agency_stats
 from catalogue.contact.demo import load_demo_requests
 from catalogue.contact.stats import requests_by_state
 from catalogue.curation.dashboard import stale_count
+from catalogue.curation.demo import load_demo_guidance
 from catalogue.entry_translations.demo import load_demo_translations
 from catalogue.guidance.services import count_published as guidance_count
-from catalogue.guidance.services import load_demo_guidance
-from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.interchange.problems import InterchangeError
 from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
@@ -39,8 +31,8 @@ from catalogue.search import health, store
 from catalogue.search.outbox import catch_up
 from catalogue.search.query import QueryError
 from catalogue.search.service import SearchRequest, search
+from catalogue.taxonomy import TERM_FIELDS, sync_vocabularies
 from catalogue.tools.services import catalogue_is_empty, catalogue_stats
-from catalogue.tools.taxonomy import sync_vocabularies
 from catalogue.trainings.demo import enrol_demo_accounts, load_demo_trainings
 from catalogue.trainings.services import published_count
 

@@ -14,10 +14,20 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, get_locale
 
 log = logging.getLogger(__name__)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Links in e-mails and calendar files start with ``CATALOGUE_BASE_URL``, never with the request's host (also
+    outside a request, for changes made from the command line)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("catalogue.local").build(endpoint, values)
+    return current_app.config["CATALOGUE_BASE_URL"] + path
 
 
 def outbox_dir() -> Path:

@@ -57,6 +57,11 @@ EXEMPT_ENDPOINTS = frozenset({"static"})
 MFA_REQUIRED_ROLES = frozenset({"curator", "admin"})
 
 
+def me():
+    """The signed-in user object itself; services store it, so they must not get Flask-Login's proxy."""
+    return current_user._get_current_object()
+
+
 def role_of(user=None) -> str:
     user = current_user if user is None else user
     if not getattr(user, "is_authenticated", False):

@@ -10,8 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from markupsafe import Markup
 from sqlalchemy import exists, select
 
-from catalogue import policy
-from catalogue.accounts import labels
+from catalogue import labels, policy
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
 from catalogue.languages.formatting import arrow, number, percent, sorted_choices, wording

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.search import store
-from catalogue.tools.taxonomy import sync_vocabularies
+from catalogue.taxonomy import sync_vocabularies
 from tests.factories import load_demo
 
 

@@ -9,7 +9,7 @@ import pyotp
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from catalogue.accounts import demo as accounts_demo
+from catalogue.admin import demo as accounts_demo
 from catalogue.contact.demo import load_demo_requests
 from catalogue.extensions import db
 from catalogue.models import ContactRequest, GuidancePage, Tool, ToolUsage, Training, User

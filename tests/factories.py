@@ -33,7 +33,7 @@ def make_tools(*records: dict[str, Any]):
 
 
 def load_demo():
-    from catalogue.guidance.services import load_demo_guidance
+    from catalogue.curation.demo import load_demo_guidance
 
     report = import_tools(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
     load_demo_guidance()
@@ -45,7 +45,8 @@ PASSWORD = "violet kettle drums anchor"
 
 
 def make_agency(slug: str = "harbour-police", domains: tuple[str, ...] = ("harbour-police.example",), **fields):
-    from catalogue.admin.services import AgencyDetails, agency_by_slug, save_agency
+    from catalogue.accounts.services import agency_by_slug
+    from catalogue.admin.services import AgencyDetails, save_agency
 
     details = AgencyDetails(name=fields.pop("name", slug.replace("-", " ").title()),
                             country=fields.pop("country", "FR"), kind=fields.pop("kind", "police"),

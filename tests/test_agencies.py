@@ -13,7 +13,8 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from catalogue.accounts import demo, passwords
+from catalogue.accounts import passwords
+from catalogue.admin import demo
 from catalogue.agencies.regions import countries_in, region_of, regions_by_country
 from catalogue.extensions import db
 from catalogue.models import REGIONS, Agency, AgencyUnit, AuditEvent, Tool, ToolUsage, User
@@ -727,7 +728,7 @@ def test_the_real_demo_agencies_load_with_the_demo_tools(ctx):
 def test_the_directory_filters_work_on_postgres(postgres_app):  # noqa: F811 - the fixture imported above
     with postgres_app.app_context():
         upgrade()
-        from catalogue.tools.taxonomy import sync_vocabularies
+        from catalogue.taxonomy import sync_vocabularies
 
         sync_vocabularies()
         build_directory()

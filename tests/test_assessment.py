@@ -14,8 +14,8 @@ from catalogue import create_app
 from catalogue.assessment import chart, scoring
 from catalogue.assessment import questionnaire as qn
 from catalogue.assessment.questionnaire import PRINCIPLE_SLUGS, QuestionnaireError
+from catalogue.curation.demo import DEMO_DIR
 from catalogue.extensions import db
-from catalogue.guidance.services import DEMO_DIR
 from catalogue.models import Assessment, AuditEvent, User
 from tests.auth import csrf_token, session_for
 from tests.conftest import make_app

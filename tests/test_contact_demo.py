@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from catalogue.accounts import demo as accounts_demo
+from catalogue.admin import demo as accounts_demo
 from catalogue.contact.demo import load_demo_requests, records
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, ContactMessage, ContactRequest, Notification, User

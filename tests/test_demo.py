@@ -4,7 +4,7 @@ import json
 import re
 
 from catalogue.cli import DEMO_FILE
-from catalogue.tools.taxonomy import SEED_FILE
+from catalogue.taxonomy import SEED_FILE
 
 REAL_NAMES = ("photodna", "griffeye", "cellebrite", "magnet axiom", "thorn", "ncmec", "arachnid", "clearview",
               "chainalysis", "europol", "interpol", "microsoft", "google")

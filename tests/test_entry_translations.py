@@ -350,7 +350,7 @@ def migrated_postgres(postgres_app):  # noqa: F811 - the fixture imported above
     from flask_migrate import upgrade
 
     from catalogue.search import store
-    from catalogue.tools.taxonomy import sync_vocabularies
+    from catalogue.taxonomy import sync_vocabularies
 
     with postgres_app.app_context():
         upgrade()  # the migration, not create_all: the tables as production has them

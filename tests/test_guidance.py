@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from catalogue.curation.demo import DEMO_DIR, load_demo_guidance
 from catalogue.extensions import db
-from catalogue.guidance.services import DEMO_DIR, load_demo_guidance
 from catalogue.models import AuditEvent, GuidancePage, GuidanceRevision
 from tests.auth import csrf_token
 from tests.curation_helpers import approve, curator_clients, post_step, version_on

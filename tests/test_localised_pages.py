@@ -17,7 +17,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from catalogue.accounts import demo as accounts_demo
+from catalogue.admin import demo as accounts_demo
 from catalogue.contact.demo import load_demo_requests
 from catalogue.extensions import db
 from catalogue.languages import COOKIE

@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from catalogue.curation.demo import DEMO_DIR
 from catalogue.extensions import db
-from catalogue.guidance.services import DEMO_DIR, tool_terms_of_pages
-from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.guidance.services import tool_terms_of_pages
 from catalogue.models import Term, Tool, Vocabulary, tool_terms
 from catalogue.search.service import SearchRequest, search
-from catalogue.tools.taxonomy import SEED_FILE
+from catalogue.taxonomy import SEED_FILE, TERM_FIELDS
 
 SEED = {v["slug"]: [t["slug"] for t in v["terms"]] for v in json.loads(SEED_FILE.read_text())["vocabularies"]}
 SEED["guidance"] = sorted(path.stem for path in DEMO_DIR.glob("*.json"))  # the guidance facet: one value per page

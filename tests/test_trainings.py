@@ -15,7 +15,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from catalogue.accounts import demo as demo_accounts
+from catalogue.admin import demo as demo_accounts
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, Enrolment, GuidancePage, Tool, Training, User
 from catalogue.models.base import utcnow

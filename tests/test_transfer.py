@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue.extensions import db
-from catalogue.interchange.fields import TOOL_FIELDS
 from catalogue.interchange.services import dump_csv, dump_json
 from catalogue.models import AuditEvent, Tool, ToolRevision
+from catalogue.records import TOOL_FIELDS
 from tests.auth import csrf_token, session_for
 from tests.factories import document, make_tools, make_user, tool_record
 

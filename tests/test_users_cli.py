@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from catalogue.accounts.demo import AGENCIES_FILE, DEMO_ACCOUNTS, DEMO_PASSWORD
+from catalogue.admin.demo import AGENCIES_FILE, DEMO_ACCOUNTS, DEMO_PASSWORD
 from catalogue.extensions import db
 from catalogue.models import Agency, User
 from tests.auth import sign_in
@@ -89,7 +89,7 @@ def test_demo_creates_no_accounts_in_production(tmp_path, runner, monkeypatch):
                    MAIL_SERVER="smtp.agency.example")
     with app.app_context():
         db.create_all()
-        from catalogue.tools.taxonomy import sync_vocabularies
+        from catalogue.taxonomy import sync_vocabularies
 
         sync_vocabularies()
     result = app.test_cli_runner().invoke(args=["catalogue", "demo"])

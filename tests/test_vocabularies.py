@@ -8,7 +8,7 @@ import pytest
 
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, Term, Tool, ToolRevision, Vocabulary
-from catalogue.tools.taxonomy import current_terms
+from catalogue.taxonomy import current_terms
 from tests.auth import csrf_token, session_for
 from tests.factories import make_tools, make_user, tool_record
 

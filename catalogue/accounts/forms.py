@@ -16,13 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from catalogue import times
 from catalogue.accounts import passwords
-from catalogue.accounts.labels import AGENCY_KINDS
-from catalogue.admin.services import is_domain
 from catalogue.choices import options
-from catalogue.curation.forms import language_choices
+from catalogue.forms import is_domain, language_choices
+from catalogue.labels import AGENCY_KINDS
 from catalogue.templating import country_choices
-from catalogue.trainings import times
 
 NOT_LISTED = "other"
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from catalogue import audit, mail
 from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
@@ -19,6 +20,14 @@ from catalogue.models.base import utcnow
 from catalogue.policy import mfa_required
 
 MFA_PENDING_SECONDS = 300
+
+
+def agencies_for_registration() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def agency_by_slug(slug: str | None) -> Agency | None:
+    return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
 
 
 def normalise_email(email: str) -> str:

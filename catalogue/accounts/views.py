@@ -9,11 +9,10 @@ from flask_login import current_user
 
 from catalogue import policy
 from catalogue.accounts import forms, mfa, services, sessions, tokens
-from catalogue.accounts.services import Application
-from catalogue.admin.services import agencies_for_registration, agency_by_slug
+from catalogue.accounts.services import Application, agencies_for_registration, agency_by_slug
 from catalogue.extensions import limiter
 from catalogue.models.base import utcnow
-from catalogue.policy import requires
+from catalogue.policy import me, requires
 from catalogue.redirects import safe_target
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -38,11 +37,6 @@ def send_to_mfa_enrolment():
         flash(_("Your role needs two-step sign-in. Set it up now to continue."), "info")
         return redirect(url_for("account.mfa_setup"))
     return None
-
-
-def me():
-    """The signed-in user object itself; services store it, so they must not get Flask-Login's proxy."""
-    return current_user._get_current_object()
 
 
 def next_target() -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from catalogue.admin.services import contains
 from catalogue.extensions import db
 from catalogue.models import AuditEvent
+from catalogue.spreadsheets import spreadsheet_safe
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("time_utc", "actor", "ip", "action", "target", "outcome", "detail")
@@ -47,11 +48,6 @@ def page(filters: AuditFilters, number: int, per_page: int = 50):
 
 def known_values(column) -> list[str]:
     return list(db.session.scalars(select(column).distinct().order_by(column)))
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell starting with = + - @ (or a tab/CR) would run as a formula in a spreadsheet; prefix it to keep it text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def as_csv(filters: AuditFilters) -> str:

@@ -14,19 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from catalogue.accounts.labels import AGENCY_KINDS, ROLES
-from catalogue.admin.services import is_domain, parse_domains
+from catalogue.admin.services import parse_domains
 from catalogue.agencies.labels import SPECIALISMS
 from catalogue.choices import options
-from catalogue.curation.forms import CheckboxListField, language_choices
+from catalogue.forms import CheckboxListField, is_domain, language_choices, plausible_date
+from catalogue.labels import AGENCY_KINDS, ROLES
+from catalogue.paging import MAX_PAGE
 from catalogue.templating import country_choices
-
-MAX_PAGE = 100_000
-
-
-def plausible_date(_form, field) -> None:
-    if field.data and not 2000 <= field.data.year <= 2999:
-        raise ValidationError(_l("Give a date between the years 2000 and 2999."))
 
 
 class ApproveForm(FlaskForm):

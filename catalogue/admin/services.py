@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask import abort
@@ -12,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from catalogue import audit, mail
+from catalogue import audit, mail, slugs
 from catalogue.accounts import sessions
+from catalogue.accounts.services import agency_by_slug
 from catalogue.extensions import db
 from catalogue.models import SPECIALISMS, Agency, AgencyUnit, User
 from catalogue.models.base import utcnow
@@ -27,12 +27,6 @@ class RefusedChange(Exception):
 
 # Agencies -----------------------------------------------------------------------------------------------------------
 
-def agencies_for_registration() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
-
-
-def agency_by_slug(slug: str | None) -> Agency | None:
-    return db.session.scalar(select(Agency).filter_by(slug=slug)) if slug else None
 
 
 
@@ -47,18 +41,8 @@ def agencies_with_counts() -> list[tuple[Agency, int]]:
     return list(db.session.execute(query))
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70] or "agency"
-
-
 def unique_agency_slug(name: str) -> str:
-    base = slug = slugify(name)
-    n = 2
-    while agency_by_slug(slug) is not None:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return slugs.unique_slug(slugs.slugify(name, "agency"), lambda slug: agency_by_slug(slug) is not None)
 
 
 @dataclass
@@ -131,12 +115,6 @@ def parse_domains(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN = re.compile(rf"@?{_LABEL}(?:\.{_LABEL})+")
-
-
-def is_domain(text: str) -> bool:
-    return bool(DOMAIN.fullmatch(text.lower()))
 
 
 # Vetting ------------------------------------------------------------------------------------------------------------

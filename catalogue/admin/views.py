@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from catalogue.accounts.services import agencies_for_registration, agency_by_slug
 from catalogue.admin import audit_log, forms, services
 from catalogue.models import AuditEvent
 from catalogue.policy import requires
@@ -53,7 +54,7 @@ def reject(user_id: int):
 @blueprint.get("/users")
 @requires("users.manage")
 def users():
-    agencies = services.agencies_for_registration()
+    agencies = agencies_for_registration()
     form = forms.UserFilterForm(agencies, request.args)
     valid = form.validate()
     filters = services.UserFilters(**{name: form[name].data or "" for name in ("q", "role", "status", "agency")}) \
@@ -66,14 +67,14 @@ def users():
 @requires("users.manage")
 def user(user_id: int):
     person = services.get_user(user_id)
-    agencies = services.agencies_for_registration()
+    agencies = agencies_for_registration()
     form = forms.UserForm(agencies, data={"role": person.role if person.role != "pending" else "member",
                                           "point_of_contact": person.point_of_contact,
                                           "agency": person.agency.slug if person.agency else ""})
     if form.validate_on_submit():
         try:
             services.change_role(person, form.role.data, form.point_of_contact.data,
-                                 services.agency_by_slug(form.agency.data))
+                                 agency_by_slug(form.agency.data))
         except services.RefusedChange as refusal:
             flash(str(refusal), "error")
         else:

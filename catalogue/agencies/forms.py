@@ -12,16 +12,16 @@ from sqlalchemy import func, select
 from wtforms import IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from catalogue.accounts.labels import AGENCY_KINDS
 from catalogue.agencies.labels import REGIONS, SPECIALISMS
 from catalogue.agencies.services import DirectoryFilters, FilterOptions
 from catalogue.choices import options
 from catalogue.extensions import db
+from catalogue.labels import AGENCY_KINDS
 from catalogue.models import Tool
 from catalogue.models.contact import NOTE_MAX
+from catalogue.paging import MAX_PAGE
 from catalogue.templating import country_name, language_name
 
-MAX_PAGE = 10_000
 FILTERS = ("country", "region", "kind", "specialism", "language")
 
 

@@ -22,7 +22,7 @@ from catalogue.languages.formatting import sort_key, sorted_choices
 from catalogue.models import REGIONS, Agency, AgencyUnit, Tool, ToolUsage, User
 from catalogue.rows import contains
 from catalogue.templating import country_name, language_name
-from catalogue.trainings.times import is_known_zone, utc_offset
+from catalogue.times import is_known_zone, utc_offset
 
 #: Words of the directory's search box that are used; more would only slow the query down.
 MAX_WORDS = 8

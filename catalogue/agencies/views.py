@@ -6,15 +6,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalogue.accounts.views import me
+from catalogue import times
 from catalogue.agencies import forms, services, usage
 from catalogue.agencies.labels import REGIONS, SPECIALISMS
 from catalogue.agencies.links import request_link
 from catalogue.agencies.map import coverage_map
 from catalogue.agencies.regions import region_label, region_of
 from catalogue.models.contact import NOTE_MAX
-from catalogue.policy import requires
-from catalogue.trainings import times
+from catalogue.policy import me, requires
 
 blueprint = Blueprint("agencies", __name__, url_prefix="/agencies")
 

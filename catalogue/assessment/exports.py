@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from catalogue.admin.audit_log import spreadsheet_safe
 from catalogue.assessment.questionnaire import Questionnaire
 from catalogue.assessment.scoring import Scores, strength
+from catalogue.spreadsheets import spreadsheet_safe
 
 FORMAT_NAME = "readiness-self-assessment"
 FORMAT_VERSION = 1

@@ -14,14 +14,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from catalogue.accounts.views import me
 from catalogue.assessment import chart, exports, forms, questionnaire, report, scoring, services
 from catalogue.assessment.questionnaire import guidance_url
 from catalogue.errors import render_error
 from catalogue.guidance import services as guidance_services
 from catalogue.languages.formatting import wording
 from catalogue.models.base import utcnow
-from catalogue.policy import ANONYMOUS, can, requires, role_of
+from catalogue.policy import ANONYMOUS, can, me, requires, role_of
 
 blueprint = Blueprint("assessment", __name__, url_prefix="/assessment")
 

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from catalogue.choices import options
 from catalogue.contact.labels import HANDLING_LABELS, KIND_LABELS, STATE_LABELS, URGENCY_LABELS
 from catalogue.contact.sending import Draft
-from catalogue.curation.forms import CheckboxListField
+from catalogue.forms import CheckboxListField
 from catalogue.models.contact import MESSAGE_MAX, REASON_MAX, SUBJECT_MAX
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from catalogue import clock, mail
 from catalogue.contact.visibility import visible_condition
 from catalogue.extensions import db
+from catalogue.mail import absolute_url
 from catalogue.models import ContactRequest, Notification, User
-from catalogue.trainings.notices import absolute_url
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from catalogue import charts, clock
-from catalogue.admin.forms import MAX_PAGE, plausible_date
 from catalogue.choices import options
 from catalogue.contact import statistics
 from catalogue.contact.labels import KIND_LABELS, STATE_LABELS, URGENCY_LABELS
+from catalogue.forms import plausible_date
 from catalogue.languages.formatting import arrow
+from catalogue.paging import page_number
 from catalogue.policy import requires
 from catalogue.templating import country_name
 
@@ -120,7 +121,7 @@ def overview():
 @blueprint.get("/overdue")
 @requires("contact.oversee")
 def overdue():
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number()
     return render_template("contact/overdue.html", pagination=statistics.overdue(page), now=clock.now(),
                            duration=duration, kind_labels=KIND_LABELS,
                            urgency_labels=URGENCY_LABELS)

@@ -20,10 +20,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from catalogue import audit, clock
-from catalogue.admin.audit_log import spreadsheet_safe
 from catalogue.extensions import db
 from catalogue.models import Agency, ContactRequest
 from catalogue.models.contact import REQUEST_KINDS, REQUEST_STATES
+from catalogue.spreadsheets import spreadsheet_safe
 
 #: Country pairs shown one by one; the rest are summed up as "other pairs".
 TOP_PAIRS = 15

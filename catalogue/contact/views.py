@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalogue import clock
-from catalogue.accounts.views import me
 from catalogue.contact import forms as f
 from catalogue.contact import inbox, lifecycle, notify, overdue, page, sending
 from catalogue.contact.labels import (
@@ -22,15 +21,13 @@ from catalogue.contact.labels import (
     URGENCY_LABELS,
 )
 from catalogue.contact.visibility import may_use
-from catalogue.policy import requires
+from catalogue.paging import page_number
+from catalogue.policy import me, requires
 
 blueprint = Blueprint("contact", __name__, url_prefix="/contact", cli_group="contact")
 
 #: A user id as the assign form sends it: ASCII digits only (``str.isdigit`` also accepts "²").
 ASCII_ID = re.compile(r"[0-9]{1,10}")
-
-MAX_PAGE = 10_000
-
 
 @blueprint.app_context_processor
 def contact_helpers():
@@ -51,10 +48,6 @@ def unread_for_header() -> int:
     if "contact_unread" not in g:
         g.contact_unread = notify.unread_count(me())
     return g.contact_unread
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @blueprint.get("/", endpoint="inbox")

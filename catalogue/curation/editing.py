@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
-from catalogue import audit
+from catalogue import audit, slugs
 from catalogue.curation import revisions
 from catalogue.curation.kinds import TOOL, Kind, kind_of, target_of
 from catalogue.extensions import db
@@ -48,19 +48,8 @@ def get_entry(kind: Kind, entry_id: int):
     return get_or_404(kind.model, entry_id)
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-") or "tool"
-
-
 def unique_slug(name: str, exclude_id: int | None = None, kind: Kind = TOOL) -> str:
-    base = slugify(name)
-    candidate, number = base, 2
-    while _slug_used(kind, candidate, exclude_id):
-        suffix = f"-{number}"
-        candidate = base[:80 - len(suffix)].rstrip("-") + suffix
-        number += 1
-    return candidate
+    return slugs.unique_slug(slugs.slugify(name, kind.name), lambda slug: _slug_used(kind, slug, exclude_id))
 
 
 def _slug_used(kind: Kind, slug: str, exclude_id: int | None) -> bool:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     Field,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -21,14 +18,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.choices import options
-from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.languages.formatting import sorted_choices, wording
+from catalogue.forms import (
+    SLUG_PATTERN,
+    CheckboxListField,
+    VersionedForm,
+    language_choices,
+    markdown_length,
+    web_address,
+)
+from catalogue.languages.formatting import wording
 from catalogue.models import Tool, Vocabulary
-from catalogue.templating import country_choices, language_name
-from catalogue.tools.taxonomy import current_terms
+from catalogue.taxonomy import TERM_FIELDS, current_terms
+from catalogue.templating import country_choices
 
 STATUS_LABELS = {"draft": _l("Draft"), "in_review": _l("In review"), "published": _l("Published"),
                  "archived": _l("Archived"), "stale": _l("Not verified recently")}
@@ -38,48 +41,6 @@ ACTION_LABELS = {
     "archived": _l("Archived"), "reopened": _l("Reopened"), "restored": _l("Restored"),
     "verified": _l("Verified again"), "imported": _l("Imported"), "vocabulary": _l("Vocabulary change"),
 }
-MARKDOWN_LIMIT = 50_000
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def web_address(_form, field) -> None:
-    if not field.data:
-        return
-    parts = urlsplit(field.data.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(_l("Give a web address starting with http:// or https://, "
-                                 "for example https://tool.example."))
-
-
-def markdown_length(_form, field) -> None:
-    if field.data and len(field.data) > MARKDOWN_LIMIT:
-        raise ValidationError(_l("This text is %(length)s characters long; at most %(limit)s are allowed. "
-                                 "Shorten it or link to a longer document.",
-                                 length=f"{len(field.data):,}", limit=f"{MARKDOWN_LIMIT:,}"))
-
-
-def language_choices() -> list[tuple[str, str]]:
-    codes = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    return sorted_choices((code, language_name(code)) for code in codes)
-
-
-class VersionedForm(FlaskForm):
-    """A form that carries the version of the entry it was loaded with."""
-
-    version = HiddenField()
-
-    def loaded_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
-
 class ToolForm(VersionedForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     slug = StringField(

@@ -16,7 +16,7 @@ from catalogue.extensions import db
 from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, User
-from catalogue.tools.taxonomy import term_index, vocabularies
+from catalogue.taxonomy import term_index, vocabularies
 
 
 def field_labels(kind: Kind = TOOL) -> dict[str, str]:

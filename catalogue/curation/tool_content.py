@@ -6,10 +6,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from catalogue.curation.content import apply_terms
-from catalogue.interchange.fields import MULTI_TERM_FIELDS, TERM_FIELDS
-from catalogue.interchange.records import tool_to_record
 from catalogue.models import Tool
+from catalogue.records import tool_to_record
+from catalogue.taxonomy import MULTI_TERM_FIELDS, TERM_FIELDS, apply_terms
 
 #: Fields a curator writes; restoring a revision brings back exactly these.
 CONTENT_FIELDS = ("name", "organisation", "country", "website", "summary", "description", *TERM_FIELDS,

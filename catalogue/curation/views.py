@@ -12,27 +12,19 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
-from catalogue.accounts.views import me
 from catalogue.choices import options
 from catalogue.curation import dashboard, editing, kept, revisions, settings, workflow
 from catalogue.curation import forms as f
-from catalogue.curation.kinds import KINDS, PATHS, TOOL, Kind, kind_of
+from catalogue.curation.kinds import KINDS, Kind
+from catalogue.curation.pages import ENTRY, KIND, curation_labels, entry_url
 from catalogue.errors import render_error
 from catalogue.extensions import db
-from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.markdown import render_markdown, strip_markup
-from catalogue.policy import requires
-from catalogue.tools.taxonomy import vocabularies
+from catalogue.policy import me, requires
+from catalogue.taxonomy import vocabularies
 
 blueprint = Blueprint("curation", __name__, url_prefix="/curation")
 PER_PAGE = 50
-KIND = f"<any({', '.join(PATHS)}):kind>"  # tools or guidance
-ENTRY = f"/{KIND}/<int:entry_id>"
-
-
-def entry_url(endpoint: str, entry, **values) -> str:
-    """A curation page of ``entry`` (``entry_url("history", entry)``), whatever its kind."""
-    return url_for(f"curation.{endpoint}", kind=kind_of(entry).path, entry_id=entry.id, **values)
 
 
 def _entry(kind: str, entry_id: int):
@@ -58,12 +50,7 @@ def keeps_edits(view: Callable) -> Callable:
     return guarded
 
 
-@blueprint.context_processor
-def curation_labels():
-    kind = KINDS.get((request.view_args or {}).get("kind"), TOOL)
-    return {"status_labels": f.STATUS_LABELS, "action_labels": f.ACTION_LABELS, "entry_url": entry_url,
-            "field_labels": revisions.field_labels(kind), "kind": kind, "kinds": KINDS, "kind_of": kind_of,
-            "topic_labels": TOPIC_LABELS}
+blueprint.context_processor(curation_labels)
 
 
 @blueprint.errorhandler(CSRFError)

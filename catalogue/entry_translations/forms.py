@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, StopValidation
 
-from catalogue.curation.forms import VersionedForm, markdown_length
 from catalogue.entry_translations.kinds import Translated
+from catalogue.forms import VersionedForm, markdown_length
 
 
 class DeleteForm(VersionedForm):

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from flask import current_app
 
 from catalogue.curation.kinds import GUIDANCE, TOOL, Kind, kind_of
+from catalogue.languages import ORIGINAL
 from catalogue.models import GuidanceTranslation, ToolTranslation
-
-#: The language every entry is written in; translations go into the other interface languages.
-ORIGINAL = "en"
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask import has_request_context, request
 from markupsafe import Markup
 
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, target_languages, translated_of
-from catalogue.languages import LANGUAGES, direction
+from catalogue.languages import LANGUAGES, direction, reader_language
 
 MISSING, CURRENT, STALE = "missing", "current", "stale"
-
-
-def reader_language() -> str:
-    """The interface language of this request (the original's outside one)."""
-    locale = get_locale()
-    code = locale.language if locale else ORIGINAL
-    return code if code in current_app.config["LANGUAGES"] else ORIGINAL
 
 
 def translation_in(entry, language: str):

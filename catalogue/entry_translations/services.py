@@ -19,10 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit
-from catalogue.curation.forms import MARKDOWN_LIMIT
 from catalogue.curation.kinds import Kind, target_of
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, translated_of
 from catalogue.extensions import db
+from catalogue.forms import MARKDOWN_LIMIT
 from catalogue.markdown import strip_markup
 from catalogue.models import User
 from catalogue.models.base import utcnow

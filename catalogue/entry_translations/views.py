@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template
 from flask_babel import gettext as _
 
-from catalogue.accounts.views import me
 from catalogue.curation import revisions
 from catalogue.curation.kinds import KINDS
-from catalogue.curation.views import ENTRY, curation_labels, entry_url
+from catalogue.curation.pages import ENTRY, curation_labels, entry_url
 from catalogue.entry_translations import reading, services
 from catalogue.entry_translations.forms import DeleteForm, translation_form
 from catalogue.entry_translations.kinds import translated_of
 from catalogue.languages import LANGUAGES, direction
-from catalogue.policy import requires
+from catalogue.policy import me, requires
 from catalogue.templating import language_name
 
 blueprint = Blueprint("entry_translations", __name__, url_prefix="/curation")

@@ -7,9 +7,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from catalogue.curation.content import apply_terms
 from catalogue.extensions import db
 from catalogue.models import GuidancePage
+from catalogue.taxonomy import apply_terms
 
 #: Vocabularies whose terms a page can carry. A tool holding any of the page's technology, purpose or data type terms
 #: shows the page; workflow steps only place the page on the workflow page (every tool has steps, so they would

@@ -10,12 +10,12 @@ from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from catalogue.choices import options
-from catalogue.curation.forms import SLUG_PATTERN, CheckboxListField, VersionedForm, markdown_length
 from catalogue.extensions import db
+from catalogue.forms import SLUG_PATTERN, CheckboxListField, VersionedForm, markdown_length
 from catalogue.guidance.content import TOPIC_LABELS, VOCABULARIES
 from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, Vocabulary
-from catalogue.tools.taxonomy import current_terms
+from catalogue.taxonomy import current_terms
 
 
 class GuidanceForm(VersionedForm):

@@ -11,8 +11,7 @@ from sqlalchemy.orm import aliased
 from catalogue.extensions import db
 from catalogue.guidance import services
 from catalogue.models import GuidancePage, Term, Tool, tool_terms
-from catalogue.tools.services import term_counts
-from catalogue.tools.taxonomy import term_index
+from catalogue.taxonomy import term_counts, term_index
 
 STEPS = "workflow_steps"
 TECHNOLOGIES = "technologies"

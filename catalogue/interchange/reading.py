@@ -15,18 +15,10 @@ from urllib.parse import urlsplit
 import pycountry
 from jsonschema import Draft202012Validator
 
-from catalogue.interchange.fields import (
-    CSV_LIST_SEPARATOR,
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    LIST_FIELDS,
-    MULTI_TERM_FIELDS,
-    SINGLE_TERM_FIELDS,
-    TIMESTAMP_FIELDS,
-    TIMESTAMP_FORMAT,
-    TOOL_FIELDS,
-)
+from catalogue.interchange.fields import CSV_LIST_SEPARATOR, FORMAT_NAME, FORMAT_VERSION
 from catalogue.interchange.problems import InterchangeError, Problem
+from catalogue.records import LIST_FIELDS, TIMESTAMP_FIELDS, TIMESTAMP_FORMAT, TOOL_FIELDS
+from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS
 
 SCHEMA_FILE = Path(__file__).with_name("tools-v1.schema.json")
 

@@ -14,21 +14,13 @@ from sqlalchemy import select
 from catalogue import audit
 from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
-from catalogue.interchange.fields import (
-    CSV_LIST_SEPARATOR,
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    LIST_FIELDS,
-    MULTI_TERM_FIELDS,
-    SINGLE_TERM_FIELDS,
-    TOOL_FIELDS,
-)
+from catalogue.interchange.fields import CSV_LIST_SEPARATOR, FORMAT_NAME, FORMAT_VERSION
 from catalogue.interchange.reading import validate_document
-from catalogue.interchange.records import tool_to_record
 from catalogue.markdown import strip_markup
 from catalogue.models import Term, Tool, User
 from catalogue.models.base import utcnow
-from catalogue.tools.taxonomy import sync_vocabularies, term_index
+from catalogue.records import LIST_FIELDS, TOOL_FIELDS, tool_to_record
+from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, sync_vocabularies, term_index
 
 MARKDOWN_FIELDS = ("description", "responsible_use")
 PLAIN_FIELDS = ("name", "organisation", "country", "website", "summary", "description", "languages",

@@ -7,6 +7,7 @@ The choice is, in order: the signed-in member's account setting, the ``catalogue
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from catalogue.extensions import db
@@ -20,6 +21,8 @@ LANGUAGES = {
     "ru": "Русский",
     "es": "Español",
 }
+#: The language every entry is written in; curators translate entries into the other interface languages.
+ORIGINAL = "en"
 RIGHT_TO_LEFT = frozenset({"ar"})
 COOKIE = "catalogue_language"
 COOKIE_AGE = 365 * 24 * 3600
@@ -42,6 +45,13 @@ def select_locale() -> str:
 def chosen_with_switcher() -> str | None:
     """The language picked with the header's switcher in this browser (its cookie), if any."""
     return supported(request.cookies.get(COOKIE))
+
+
+def reader_language() -> str:
+    """The interface language of this request (the original's outside one)."""
+    locale = get_locale()
+    code = locale.language if locale else ORIGINAL
+    return code if code in current_app.config["LANGUAGES"] else ORIGINAL
 
 
 def direction(code: str) -> str:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from whoosh.searching import Searcher
 
-from catalogue.interchange.fields import TERM_FIELDS
 from catalogue.search.schema import FACET_PREFIX
+from catalogue.taxonomy import TERM_FIELDS
 
 
 @dataclass

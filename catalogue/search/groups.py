@@ -12,21 +12,15 @@ from sqlalchemy import func, or_, select
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
-from catalogue.entry_translations import reading
 from catalogue.extensions import db
-from catalogue.models import GuidancePage, Training
+from catalogue.languages import reader_language
 from catalogue.rows import contains
 from catalogue.search import facets, ranking, store
 from catalogue.search.languages import emphasis
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import ParsedQuery, QueryError, parse
-from catalogue.search.schema import SEARCHABLE
+from catalogue.search.registry import searchable
 from catalogue.search.service import marked_terms, marked_texts, matching, query_words
-
-#: Each group's (title, summary, text) columns: snippets come from them, and while the index is rebuilt the database
-#: is searched in them.
-GROUP_COLUMNS = {"guidance": (GuidancePage.title, GuidancePage.summary, GuidancePage.body),
-                 "training": (Training.title, Training.audience, Training.description)}
 
 
 @dataclass
@@ -48,7 +42,7 @@ def search_group(text: str, kind: str, limit: int = 5, language: str | None = No
     """The best matches of one other kind (guidance…) for words typed in the catalogue's search box, from the same
     index and analysers as tools, in the original and in ``language`` (default: the reader's). Raises
     ``QueryError`` for input the user must change."""
-    parsed = parse(text, language or reading.reader_language())
+    parsed = parse(text, language or reader_language())
     if parsed.empty:
         return Group(kind)
     try:
@@ -73,11 +67,11 @@ def _group_from_index(s: Searcher, parsed: ParsedQuery, kind: str, limit: int) -
                     descending=True)
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"].rsplit(":", 1)[-1]) for docnum, _value in top]
-    model = SEARCHABLE[kind][0]
+    model = searchable(kind).model
     rows = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids),
                                                                           model.status == "published"))}
     marked = marked_terms(parsed)
-    _title, summary_column, text_column = GROUP_COLUMNS[kind]
+    _title, summary_column, text_column = searchable(kind).columns
     for row_id in ids:
         if row_id in rows:
             summary, passage = marked_texts(rows[row_id], marked, parsed.language, summary_column.key,
@@ -87,7 +81,7 @@ def _group_from_index(s: Searcher, parsed: ParsedQuery, kind: str, limit: int) -
 
 
 def _group_from_database(parsed: ParsedQuery, kind: str, limit: int) -> Group:
-    model, columns = SEARCHABLE[kind][0], GROUP_COLUMNS[kind]
+    model, columns = searchable(kind).model, searchable(kind).columns
     query = select(model).where(model.status == "published")
     for clause in parsed.clauses:
         if not clause.negated:

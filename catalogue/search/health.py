@@ -10,7 +10,8 @@ from catalogue.extensions import db
 from catalogue.models import SearchChange
 from catalogue.search import store
 from catalogue.search.outbox import catch_up
-from catalogue.search.schema import SEARCHABLE, STATE_ID, TRANSLATIONS, document_id, translation_stamp
+from catalogue.search.registry import kinds
+from catalogue.search.schema import STATE_ID, document_id, translation_stamp
 
 
 @dataclass
@@ -34,7 +35,8 @@ def check() -> CheckReport:
     report = CheckReport()
     database = {}
     stamps = _translation_stamps()
-    for kind, (model, *_rest) in SEARCHABLE.items():
+    for kind, described in kinds().items():
+        model = described.model
         for row_id, slug, version in db.session.execute(
                 select(model.id, model.slug, model.version).where(model.status == "published")):
             key = document_id(kind, row_id)
@@ -63,7 +65,10 @@ def check() -> CheckReport:
 def _translation_stamps() -> dict[str, str]:
     """Per document id, the translations the database holds for it, as the index stores them."""
     found: dict[str, list] = {}
-    for kind, model in TRANSLATIONS.items():
+    for kind, described in kinds().items():
+        model = described.translation
+        if model is None:
+            continue
         for translation in db.session.execute(select(model.entry_id.label("entry_id"), model.language, model.version)):
             found.setdefault(document_id(kind, translation.entry_id), []).append(translation)
     return {key: translation_stamp(translations) for key, translations in found.items()}

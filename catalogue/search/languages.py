@@ -31,9 +31,8 @@ from whoosh.analysis import (
 from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
-from catalogue.languages import LANGUAGES
+from catalogue.languages import LANGUAGES, ORIGINAL
 
-ORIGINAL = "en"
 #: Languages entries are translated into: every interface language but the original's.
 CONTENT_LANGUAGES = tuple(code for code in LANGUAGES if code != ORIGINAL)
 #: English fields that have a translated counterpart (guidance titles are indexed in ``name``).

@@ -18,7 +18,8 @@ from whoosh.index import LockError
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Term
 from catalogue.search import store
-from catalogue.search.schema import SEARCHABLE, TRANSLATIONS, document_id, state_document
+from catalogue.search.registry import kinds
+from catalogue.search.schema import document_id, state_document
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
@@ -26,16 +27,16 @@ OUTBOX_LOCK = 0x5EA4C4  # PostgreSQL advisory lock key serialising outbox writer
 
 
 def kind_of_row(obj) -> str | None:
-    for kind, (model, *_rest) in SEARCHABLE.items():
-        if isinstance(obj, model):
+    for kind, described in kinds().items():
+        if isinstance(obj, described.model):
             return kind
     return None
 
 
 def translated_kind(obj) -> str | None:
     """The kind of entry ``obj`` translates, if it is a translation."""
-    for kind, model in TRANSLATIONS.items():
-        if isinstance(obj, model):
+    for kind, described in kinds().items():
+        if described.translation is not None and isinstance(obj, described.translation):
             return kind
     return None
 
@@ -106,7 +107,7 @@ def catch_up(limit: int = 5000) -> str:
                 writer.cancel()
                 return "current"
             for kind, ids in _affected(session, changes).items():
-                model, document = SEARCHABLE[kind][:2]
+                model, document = kinds()[kind].model, kinds()[kind].document
                 found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
                 for row_id in sorted(ids):
                     row = found.get(row_id)
@@ -126,11 +127,12 @@ def catch_up(limit: int = 5000) -> str:
 
 def _affected(session: Session, changes) -> dict[str, set[int]]:
     """Row ids to re-index per kind: the changed rows, and every row holding a relabelled term."""
-    affected = {kind: {int(key) for _id, changed, key in changes if changed == kind} for kind in SEARCHABLE}
+    affected = {kind: {int(key) for _id, changed, key in changes if changed == kind} for kind in kinds()}
     term_ids = [int(key) for _id, kind, key in changes if kind == "term"]
     if term_ids:
-        for kind, (_model, _document, row_column, term_column) in SEARCHABLE.items():
-            if row_column is not None:
+        for kind, described in kinds().items():
+            if described.term_link is not None:
+                row_column, term_column = described.term_link
                 affected[kind].update(session.scalars(select(row_column).where(term_column.in_(term_ids))))
     return {kind: ids for kind, ids in affected.items() if ids}
 

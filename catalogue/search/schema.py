@@ -1,4 +1,5 @@
-"""What a tool looks like in the index: fields, analysers and boosts (name > summary > labels > description)."""
+"""The index's fields, analysers and boosts (name > summary > labels > description), and the helpers the features'
+document builders share (``catalogue.search.registry``)."""
 
 from __future__ import annotations
 
@@ -15,20 +16,9 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
-from catalogue.guidance.content import TOPIC_LABELS
-from catalogue.interchange.fields import TERM_FIELDS
-from catalogue.models import (
-    GuidancePage,
-    GuidanceTranslation,
-    Tool,
-    ToolTranslation,
-    Training,
-    guidance_terms,
-    tool_terms,
-)
 from catalogue.search import languages
 from catalogue.search.languages import CONTENT_LANGUAGES, TRANSLATED_FIELDS, field_name
-from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
+from catalogue.taxonomy import TERM_FIELDS
 
 STATE_ID = "__state__"
 # Bump whenever the schema, analysers or document contents change: indexes built otherwise are rebuilt.
@@ -109,37 +99,6 @@ def build_schema() -> fields.Schema:
     return schema
 
 
-def tool_document(tool: Tool) -> dict:
-    """The index document of a published tool: text fields, facet terms, sort keys and the row version."""
-    # Markdown is indexed as written: the tokenisers skip its punctuation, and rendering every entry to text
-    # would cost more than the rest of indexing. Snippets are cut from rendered text at query time.
-    description, responsible_use = tool.description, tool.responsible_use
-    labels = " ".join(term.label for term in tool.terms)
-    document = {
-        "id": str(tool.id),
-        "kind": "tool",
-        "slug": tool.slug,
-        "version": tool.version,
-        "name": tool.name,
-        "summary": tool.summary,
-        "labels": labels,
-        "organisation": tool.organisation,
-        "description": description,
-        "responsible_use": responsible_use,
-        "words": " ".join([tool.name, tool.summary, labels, tool.organisation]),
-        "name_sort": tool.name.casefold(),
-        "updated": int(tool.updated_at.replace(tzinfo=UTC).timestamp()),
-    }
-    for field in TERM_FIELDS:
-        document[FACET_PREFIX + field] = ",".join(term.slug for term in tool.terms_in(field))
-    return with_translations(document, tool, TOOL_TRANSLATED)
-
-
-#: Per kind, which index field holds which field of a translation.
-TOOL_TRANSLATED = {"summary": "summary", "description": "description", "responsible_use": "responsible_use"}
-GUIDANCE_TRANSLATED = {"name": "title", "summary": "summary", "description": "body"}
-
-
 def translation_stamp(translations) -> str:
     """Which translations a document holds, at which version ("fr:2 zh:1"): the health check compares it with the
     database, since saving a translation leaves the entry's own version alone."""
@@ -169,52 +128,6 @@ def document_id(kind: str, row_id: int) -> str:
     return str(row_id) if kind == "tool" else f"{kind}:{row_id}"
 
 
-def guidance_document(page: GuidancePage) -> dict:
-    """A published guidance page: searched from the same box as tools, listed in its own group."""
-    labels = " ".join([str(TOPIC_LABELS.get(page.topic, "")), *(term.label for term in page.terms)])
-    document = {
-        "id": document_id("guidance", page.id),
-        "kind": "guidance",
-        "slug": page.slug,
-        "version": page.version,
-        "name": page.title,
-        "summary": page.summary,
-        "labels": labels,
-        "description": page.body,
-        "words": " ".join([page.title, page.summary, labels]),
-        "name_sort": page.title.casefold(),
-        "updated": int(page.updated_at.replace(tzinfo=UTC).timestamp()),
-    }
-    return with_translations(document, page, GUIDANCE_TRANSLATED)
-
-
-def training_document(training: Training) -> dict:
-    """A published training: found by its title, provider, audience, kind, format and description."""
-    labels = f"{KIND_LABELS.get(training.kind, '')} {FORMAT_LABELS.get(training.format, '')}"
-    return {
-        "id": document_id("training", training.id),
-        "kind": "training",
-        "slug": training.slug,
-        "version": training.version,
-        "name": training.title,
-        "summary": training.audience,
-        "labels": labels,
-        "organisation": training.provider,
-        "description": training.description,
-        "words": " ".join([training.title, training.audience, labels, training.provider]),
-        "name_sort": training.title.casefold(),
-        "updated": int(training.updated_at.replace(tzinfo=UTC).timestamp()),
-    }
-
-
-#: Every kind of searchable row: its model, its index document, and the link table column pair to its terms (whose
-#: relabelling re-indexes the row), if it has terms.
-SEARCHABLE = {
-    "tool": (Tool, tool_document, tool_terms.c.tool_id, tool_terms.c.term_id),
-    "guidance": (GuidancePage, guidance_document, guidance_terms.c.guidance_id, guidance_terms.c.term_id),
-    "training": (Training, training_document, None, None),
-}
-
-#: Kinds whose entries carry curators' translations, and the rows holding them. Saving or deleting one of these rows
-#: re-indexes the entry it translates (``catalogue.search.outbox``).
-TRANSLATIONS = {"tool": ToolTranslation, "guidance": GuidanceTranslation}
+def timestamp(moment) -> int:
+    """A naive UTC datetime as the ``updated`` sort key."""
+    return int(moment.replace(tzinfo=UTC).timestamp())

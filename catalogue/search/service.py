@@ -14,10 +14,8 @@ from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
-from catalogue.entry_translations import reading
 from catalogue.extensions import db
-from catalogue.guidance import services as guidance_services
-from catalogue.interchange.fields import TERM_FIELDS
+from catalogue.languages import reader_language
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 from catalogue.search import facets, ranking, store
@@ -25,13 +23,11 @@ from catalogue.search.highlight import snippet
 from catalogue.search.languages import ORIGINAL, emphasis, field_name, is_han
 from catalogue.search.outbox import ensure_current
 from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
-from catalogue.tools.services import database_search
-from catalogue.tools.taxonomy import vocabularies
+from catalogue.search.registry import REGISTRY
+from catalogue.taxonomy import TERM_FIELDS, vocabularies
 
 SORTS = ("relevance", "name", "updated")
 FEW_RESULTS = 3
-GUIDANCE_FACET = "guidance"  # values are guidance pages; each matches the tools holding any of the page's terms
-FACET_FIELDS = (*TERM_FIELDS, GUIDANCE_FACET)
 
 
 @dataclass
@@ -101,14 +97,14 @@ class SearchResult:
 
 def search(request: SearchRequest) -> SearchResult:
     """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input."""
-    parsed = parse(request.text, request.language or reading.reader_language())
+    parsed = parse(request.text, request.language or reader_language())
     known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
-    pages = guidance_services.facet_terms()
-    request.filters, ignored = _known_filters(request.filters, known, pages)
+    groups = {name: facet.values() for name, facet in REGISTRY.facets.items()}
+    request.filters, ignored = _known_filters(request.filters, known, groups)
     try:
         ensure_current()
         s = store.searcher()
-        result = _search_index(s, parsed, request, known, pages)
+        result = _search_index(s, parsed, request, known, groups)
     except WhooshQueryError as error:
         current_app.logger.warning("Whoosh refused query %r: %s", request.text, error)
         raise QueryError(_("This search cannot be run. Please rephrase it with plain words.")) from error
@@ -124,11 +120,11 @@ def search(request: SearchRequest) -> SearchResult:
     return result
 
 
-def _known_filters(filters, known, pages) -> tuple[dict[str, list[str]], list[str]]:
+def _known_filters(filters, known, groups) -> tuple[dict[str, list[str]], list[str]]:
     kept, ignored = {}, []
     for vocabulary, values in filters.items():
-        if vocabulary == GUIDANCE_FACET:
-            slugs = {page.slug for page, _terms in pages}
+        if vocabulary in groups:
+            slugs = {slug for slug, *_rest in groups[vocabulary]}
         else:
             slugs = {t.slug for t in known[vocabulary].terms} if vocabulary in known else set()
         good = [v for v in dict.fromkeys(values) if v in slugs]
@@ -138,19 +134,22 @@ def _known_filters(filters, known, pages) -> tuple[dict[str, list[str]], list[st
     return kept, ignored
 
 
-def _with_guidance(maps: facets.Bitmaps, pages) -> facets.Bitmaps:
-    """The index's term bitmaps plus one per guidance page: the union of its terms' bitmaps."""
-    guidance = {}
-    for page, terms in pages:
-        union = 0
-        for vocabulary, slug in terms:
-            union |= maps.terms.get(vocabulary, {}).get(slug, 0)
-        guidance[page.slug] = union
-    return facets.Bitmaps(maps.live, {**maps.terms, GUIDANCE_FACET: guidance})
+def _with_groups(maps: facets.Bitmaps, groups) -> facets.Bitmaps:
+    """The index's term bitmaps plus one per value of each grouping facet (a guidance page…): the union of its
+    terms' bitmaps."""
+    grouped = {}
+    for name, values in groups.items():
+        grouped[name] = {}
+        for slug, _label, _description, terms in values:
+            union = 0
+            for vocabulary, term in terms:
+                union |= maps.terms.get(vocabulary, {}).get(term, 0)
+            grouped[name][slug] = union
+    return facets.Bitmaps(maps.live, {**maps.terms, **grouped})
 
 
-def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, pages) -> SearchResult:
-    maps = _with_guidance(facets.bitmaps(s), pages)
+def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, groups) -> SearchResult:
+    maps = _with_groups(facets.bitmaps(s), groups)
     chosen = facets.selection_bitmaps(maps, request.filters)
     base = matching(s, parsed, maps.live)
     total = facets.combine(base, chosen).bit_count()
@@ -173,7 +172,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     request.page = min(max(request.page, 1), result.pages)
     result.hits = _hits(s, parsed, request, result.sort, facets.combine(base, chosen)) if total else []
     counts = facets.counts(maps, base, chosen)
-    result.facets = _facets(known, counts, request.filters, pages)
+    result.facets = _facets(known, counts, request.filters, groups)
     if total == 0 and request.filters:
         result.blockers = _blockers(result.facets, maps, base, request.filters)
     return result
@@ -261,12 +260,13 @@ def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
     """``row``'s summary with the query's words marked, else a marked passage of its text, each in the language
     the reader is shown it in (a curators' translation, or the original)."""
     translated = language != ORIGINAL and hasattr(type(row), "translations")  # the class: asking the row loads them
-    shown = reading.shown(row, language, original=False) if translated else None
+    translation = next((t for t in row.translations if t.language == language), None) if translated else None
 
     def in_language(index_field: str, attribute: str) -> tuple[str, str]:
-        if shown is None or shown.lang(attribute) == "en":
+        text = getattr(translation, attribute, "") if translation is not None else ""
+        if not text:  # not translated, or this field left empty: the reader is shown the original
             return index_field, getattr(row, attribute) or ""
-        return field_name(index_field, shown.lang(attribute)), shown.text(attribute)
+        return field_name(index_field, language), text
 
     name, value = in_language("summary", summary)
     found = snippet(value, marked[name], SCHEMA[name].analyzer, whole=True)
@@ -301,7 +301,7 @@ def marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
     return marked
 
 
-def _facets(known, counts, filters, pages) -> list[Facet]:
+def _facets(known, counts, filters, groups) -> list[Facet]:
     built = []
     for slug in TERM_FIELDS:
         vocabulary = known.get(slug)
@@ -311,10 +311,11 @@ def _facets(known, counts, filters, pages) -> list[Facet]:
                              t.slug in filters.get(slug, [])) for t in vocabulary.terms
                   if t.merged_into_id is None or t.slug in filters.get(slug, [])]
         built.append(Facet(slug, vocabulary.label, values))
-    chosen = filters.get(GUIDANCE_FACET, [])
-    values = [FacetValue(page.slug, page.title, page.summary, counts[GUIDANCE_FACET].get(page.slug, 0),
-                         page.slug in chosen) for page, _terms in pages]
-    built.append(Facet(GUIDANCE_FACET, _("Guidance topic"), values))
+    for name, values in groups.items():
+        chosen = filters.get(name, [])
+        built.append(Facet(name, REGISTRY.facets[name].title(),
+                           [FacetValue(slug, label, description, counts[name].get(slug, 0), slug in chosen)
+                            for slug, label, description, _terms in values]))
     return built
 
 
@@ -332,7 +333,7 @@ def _blockers(built: list[Facet], maps, base, filters) -> list[tuple[Facet, Face
 
 def _search_database(parsed: ParsedQuery, request: SearchRequest) -> SearchResult:
     """Degraded mode while the index is rebuilt: plain database matching, no facets, ranking by name."""
-    tools, total = database_search([c.text for c in parsed.clauses if not c.negated], request.filters,
-                                   request.page, request.per_page)
+    tools, total = REGISTRY.database_search([c.text for c in parsed.clauses if not c.negated], request.filters,
+                                            request.page, request.per_page)
     return SearchResult(request, [Hit(t) for t in tools], total, degraded=True, sort="name")
 

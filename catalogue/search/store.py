@@ -24,7 +24,8 @@ from whoosh.searching import Searcher
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange
-from catalogue.search.schema import SCHEMA_VERSION, SEARCHABLE, STATE_ID, build_schema, state_document
+from catalogue.search.registry import kinds
+from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, state_document
 
 BATCH = 500
 CLI_PROCESSES = max(1, min(4, os.cpu_count() or 1))
@@ -114,15 +115,16 @@ def latest_change(session: Session | None = None) -> int:
 
 def published_documents(session: Session) -> Iterable[dict]:
     """The index document of every published row of every searchable kind."""
-    for model, document, *_links in SEARCHABLE.values():
+    for described in kinds().values():
+        model, document = described.model, described.document
         query = select(model).where(model.status == "published").order_by(model.id).execution_options(yield_per=BATCH)
         for row in session.scalars(query):
             yield document(row)
 
 
 def published_count(session: Session) -> int:
-    return sum(session.scalar(select(func.count()).select_from(model).where(model.status == "published")) or 0
-               for model, *_rest in SEARCHABLE.values())
+    return sum(session.scalar(select(func.count()).select_from(d.model).where(d.model.status == "published")) or 0
+               for d in kinds().values())
 
 
 @contextmanager

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import session
 
 from catalogue.interchange.fields import FORMAT_NAME, FORMAT_VERSION
-from catalogue.interchange.records import tool_to_record
 from catalogue.interchange.services import dump_csv
 from catalogue.models import Tool
+from catalogue.records import tool_to_record
 from catalogue.tools.services import published_by_slugs
 
 KEY = "shortlist"

@@ -8,7 +8,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from catalogue.search.service import FACET_FIELDS, SearchRequest
+from catalogue.search.registry import facet_fields
+from catalogue.search.service import SearchRequest
 
 SORT_LABELS = {"relevance": _l("Relevance"), "name": _l("Name (A–Z)"), "updated": _l("Last updated")}
 
@@ -28,6 +29,6 @@ def parse_search(args: MultiDict, per_page: int) -> SearchRequest:
     except ValueError:
         page = 1
     sort = args.get("sort", "relevance")
-    filters = {name: args.getlist(name) for name in FACET_FIELDS if args.getlist(name)}
+    filters = {name: args.getlist(name) for name in facet_fields() if args.getlist(name)}
     return SearchRequest(text=args.get("q", ""), filters=filters,
                          sort=sort if sort in SORT_LABELS else "relevance", page=max(page, 1), per_page=per_page)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import Select, func, or_, select
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
-from catalogue.guidance.services import tool_terms_of_pages
 from catalogue.models import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.rows import contains
-from catalogue.tools.taxonomy import vocabularies
+from catalogue.search.registry import REGISTRY
+from catalogue.taxonomy import term_counts, vocabularies
 
 
 def published() -> Select:
@@ -27,8 +27,9 @@ def database_search(words: list[str], filters: dict[str, list[str]], page: int, 
     for word in words:
         query = query.where(or_(*(contains(column, word) for column in (Tool.name, Tool.summary, Tool.description))))
     for vocabulary, slugs in filters.items():
-        if vocabulary == "guidance":  # the tools holding any term of the chosen guidance pages
-            tagged = select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(tool_terms_of_pages(slugs)))
+        if vocabulary in REGISTRY.facets:  # the tools holding any term of the chosen values (guidance pages…)
+            term_ids = REGISTRY.facets[vocabulary].term_ids(slugs)
+            tagged = select(tool_terms.c.tool_id).where(tool_terms.c.term_id.in_(term_ids))
         else:
             tagged = (select(tool_terms.c.tool_id).join(Term, Term.id == tool_terms.c.term_id)
                       .join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
@@ -69,21 +70,6 @@ def related_tools(tool: Tool, limit: int = 4) -> list[Tool]:
         .limit(limit)
     )
     return [row[0] for row in db.session.execute(ranked)]
-
-
-def term_counts(vocabulary_slug: str, status: str | None = "published") -> list[tuple[Term, int]]:
-    """Every term of a vocabulary with the number of tools that carry it (zero included), in display order."""
-    count = func.count(Tool.id)
-    query = (
-        select(Term, count)
-        .join(Vocabulary, Term.vocabulary_id == Vocabulary.id)
-        .outerjoin(tool_terms, tool_terms.c.term_id == Term.id)
-        .outerjoin(Tool, (Tool.id == tool_terms.c.tool_id) & (Tool.status == status if status else true()))
-        .where(Vocabulary.slug == vocabulary_slug)
-        .group_by(Term.id)
-        .order_by(Term.position)
-    )
-    return [(term, n) for term, n in db.session.execute(query)]
 
 
 def recently_updated(limit: int = 6) -> list[Tool]:

@@ -9,9 +9,9 @@ from catalogue.policy import requires
 from catalogue.search.groups import search_group
 from catalogue.search.query import QueryError
 from catalogue.search.service import search
+from catalogue.taxonomy import vocabularies
 from catalogue.tools import services
 from catalogue.tools.forms import SearchForm, parse_search
-from catalogue.tools.taxonomy import vocabularies
 
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue import audit
-from catalogue.admin.audit_log import spreadsheet_safe
 from catalogue.extensions import db
 from catalogue.models import Enrolment, Training, User
 from catalogue.rows import get_or_404
+from catalogue.spreadsheets import spreadsheet_safe
 from catalogue.trainings.enrolment import target_of
 from catalogue.trainings.services import Availability, availability_of
 

@@ -14,10 +14,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from catalogue import times
+from catalogue.mail import absolute_url
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Enrolment, Training, User
 from catalogue.models.base import utcnow
-from catalogue.trainings import notices, services, times
+from catalogue.trainings import notices, services
 from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
 
 PRODUCT_ID = "-//AI Tools Catalogue//Trainings//EN"
@@ -47,7 +49,7 @@ def description_of(training: Training, waitlisted: bool = False) -> str:
         parts.append(_("Audience: %(audience)s", audience=training.audience))
     if training.description:
         parts.append(markdown_to_text(training.description))
-    parts.append(notices.absolute_url("trainings.detail", slug=training.slug))
+    parts.append(absolute_url("trainings.detail", slug=training.slug))
     return "\n\n".join(parts)
 
 
@@ -63,7 +65,7 @@ def event_of(training: Training, enrolment: Enrolment | None = None) -> Event:
     location = notices.where_text(training)
     if location:
         event.add("location", location)
-    event.add("url", notices.absolute_url("trainings.detail", slug=training.slug))
+    event.add("url", absolute_url("trainings.detail", slug=training.slug))
     if training.status == "cancelled":
         event.add("status", "CANCELLED")
     elif waitlisted:

@@ -3,8 +3,6 @@ version it was loaded with, and a save from an older version is refused with the
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,13 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue import audit
+from catalogue import audit, slugs, times
 from catalogue.extensions import db
 from catalogue.markdown import strip_markup
 from catalogue.models import Enrolment, GuidancePage, Tool, Training, User
 from catalogue.models.base import utcnow
 from catalogue.rows import get_or_404
-from catalogue.trainings import notices, times
+from catalogue.trainings import notices
 from catalogue.trainings.enrolment import enrolled_count, fill_free_seats, lock_training, target_of
 
 #: Slugs that would hide a page under /trainings/.
@@ -86,19 +84,8 @@ def slug_used(slug: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def slug_base(title: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-") or "training"
-
-
 def unique_slug(title: str) -> str:
-    base = slug_base(title)
-    candidate, number = base, 2
-    while slug_used(candidate):
-        suffix = f"-{number}"
-        candidate = base[:80 - len(suffix)].rstrip("-") + suffix
-        number += 1
-    return candidate
+    return slugs.unique_slug(slugs.slugify(title, "training"), slug_used)
 
 
 def apply_content(training: Training, values: dict[str, Any]) -> bool:

@@ -11,13 +11,13 @@ from sqlalchemy import or_, select
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from catalogue import times
 from catalogue.choices import options
-from catalogue.curation.forms import SLUG_PATTERN, VersionedForm, language_choices, markdown_length
 from catalogue.extensions import db
+from catalogue.forms import SLUG_PATTERN, VersionedForm, language_choices, markdown_length
 from catalogue.languages.formatting import sorted_choices
 from catalogue.models import GuidancePage, Tool, Training
 from catalogue.templating import language_name
-from catalogue.trainings import times
 from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

@@ -6,10 +6,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from catalogue.accounts.views import me
+from catalogue import times
 from catalogue.choices import options
-from catalogue.policy import requires
-from catalogue.trainings import attendees, editing, services, times
+from catalogue.paging import page_number
+from catalogue.policy import me, requires
+from catalogue.trainings import attendees, editing, services
 from catalogue.trainings import forms as f
 from catalogue.trainings.labels import STATUS_LABELS
 
@@ -22,7 +23,7 @@ PER_PAGE = 50
 @requires("trainings.manage")
 def index():
     status = f.chosen(request.args, "status", STATUS_LABELS)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    page = page_number()
     statuses = options([("", _("Any status")), *STATUS_LABELS.items()])
     return render_template("trainings/manage/index.html", listing=services.managed(status, page, PER_PAGE),
                            status=status, statuses=statuses)

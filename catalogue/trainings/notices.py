@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalogue import mail
+from catalogue import mail, times
+from catalogue.mail import absolute_url
 from catalogue.models import Enrolment, Training
-from catalogue.trainings import times
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """Links in e-mails and calendar files start with ``CATALOGUE_BASE_URL``, never with the request's host (also
-    outside a request, for changes made from the command line)."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        path = current_app.url_map.bind("catalogue.local").build(endpoint, values)
-    return current_app.config["CATALOGUE_BASE_URL"] + path
 
 
 def where_text(training: Training) -> str:

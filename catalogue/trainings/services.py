@@ -11,11 +11,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import NotFound
 
-from catalogue import policy
+from catalogue import policy, times
 from catalogue.extensions import db
 from catalogue.models import Enrolment, GuidancePage, Training, User
 from catalogue.models.base import utcnow
-from catalogue.trainings import times
 
 PUBLIC_STATUSES = ("published", "cancelled")
 

@@ -6,19 +6,17 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalogue.accounts.views import me
-from catalogue.policy import requires
+from catalogue import times
+from catalogue.paging import page_number
+from catalogue.policy import me, requires
 from catalogue.redirects import safe_target
-from catalogue.trainings import calendar, enrolment, services, times
+from catalogue.trainings import calendar, enrolment, services
 from catalogue.trainings import forms as f
 from catalogue.trainings.labels import ENROLMENT_LABELS, FORMAT_LABELS, KIND_LABELS, STATUS_LABELS
 from catalogue.trainings.manage import blueprint as manage
 
 blueprint = Blueprint("trainings", __name__, url_prefix="/trainings")
 blueprint.register_blueprint(manage)
-
-MAX_PAGE = 10_000
-
 
 def guidance_href(page) -> str:
     return url_for("guidance.page", slug=page.slug)
@@ -30,10 +28,6 @@ def training_helpers():
     return {"format_labels": FORMAT_LABELS, "kind_labels": KIND_LABELS, "training_status_labels": STATUS_LABELS,
             "enrolment_labels": ENROLMENT_LABELS, "when_text": times.when_text, "moment_text": times.moment_text,
             "guidance_href": guidance_href}
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @blueprint.get("/")

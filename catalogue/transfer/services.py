@@ -18,17 +18,18 @@ from typing import Any
 from flask import current_app, session
 from flask_babel import gettext as _
 
-from catalogue import audit, make_private_directory
-from catalogue.admin.audit_log import spreadsheet_safe
+from catalogue import audit
+from catalogue.config import make_private_directory
 from catalogue.extensions import db
 from catalogue.interchange.fields import FORMAT_NAME, FORMAT_VERSION
 from catalogue.interchange.problems import InterchangeError, Problem
 from catalogue.interchange.reading import parse_csv, parse_json
-from catalogue.interchange.records import tool_to_record
 from catalogue.interchange.services import ImportReport, dump_csv, dump_json, export_document, import_tools
 from catalogue.models import User
 from catalogue.models.base import utcnow
+from catalogue.records import tool_to_record
 from catalogue.search.service import SearchRequest, search
+from catalogue.spreadsheets import spreadsheet_safe
 
 EXTENSIONS = ("json", "csv")
 KEEP_FOR_SECONDS = 24 * 60 * 60

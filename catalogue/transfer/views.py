@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.accounts.views import me
 from catalogue.interchange.problems import InterchangeError
-from catalogue.policy import requires
+from catalogue.policy import me, requires
 from catalogue.search.query import QueryError
 from catalogue.tools.forms import parse_search
 from catalogue.transfer import forms, services

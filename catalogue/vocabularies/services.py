@@ -18,7 +18,7 @@ from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
 from catalogue.models import Term, Tool, User, Vocabulary, tool_terms
 from catalogue.rows import get_row
-from catalogue.tools.taxonomy import vocabularies
+from catalogue.taxonomy import vocabularies
 
 
 class RefusedChange(Exception):

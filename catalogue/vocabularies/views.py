@@ -4,8 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from catalogue.accounts.views import me
-from catalogue.policy import requires
+from catalogue.policy import me, requires
 from catalogue.vocabularies import forms, services
 
 blueprint = Blueprint("vocabularies", __name__, url_prefix="/admin/vocabularies")

@@ -11,13 +11,13 @@ from babel.core import get_global
 from sqlalchemy import select
 
 from catalogue.accounts import passwords
-from catalogue.accounts.services import find_user, normalise_email
-from catalogue.admin.services import agency_by_slug, create_user
+from catalogue.accounts.services import agency_by_slug, find_user, normalise_email
+from catalogue.admin.services import create_user
 from catalogue.extensions import db
 from catalogue.models import SPECIALISMS, Agency, AgencyUnit, Tool, ToolUsage, User
 from catalogue.models.base import utcnow
 from catalogue.models.contact import NOTE_MAX
-from catalogue.trainings.times import is_known_zone
+from catalogue.times import is_known_zone
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "agencies.json"
 

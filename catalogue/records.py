@@ -1,17 +1,23 @@
-"""A tool as an interchange record: the shape of exports, revisions and comparisons."""
+"""A tool as a plain record: the shape of interchange files, exports, revisions and comparisons, with its fields in
+the order exports write them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from catalogue.interchange.fields import (
-    MULTI_TERM_FIELDS,
-    SINGLE_TERM_FIELDS,
-    TIMESTAMP_FIELDS,
-    TIMESTAMP_FORMAT,
-    TOOL_FIELDS,
-)
 from catalogue.models import Tool
+from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS
+
+LIST_FIELDS = MULTI_TERM_FIELDS + ("languages",)
+TIMESTAMP_FIELDS = ("created_at", "updated_at")
+TOOL_FIELDS = (
+    "slug", "name", "organisation", "country", "website", "summary", "description",
+    *MULTI_TERM_FIELDS,
+    *SINGLE_TERM_FIELDS,
+    "languages", "responsible_use", "last_reviewed", "status", "demo",
+    *TIMESTAMP_FIELDS,
+)
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def tool_to_record(tool: Tool) -> dict[str, Any]:

@@ -1,17 +1,27 @@
-"""Vocabularies as data: seeded from ``catalogue/data/vocabularies.json`` so terms change without a migration."""
+"""The taxonomy: which vocabularies classify tools, and their terms as data, seeded from
+``catalogue/data/vocabularies.json`` so terms change without a migration."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from catalogue.extensions import db
-from catalogue.models import Term, Vocabulary
+from catalogue.models import Term, Tool, Vocabulary, tool_terms
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabularies.json"
+SEED_FILE = Path(__file__).resolve().parent / "data" / "vocabularies.json"
+
+#: The vocabularies that classify tools, in the order forms, facets and exports list them. Each may hold many terms
+#: per tool, or one.
+MULTI_TERM_FIELDS = (
+    "purposes", "technologies", "crime_phases", "workflow_steps", "data_types", "deployment", "intended_users",
+)
+SINGLE_TERM_FIELDS = ("cost_model", "availability", "maturity", "exposure_reduction")
+TERM_FIELDS = MULTI_TERM_FIELDS + SINGLE_TERM_FIELDS
 
 
 @dataclass
@@ -71,3 +81,39 @@ def term_index(include_merged: bool = False) -> dict[str, dict[str, Term]]:
 def current_terms(vocabulary: Vocabulary, keep: list[Term] | tuple[Term, ...] = ()) -> list[Term]:
     """Terms a curator may choose now: not retired, plus any retired ones the entry already carries."""
     return [t for t in vocabulary.terms if not t.retired or t in keep]
+
+
+def apply_terms(entry, values: dict[str, Any], vocabularies) -> bool:
+    """Give ``entry`` the terms named in ``values`` (per vocabulary slug); returns whether they changed.
+
+    Terms that no longer exist are skipped; a term merged into another counts as the surviving term.
+    """
+    terms = term_index(include_merged=True)
+    wanted = []
+    for vocabulary in vocabularies:
+        slugs = values.get(vocabulary) or []
+        for slug in ([slugs] if isinstance(slugs, str) else slugs):
+            term = terms.get(vocabulary, {}).get(slug)
+            while term is not None and term.merged_into_id is not None:
+                term = db.session.get(type(term), term.merged_into_id)
+            if term is not None and term not in wanted:
+                wanted.append(term)
+    if {t.id for t in entry.terms} != {t.id for t in wanted}:
+        entry.terms = wanted
+        return True
+    return False
+
+
+def term_counts(vocabulary_slug: str, status: str | None = "published") -> list[tuple[Term, int]]:
+    """Every term of a vocabulary with the number of tools that carry it (zero included), in display order."""
+    count = func.count(Tool.id)
+    query = (
+        select(Term, count)
+        .join(Vocabulary, Term.vocabulary_id == Vocabulary.id)
+        .outerjoin(tool_terms, tool_terms.c.term_id == Term.id)
+        .outerjoin(Tool, (Tool.id == tool_terms.c.tool_id) & (Tool.status == status if status else true()))
+        .where(Vocabulary.slug == vocabulary_slug)
+        .group_by(Term.id)
+        .order_by(Term.position)
+    )
+    return [(term, n) for term, n in db.session.execute(query)]

@@ -1,0 +1,69 @@
+"""Form pieces every feature uses: the checkbox list, field checks, the versioned form and the language choices."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from catalogue.languages.formatting import sorted_choices
+from catalogue.templating import language_name
+
+MARKDOWN_LIMIT = 50_000
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN = re.compile(rf"@?{_LABEL}(?:\.{_LABEL})+")
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def web_address(_form, field) -> None:
+    if not field.data:
+        return
+    parts = urlsplit(field.data.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(_l("Give a web address starting with http:// or https://, "
+                                 "for example https://tool.example."))
+
+
+def markdown_length(_form, field) -> None:
+    if field.data and len(field.data) > MARKDOWN_LIMIT:
+        raise ValidationError(_l("This text is %(length)s characters long; at most %(limit)s are allowed. "
+                                 "Shorten it or link to a longer document.",
+                                 length=f"{len(field.data):,}", limit=f"{MARKDOWN_LIMIT:,}"))
+
+
+def plausible_date(_form, field) -> None:
+    if field.data and not 2000 <= field.data.year <= 2999:
+        raise ValidationError(_l("Give a date between the years 2000 and 2999."))
+
+
+def is_domain(text: str) -> bool:
+    """An e-mail domain as agencies register them (``police.example`` or ``@police.example``)."""
+    return bool(DOMAIN.fullmatch(text.lower()))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    codes = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return sorted_choices((code, language_name(code)) for code in codes)
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the version of the entry it was loaded with."""
+
+    version = HiddenField()
+
+    def loaded_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
