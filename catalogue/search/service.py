@@ -81,6 +81,14 @@ class SearchResult:
     ignored: list[str] = field(default_factory=list)
     degraded: bool = False
     sort: str = "name"
+    #: Words of the query that listed tools need not contain: all of them together matched fewer than a handful
+    #: of tools, so tools matching most of them are listed too ("Showing tools that match some of your words").
+    relaxed: list[str] = field(default_factory=list)
+    #: Words or phrases of the query searched with their synonyms as well: (as typed, [synonyms searched]).
+    expanded: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: Filters the query's words name ("air-gapped", "gratuit"), offered as one-click chips, never applied unasked:
+    #: (facet, value, the words that named it). Values already selected are left out.
+    suggested_filters: list[tuple[Facet, FacetValue, str]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
