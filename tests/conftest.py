@@ -1,47 +1,24 @@
-"""Fixtures on the app factory: a fresh data directory per test, a real database, demo data on demand."""
+"""Fixtures on the app factory: a fresh data directory per test, a real database, demo data on demand.
+
+Building a database costs far more than copying one, so the schema with the vocabularies and an empty index
+(``empty_data_dir``) and the demo dataset (``demo_data_dir``) are each built once per test process and copied into
+every test's own directory.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
 from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.search import store
 from catalogue.taxonomy import sync_vocabularies
+from tests.browser import CHROMIUM, require_chromium
 from tests.factories import load_demo
-
-
-def serve(app):
-    """Serve ``app`` on a free local port for the browser tests; yields its base URL, then stops."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-def serve_demo_copy(tmp_path_factory, demo_data_dir, name: str, *members: tuple[str, str]):
-    """For browser tests: a closed catalogue on a copy of the demo data, with vetted members (e-mail, name) of one
-    agency; yields the app with its base URL in ``app.base``."""
-    from tests.factories import make_agency, make_user
-
-    data_dir = tmp_path_factory.mktemp(name)
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir, TESTING=False, CATALOGUE_PUBLIC_BROWSING=False)
-    with app.app_context():
-        agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
-        for email, name_of_member in members:
-            make_user("member", email=email, agency=agency, name=name_of_member)
-    for base in serve(app):
-        app.base = base
-        yield app
 
 
 def make_app(data_dir: Path, **extra):
@@ -61,6 +38,19 @@ def make_app(data_dir: Path, **extra):
 
 
 @pytest.fixture(scope="session")
+def empty_data_dir(tmp_path_factory) -> Path:
+    """A data directory with the schema, the vocabularies and an empty index, built once and copied per test."""
+    data_dir = tmp_path_factory.mktemp("empty-template")
+    app = make_app(data_dir)
+    with app.app_context():
+        db.create_all()
+        sync_vocabularies()
+        store.rebuild()
+        db.engine.dispose()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
     """A data directory (database and search index) holding the demo dataset, built once and copied per test."""
     data_dir = tmp_path_factory.mktemp("demo-template")
@@ -73,25 +63,49 @@ def demo_data_dir(tmp_path_factory) -> Path:
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def demo_command_run(tmp_path_factory, empty_data_dir) -> SimpleNamespace:
+    """``flask catalogue demo`` run once on an empty catalogue: the data directory it filled, built once and copied
+    per test like the others, and the command's result (``exit_code``, ``output``)."""
+    data_dir = tmp_path_factory.mktemp("demo-command")
+    copy_data_dir(empty_data_dir, data_dir)
+    app = make_app(data_dir)
+    result = app.test_cli_runner().invoke(args=["catalogue", "demo"])
+    with app.app_context():
+        db.engine.dispose()
+    return SimpleNamespace(data_dir=data_dir, exit_code=result.exit_code, output=result.output)
+
+
+@pytest.fixture
+def demo_command_app(tmp_path, demo_command_run):
+    """An app on a copy of what a first ``flask catalogue demo`` on an empty catalogue left; that run's result is in
+    ``app.first_demo_run``, so a test can check the first run and then run the command again itself."""
+    data_dir = tmp_path / "after-demo-command"  # beside, not over, the ``app`` fixture's directory
+    copy_data_dir(demo_command_run.data_dir, data_dir)
+    app = make_app(data_dir)
+    app.first_demo_run = demo_command_run
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 def copy_data_dir(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True)
 
 
-def empty_app(data_dir: Path, **extra):
-    """An app with the schema, the vocabularies and an empty index; disposes of its engine afterwards."""
+def empty_app(data_dir: Path, template: Path, **extra):
+    """An app with the schema, the vocabularies and an empty index, copied from ``template`` (the ``empty_data_dir``
+    fixture); disposes of its engine afterwards."""
+    copy_data_dir(template, data_dir)
     app = make_app(data_dir, **extra)
-    with app.app_context():
-        db.create_all()
-        sync_vocabularies()
-        store.rebuild()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(tmp_path):
-    yield from empty_app(tmp_path)
+def app(tmp_path, empty_data_dir):
+    yield from empty_app(tmp_path, empty_data_dir)
 
 
 @pytest.fixture
@@ -114,9 +128,9 @@ def search_never_fails_silently(request, caplog):
 
 
 @pytest.fixture
-def closed_app(tmp_path):
+def closed_app(tmp_path, empty_data_dir):
     """The default access mode: everything but the public pages needs a signed-in member."""
-    yield from empty_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=False)
+    yield from empty_app(tmp_path, empty_data_dir, CATALOGUE_PUBLIC_BROWSING=False)
 
 
 @pytest.fixture
@@ -141,7 +155,17 @@ def ctx(app):
         yield app
 
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+def pytest_collection_modifyitems(items):
+    """Every test of a ``test_browser*.py`` module drives Chromium."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser"):
+        require_chromium()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from catalogue.contact import lifecycle, sending
 from catalogue.extensions import db
 from catalogue.models import ContactRequest, Notification, User
-from tests.auth import session_for
 from tests.factories import make_agency, make_user
 
 SUBJECT = "Experience with the chat triage tool"
@@ -54,13 +53,6 @@ def send(sender_id: int, **fields) -> int:
 def act(request_id: int, user_id: int, action: str, **given):
     seen = given.pop("seen", None) or db.session.get(ContactRequest, request_id).state
     return lifecycle.perform(request_id, user(user_id), action, lifecycle.Input(seen, **given))
-
-
-def client_for(app, user_id: int):
-    client = app.test_client()
-    with app.app_context():
-        session_for(client, user(user_id))
-    return client
 
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

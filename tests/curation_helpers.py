@@ -7,23 +7,14 @@ from typing import Any
 
 from catalogue.extensions import db
 from catalogue.models import Tool
-from tests.auth import csrf_token, session_for
-from tests.factories import make_user
+from tests.auth import csrf_token, signed_in
 
 VERSION = re.compile(r'name="(?:[a-z]+-)?version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="(?:[a-z]+-)?version"')
 
 
 def curator_clients(app, *emails: str) -> list:
     """One signed-in test client per curator e-mail (each curator has a second factor)."""
-    clients = []
-    with app.app_context():
-        for email in emails:
-            user = make_user("curator", email=email, name=email.split("@")[0].title())
-            client = app.test_client()
-            session_for(client, user)
-            client.user_id = user.id
-            clients.append(client)
-    return clients
+    return [signed_in(app, "curator", email=email, name=email.split("@")[0].title()) for email in emails]
 
 
 def editor_data(**fields: Any) -> dict[str, Any]:

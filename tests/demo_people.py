@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyotp
-from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.admin import demo as accounts_demo
 from catalogue.contact.demo import load_demo_requests
 from catalogue.extensions import db
 from catalogue.models import ContactRequest, GuidancePage, Tool, ToolUsage, Training, User
-from tests.conftest import serve_demo_copy
+from tests.browser import serve_demo_copy
 
 MEMBER, CURATOR = "member@demo.example", "curator@demo.example"
 PASSWORD = accounts_demo.DEMO_PASSWORD
@@ -32,6 +31,10 @@ class Sample:
     thread: int  # an accepted request the demo member sent
     entry: int
     curator_secret: str
+
+    def secret_of(self, account: str) -> str | None:
+        """The TOTP secret to sign in as a demo account with (``tests.browser.sign_in``): only the curator has one."""
+        return self.curator_secret if account == CURATOR else None
 
 
 def load_demo_people() -> None:
@@ -71,17 +74,3 @@ def serve_demo_people(tmp_path_factory, demo_data_dir, name: str):
             )
             db.session.commit()
         yield app
-
-
-def sign_in(page, site, account: str) -> None:
-    """Through the sign-in form, typing only (no clicks), with the code for the curator."""
-    page.goto(site.base + "/account/sign-in")
-    page.get_by_label("Official e-mail address").fill(account)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    if account == CURATOR:
-        code = page.get_by_label("Code")
-        expect(code).to_be_focused()
-        code.fill(pyotp.TOTP(site.sample.curator_secret).now())
-        page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_have_count(1)

@@ -10,7 +10,7 @@ import pytest
 from catalogue.accounts.sessions import LAST_SEEN, SIGNED_IN_AT
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, User
-from tests.auth import body, csrf_token, link_in, outbox, session_for, sign_in
+from tests.auth import body, csrf_token, link_in, outbox, sign_in, signed_in
 from tests.factories import PASSWORD, make_agency, make_user
 
 GOOD_PASSWORD = "quiet lanterns over harbour"
@@ -256,9 +256,7 @@ def test_a_session_cookie_replayed_after_sign_out_is_refused(accounts_app):
 
 @pytest.mark.parametrize("stale", [{LAST_SEEN: 31 * 60}, {SIGNED_IN_AT: 12 * 3600 + 60}], ids=["idle", "absolute"])
 def test_sessions_end_after_the_idle_and_absolute_timeouts(accounts_app, stale):
-    client = accounts_app.test_client()
-    with accounts_app.app_context():
-        session_for(client, make_user("member"))
+    client = signed_in(accounts_app, "member")
     assert client.get("/account/").status_code == 200
     with client.session_transaction() as session:
         for key, age in stale.items():
@@ -284,9 +282,7 @@ def test_changing_the_password_signs_out_other_devices_but_not_this_one(accounts
 
 
 def test_a_wrong_current_password_changes_nothing(accounts_app):
-    client = accounts_app.test_client()
-    with accounts_app.app_context():
-        session_for(client, make_user("member"))
+    client = signed_in(accounts_app, "member")
     response = client.post("/account/password", data={
         "current": "not my password", "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD,
         "csrf_token": csrf_token(client, "/account/password")})

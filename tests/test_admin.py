@@ -10,17 +10,14 @@ import pytest
 from catalogue.extensions import db
 from catalogue.models import Agency, AuditEvent, User
 from catalogue.models.audit import AuditLogIsAppendOnly
-from tests.auth import body, csrf_token, outbox, session_for, sign_in
+from tests.auth import body, csrf_token, outbox, sign_in, signed_in
 from tests.factories import PASSWORD, make_agency, make_user
 
 
 @pytest.fixture
 def admin_client(closed_app):
-    client = closed_app.test_client()
     with closed_app.app_context():
-        agency = make_agency()
-        session_for(client, make_user("admin", email="admin@harbour-police.example", agency=agency))
-    return client
+        return signed_in(closed_app, "admin", email="admin@harbour-police.example", agency=make_agency())
 
 
 def applicant(app, email="amal@harbour-police.example", agency_slug="harbour-police", proposed=None, verified=True):
@@ -129,9 +126,7 @@ def test_a_role_change_signs_the_person_out_and_their_next_request_is_refused(cl
     with closed_app.app_context():
         other_admin = make_user("admin", email="second@harbour-police.example")
         other_id = other_admin.id
-    demoted = closed_app.test_client()
-    with closed_app.app_context():
-        session_for(demoted, db.session.get(User, other_id))
+    demoted = signed_in(closed_app, other_id)
     assert demoted.get("/admin/users").status_code == 200
     response = admin_client.post(
         f"/admin/users/{other_id}",
@@ -157,11 +152,8 @@ def test_the_last_administrator_cannot_be_demoted_or_deactivated(closed_app, adm
 
 
 def test_deactivation_ends_sessions_and_sign_in(closed_app, admin_client):
-    member = closed_app.test_client()
-    with closed_app.app_context():
-        user = make_user("member", email="member@harbour-police.example")
-        user_id = user.id
-        session_for(member, user)
+    member = signed_in(closed_app, "member", email="member@harbour-police.example")
+    user_id = member.user_id
     assert member.get("/tools/").status_code == 200
     path = f"/admin/users/{user_id}/deactivate"
     admin_client.post(path, data={"reason": "Left the unit", "csrf_token": csrf_token(admin_client, "/admin/users")})

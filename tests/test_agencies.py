@@ -19,9 +19,9 @@ from catalogue.agencies.regions import countries_in, region_of, regions_by_count
 from catalogue.extensions import db
 from catalogue.models import REGIONS, Agency, AgencyUnit, AuditEvent, Tool, ToolUsage, User
 from catalogue.models.contact import NOTE_MAX
-from tests.auth import csrf_token, session_for
+from tests.auth import csrf_token, signed_in
 from tests.conftest import empty_app
-from tests.factories import load_demo, make_agency, make_tools, make_user, tool_record
+from tests.factories import make_agency, make_tools, make_user, tool_record
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the PostgreSQL fixture, reused below
 
 CARD = re.compile(r'class="agency-card-title"><a href="/agencies/([a-z0-9-]+)"')
@@ -79,13 +79,6 @@ def contact_app(closed_app):
     with closed_app.app_context():
         build_directory()
     return closed_app
-
-
-def client_as(app, email: str):
-    client = app.test_client()
-    with app.app_context():
-        session_for(client, db.session.scalar(select(User).filter_by(email=email)))
-    return client
 
 
 def cards(response) -> list[str]:
@@ -160,7 +153,7 @@ def test_regions_follow_m49():
     ({"language": "en", "specialism": "research", "kind": "hotline"}, ["north-hotline"]),
 ])
 def test_each_filter_narrows_the_directory(directory_app, query, expected):
-    response = client_as(directory_app, "ben@harbour-police.example").get("/agencies/", query_string=query)
+    response = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/", query_string=query)
     assert response.status_code == 200
     assert cards(response) == expected
     count = "1 agency" if len(expected) == 1 else f"{len(expected)} agencies"
@@ -168,7 +161,7 @@ def test_each_filter_narrows_the_directory(directory_app, query, expected):
 
 
 def test_cards_show_what_members_need_to_choose_an_agency(directory_app):
-    html = client_as(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
+    html = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
     harbour = html[html.index("/agencies/harbour-police"):html.index("/agencies/north-hotline")]
     assert "Germany · Europe · Police" in harbour
     assert "Victim identification" in harbour and "Digital forensics" in harbour
@@ -180,7 +173,7 @@ def test_cards_show_what_members_need_to_choose_an_agency(directory_app):
     with directory_app.app_context():
         db.session.scalar(select(Agency).filter_by(slug="north-hotline")).demo = True
         db.session.commit()
-    html = client_as(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
+    html = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
     assert html.count('<span class="badge badge-demo">Demo</span>') == 1
 
 
@@ -189,7 +182,7 @@ def test_cards_show_what_members_need_to_choose_an_agency(directory_app):
     {"language": "klingon"}, {"q": "x" * 201}, {"country": "DE\u0301"},
 ])
 def test_bad_filter_values_are_explained_and_left_out(directory_app, query):
-    response = client_as(directory_app, "ben@harbour-police.example").get("/agencies/", query_string=query)
+    response = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/", query_string=query)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Some filters could not be used and were left out" in html
@@ -198,7 +191,7 @@ def test_bad_filter_values_are_explained_and_left_out(directory_app, query):
 
 
 def test_a_real_country_or_language_without_agencies_stays_selected(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     response = client.get("/agencies/?country=IT&language=it")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and cards(response) == []
@@ -208,7 +201,7 @@ def test_a_real_country_or_language_without_agencies_stays_selected(directory_ap
 
 
 def test_odd_page_numbers_never_fail(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     directory_app.config["PAGE_SIZE"] = 2
     first, second = client.get("/agencies/"), client.get("/agencies/?page=2")
     assert cards(first) == EVERYONE[:2] and cards(second) == EVERYONE[2:]
@@ -220,7 +213,7 @@ def test_odd_page_numbers_never_fail(directory_app):
 
 
 def test_the_coverage_lists_countries_by_region_and_marks_empty_regions(directory_app):
-    html = client_as(directory_app, "ben@harbour-police.example").get("/agencies/?region=asia").get_data(
+    html = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/?region=asia").get_data(
         as_text=True)
     coverage = html[html.index('id="coverage"'):]
     regions = dict(re.findall(r'<h3 id="region-(\w+)">.*?<span class="coverage-total">([^<]+)</span>', coverage))
@@ -239,7 +232,7 @@ def test_the_coverage_lists_countries_by_region_and_marks_empty_regions(director
 def test_the_coverage_counts_agencies_per_country(directory_app):
     with directory_app.app_context():
         make_agency("harbour-customs", domains=("customs.example",), name="Harbour Customs", country="DE")
-    html = client_as(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
+    html = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/").get_data(as_text=True)
     assert '<a href="/agencies/?country=DE">Germany</a> <span class="count">(2)</span>' in html
     assert '<h3 id="region-europe"><a href="/agencies/?region=europe">Europe</a> <span class="coverage-total">2 ' \
            'agencies</span>' in html
@@ -250,16 +243,16 @@ def test_only_members_see_the_directory(directory_app):
     for path in ("/agencies/", "/agencies/harbour-police"):
         response = anonymous.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/account/sign-in")
-        assert client_as(directory_app, "pending@harbour-police.example").get(path).status_code == 403
-    member = client_as(directory_app, "ben@harbour-police.example")
+        assert signed_in(directory_app, "pending@harbour-police.example").get(path).status_code == 403
+    member = signed_in(directory_app, "ben@harbour-police.example")
     assert 'href="/agencies/"' in member.get("/").get_data(as_text=True)
     assert 'href="/agencies/"' not in anonymous.get("/").get_data(as_text=True)
-    assert 'href="/agencies/"' not in client_as(directory_app, "pending@harbour-police.example").get(
+    assert 'href="/agencies/"' not in signed_in(directory_app, "pending@harbour-police.example").get(
         "/account/").get_data(as_text=True)
 
 
-def test_the_directory_stays_closed_with_public_browsing(tmp_path):
-    apps = empty_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=True)
+def test_the_directory_stays_closed_with_public_browsing(tmp_path, empty_data_dir):
+    apps = empty_app(tmp_path, empty_data_dir, CATALOGUE_PUBLIC_BROWSING=True)
     app = next(apps)
     with app.app_context():
         make_tools(tool_record("hash-matcher"))
@@ -278,7 +271,7 @@ def test_the_directory_stays_closed_with_public_browsing(tmp_path):
 
 def test_the_agency_page_shows_units_points_of_contact_and_tools(directory_app, clock):
     clock.set(datetime(2030, 1, 15, 12, 0))
-    response = client_as(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
+    response = signed_in(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1 id=\"agency-title\">Harbour Police" in html and "Online child protection in the port city." in html
@@ -297,12 +290,12 @@ def test_the_agency_page_shows_units_points_of_contact_and_tools(directory_app, 
     assert "Retired Tool" not in tools  # archived: no longer in the catalogue
     assert "Add a tool this agency uses" not in html  # not Kenji's agency
     clock.set(datetime(2030, 7, 15, 12, 0))
-    summer = client_as(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
+    summer = signed_in(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
     assert "Europe/Berlin (UTC+02:00; now 2:00\u202fPM there)" in summer.get_data(as_text=True)
 
 
 def test_unknown_agencies_are_not_found(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     assert client.get("/agencies/no-such-agency").status_code == 404
     assert client.get("/agencies/harbour-police/tools/1").status_code == 405
 
@@ -311,17 +304,17 @@ def test_a_contact_without_a_time_zone_says_so(directory_app):
     with directory_app.app_context():
         db.session.scalar(select(User).filter_by(email="kenji@north-hotline.example")).time_zone = ""
         db.session.commit()
-    html = client_as(directory_app, "ben@harbour-police.example").get("/agencies/north-hotline").get_data(
+    html = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/north-hotline").get_data(
         as_text=True)
     contacts = html[html.index('id="contacts-title"'):html.index('id="tools-title"')]
     assert "Kenji Contact" in contacts and "Not stated" in contacts and "UTC" not in contacts
 
 
 def test_how_to_send_a_request_depends_on_the_agency_and_the_reader(contact_app):
-    kenji = client_as(contact_app, "kenji@north-hotline.example")
+    kenji = signed_in(contact_app, "kenji@north-hotline.example")
     other = kenji.get("/agencies/harbour-police").get_data(as_text=True)
     assert 'href="/contact/new?agency=harbour-police"' in other and "Send a request to this agency" in other
-    own = client_as(contact_app, "ben@harbour-police.example").get("/agencies/harbour-police").get_data(as_text=True)
+    own = signed_in(contact_app, "ben@harbour-police.example").get("/agencies/harbour-police").get_data(as_text=True)
     assert "Send a request to this agency" not in own
     assert "This is your own agency. Requests go to other agencies" in own
     no_contact = kenji.get("/agencies/south-prosecutors").get_data(as_text=True)
@@ -341,7 +334,7 @@ def post_from_agency_page(client, slug: str, action: str, **data):
 
 
 def test_members_record_their_agency_tools_with_notes_and_each_change_is_audited(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     page = client.get("/agencies/harbour-police").get_data(as_text=True)
     assert "Add a tool this agency uses" in page
     assert '<option value="hash-matcher">Hash Matcher (already in the list)</option>' in page
@@ -371,7 +364,7 @@ def test_members_record_their_agency_tools_with_notes_and_each_change_is_audited
 
 
 def test_a_member_cannot_change_another_agency_list(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     before = usages(directory_app, "north-hotline")
     theirs = usage_id(directory_app, "north-hotline", "chat-triage")
     token = csrf_token(client, "/agencies/north-hotline")
@@ -394,7 +387,7 @@ def test_a_member_cannot_change_another_agency_list(directory_app):
 
 
 def test_pending_applicants_cannot_record_tools(directory_app):
-    client = client_as(directory_app, "pending@harbour-police.example")
+    client = signed_in(directory_app, "pending@harbour-police.example")
     token = csrf_token(client, "/account/")
     response = client.post("/agencies/harbour-police/tools", data={"csrf_token": token, "tool": "chat-triage"})
     assert response.status_code == 403
@@ -402,7 +395,7 @@ def test_pending_applicants_cannot_record_tools(directory_app):
 
 
 def test_a_duplicate_tool_is_refused_with_a_clear_message(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     before = usages(directory_app, "harbour-police")
     response = post_from_agency_page(client, "harbour-police", "/agencies/harbour-police/tools",
                                      tool="hash-matcher", note="Again")
@@ -419,7 +412,7 @@ def test_a_duplicate_tool_is_refused_with_a_clear_message(directory_app):
     ({"tool": "chat-triage", "note": "Kept text " + "x" * NOTE_MAX}, "Field cannot be longer than 500 characters."),
 ])
 def test_bad_usage_input_keeps_what_was_typed(directory_app, data, message):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     before = usages(directory_app, "harbour-police")
     response = post_from_agency_page(client, "harbour-police", "/agencies/harbour-police/tools", **data)
     html = response.get_data(as_text=True)
@@ -429,7 +422,7 @@ def test_bad_usage_input_keeps_what_was_typed(directory_app, data, message):
 
 
 def test_a_note_too_long_is_refused_and_kept(directory_app):
-    client = client_as(directory_app, "ben@harbour-police.example")
+    client = signed_in(directory_app, "ben@harbour-police.example")
     used = usage_id(directory_app, "harbour-police", "hash-matcher")
     long_note = "y" * (NOTE_MAX + 1)
     response = post_from_agency_page(client, "harbour-police", f"/agencies/harbour-police/tools/{used}",
@@ -441,7 +434,7 @@ def test_a_note_too_long_is_refused_and_kept(directory_app):
 
 
 def test_administrators_manage_any_agency_list(directory_app):
-    client = client_as(directory_app, "admin@harbour-police.example")
+    client = signed_in(directory_app, "admin@harbour-police.example")
     response = post_from_agency_page(client, "south-prosecutors", "/agencies/south-prosecutors/tools",
                                      tool="hash-matcher", note="Recorded for them")
     assert response.status_code == 303
@@ -452,21 +445,21 @@ def test_administrators_manage_any_agency_list(directory_app):
 
 
 def test_the_tool_page_lists_the_agencies_that_use_it(directory_app):
-    html = client_as(directory_app, "sofia@south.example").get("/tools/hash-matcher").get_data(as_text=True)
+    html = signed_in(directory_app, "sofia@south.example").get("/tools/hash-matcher").get_data(as_text=True)
     section = html[html.index('id="tool-usages-title"'):]
     assert "Agencies that use this tool" in section
     assert '<a href="/agencies/harbour-police">Harbour Police</a> <span class="usage-country">· Germany</span>' \
         in section
     assert '<a href="/agencies/north-hotline">North Hotline</a>' in section
     assert "Reliable on &lt;b&gt;large&lt;/b&gt; seizures." in section
-    nobody = client_as(directory_app, "sofia@south.example").get("/tools/retired-tool")
+    nobody = signed_in(directory_app, "sofia@south.example").get("/tools/retired-tool")
     assert nobody.status_code == 404  # archived tools have no page at all
-    empty = client_as(directory_app, "sofia@south.example").get("/tools/chat-triage").get_data(as_text=True)
+    empty = signed_in(directory_app, "sofia@south.example").get("/tools/chat-triage").get_data(as_text=True)
     assert "North Hotline" in empty and "Harbour Police" not in empty[empty.index('id="tool-usages-title"'):]
 
 
 def test_the_ask_button_starts_a_request_about_the_tool_except_to_ones_own_agency(contact_app):
-    html = client_as(contact_app, "kenji@north-hotline.example").get("/tools/hash-matcher").get_data(as_text=True)
+    html = signed_in(contact_app, "kenji@north-hotline.example").get("/tools/hash-matcher").get_data(as_text=True)
     section = html[html.index('id="tool-usages-title"'):]
     assert section.count("Ask an agency that uses this tool") == 1  # Harbour Police; North Hotline is Kenji's own
     assert 'href="/contact/new?agency=harbour-police&amp;tool=hash-matcher&amp;kind=tool-experience"' in section
@@ -483,7 +476,7 @@ def contact_form(client, **data):
 
 
 def test_members_set_their_languages_time_zone_and_office_hours(directory_app):
-    client = client_as(directory_app, "anna@harbour-police.example")
+    client = signed_in(directory_app, "anna@harbour-police.example")
     response = contact_form(client, languages=["fr", "de"], time_zone="Europe/Paris",
                             office_hours="  Mon–Thu   09:00–15:00 ")
     assert response.status_code == 303 and response.headers["Location"] == "/account/"
@@ -493,7 +486,7 @@ def test_members_set_their_languages_time_zone_and_office_hours(directory_app):
                                                                        "Mon–Thu 09:00–15:00")
     account = client.get("/account/").get_data(as_text=True)
     assert "German, French" in account and "Europe/Paris" in account
-    page = client_as(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
+    page = signed_in(directory_app, "kenji@north-hotline.example").get("/agencies/harbour-police")
     assert "Europe/Paris (UTC+0" in page.get_data(as_text=True)
     assert audit_actions(directory_app, "account.contact_details") == [
         ("account.contact_details", "user:anna@harbour-police.example", "")]
@@ -505,7 +498,7 @@ def test_members_set_their_languages_time_zone_and_office_hours(directory_app):
     ({"time_zone": "Europe/Paris", "languages": ["xx"]}, "is not a valid choice"),
 ])
 def test_bad_contact_details_are_refused_and_the_input_kept(directory_app, data, message):
-    client = client_as(directory_app, "anna@harbour-police.example")
+    client = signed_in(directory_app, "anna@harbour-police.example")
     typed = {"languages": ["pt"], "office_hours": "Tue 10:00–12:00", **data}
     response = contact_form(client, **typed)
     html = response.get_data(as_text=True)
@@ -519,7 +512,7 @@ def test_bad_contact_details_are_refused_and_the_input_kept(directory_app, data,
 
 
 def test_older_zone_names_are_accepted(directory_app):
-    client = client_as(directory_app, "anna@harbour-police.example")
+    client = signed_in(directory_app, "anna@harbour-police.example")
     assert contact_form(client, time_zone="US/Eastern").status_code == 303
     page = client.get("/account/contact-details").get_data(as_text=True)
     assert '<option selected value="US/Eastern">US/Eastern</option>' in page
@@ -534,7 +527,7 @@ def agency_id(app, slug: str) -> int:
 
 
 def test_administrators_set_specialisms_and_languages(directory_app):
-    client = client_as(directory_app, "admin@harbour-police.example")
+    client = signed_in(directory_app, "admin@harbour-police.example")
     path = f"/admin/agencies/{agency_id(directory_app, 'south-prosecutors')}"
     form = client.get(path).get_data(as_text=True)
     assert re.search(r'<input checked [^>]*value="prosecution"', form)
@@ -553,7 +546,7 @@ def test_administrators_set_specialisms_and_languages(directory_app):
 
 
 def test_administrators_add_change_and_remove_units(directory_app):
-    client = client_as(directory_app, "admin@harbour-police.example")
+    client = signed_in(directory_app, "admin@harbour-police.example")
     south = agency_id(directory_app, "south-prosecutors")
     path = f"/admin/agencies/{south}"
     token = csrf_token(client, path)
@@ -565,7 +558,7 @@ def test_administrators_add_change_and_remove_units(directory_app):
                                    .order_by(AgencyUnit.position)).all()
         assert [u.name for u in units] == ["Cyber Desk", "Appeals Team"]
         appeals = units[1].id
-    member_view = client_as(directory_app, "ben@harbour-police.example").get("/agencies/south-prosecutors")
+    member_view = signed_in(directory_app, "ben@harbour-police.example").get("/agencies/south-prosecutors")
     assert "<dt>Appeals Team</dt>" in member_view.get_data(as_text=True)
 
     changed = client.post(f"{path}/units/{appeals}", data={f"unit-{appeals}-csrf_token": token,
@@ -710,15 +703,15 @@ def test_stats_count_agencies_and_their_countries(directory_app):
     assert "Agencies: 4 in 3 countries" in runner.invoke(args=["catalogue", "stats"]).output
 
 
-def test_the_real_demo_agencies_load_with_the_demo_tools(ctx):
-    load_demo()
-    loaded = demo.load_agencies()
-    assert loaded.agencies == db.session.scalar(select(func.count(Agency.id))) > 0
-    assert loaded.unknown_tools == 0
-    demo.create_accounts()
-    contact = db.session.scalar(select(User).filter_by(email="contact@demo.example"))
-    member = db.session.scalar(select(User).filter_by(email="member@demo.example"))
-    assert contact.point_of_contact and contact.agency.country != member.agency.country
+def test_the_real_demo_agencies_load_with_the_demo_tools(demo_app):
+    with demo_app.app_context():  # the demo tools, loaded by ``load_demo``
+        loaded = demo.load_agencies()
+        assert loaded.agencies == db.session.scalar(select(func.count(Agency.id))) > 0
+        assert loaded.unknown_tools == 0
+        demo.create_accounts()
+        contact = db.session.scalar(select(User).filter_by(email="contact@demo.example"))
+        member = db.session.scalar(select(User).filter_by(email="member@demo.example"))
+        assert contact.point_of_contact and contact.agency.country != member.agency.country
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------------------------
@@ -732,7 +725,7 @@ def test_the_directory_filters_work_on_postgres(postgres_app):  # noqa: F811 - t
 
         sync_vocabularies()
         build_directory()
-    client = client_as(postgres_app, "ben@harbour-police.example")
+    client = signed_in(postgres_app, "ben@harbour-police.example")
     for query, expected in [({"specialism": "victim-identification"}, ["harbour-police", "south-prosecutors"]),
                             ({"language": "en", "region": "asia"}, ["north-hotline"]),
                             ({"q": "identification"}, ["harbour-police"]), ({"kind": "prosecution"},

@@ -17,9 +17,8 @@ from catalogue.assessment.questionnaire import PRINCIPLE_SLUGS, QuestionnaireErr
 from catalogue.curation.demo import DEMO_DIR
 from catalogue.extensions import db
 from catalogue.models import Assessment, AuditEvent, User
-from tests.auth import csrf_token, session_for
+from tests.auth import csrf_token, signed_in
 from tests.conftest import make_app
-from tests.factories import make_user
 
 #: The demo guidance pages: the questionnaire may recommend only pages that exist.
 GUIDANCE_SLUGS = {path.stem for path in DEMO_DIR.glob("*.json")}
@@ -48,15 +47,6 @@ def form_data(answers: dict[str, int], token: str, name: str = "", **extra) -> d
 def count(app, model=Assessment) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def signed_in(app, role: str = "member", email: str | None = None):
-    client = app.test_client()
-    with app.app_context():
-        user = make_user(role, email=email)
-        session_for(client, user)
-        client.user_id = user.id
-    return client
 
 
 MIXED = answers_by_principle(

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from catalogue.cli import DEMO_FILE
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+from tests.browser import serve
+from tests.conftest import copy_data_dir, make_app
 
 
 @pytest.fixture(scope="module")

@@ -3,22 +3,14 @@ critical violation fails; moderate and minor ones are written to ``test-results/
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from catalogue.languages import COOKIE
 from tests import axe
-from tests.conftest import CHROMIUM
-from tests.demo_people import CURATOR, MEMBER, serve_demo_people, sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+from tests.browser import sign_in
+from tests.demo_people import CURATOR, MEMBER, PASSWORD, serve_demo_people
 
 RECORD = Path(__file__).resolve().parent.parent / "test-results" / "accessibility.json"
 FILTERED_CATALOGUE = "/tools/?purposes=grooming-detection&technologies=nlp&q=chat"
@@ -39,7 +31,7 @@ def contexts(browser, site):
             context = browser.new_context()
             if account:
                 page = context.new_page()
-                sign_in(page, site, account)
+                sign_in(page, site.base, account, PASSWORD, totp_secret=site.sample.secret_of(account), keyboard=True)
                 page.close()
             opened[account] = context
         return opened[account]

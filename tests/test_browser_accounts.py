@@ -10,13 +10,9 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-from tests.factories import PASSWORD, make_agency, make_user
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+from tests.browser import serve, sign_in
+from tests.conftest import copy_data_dir, make_app
+from tests.factories import make_agency, make_user
 
 NEW_PASSWORD = "copper meadow lantern ferry"
 
@@ -40,13 +36,6 @@ def newest_link(app) -> str:
     newest = max(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
     text = email.message_from_bytes(newest.read_bytes()).get_payload(decode=True).decode()
     return re.search(r"https://catalogue\.test(/\S+)", text).group(1)
-
-
-def sign_in(page, base: str, address: str, password: str) -> None:
-    page.goto(base + "/account/sign-in")
-    page.get_by_label("Official e-mail address").fill(address)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_register_confirm_approve_sign_in_and_enrol(browser, site):
@@ -74,9 +63,7 @@ def test_register_confirm_approve_sign_in_and_enrol(browser, site):
     assert applicant.get_by_text("your e-mail address is confirmed").is_visible()
 
     admin = browser.new_context(java_script_enabled=False).new_page()
-    sign_in(admin, site.base, "admin@harbour-police.example", PASSWORD)
-    admin.get_by_label("Code").fill(pyotp.TOTP(site.admin_secret).now())
-    admin.get_by_role("button", name="Continue").click()
+    sign_in(admin, site.base, "admin@harbour-police.example", totp_secret=site.admin_secret)
     admin.get_by_role("link", name="Administration").click()
     assert admin.get_by_role("heading", name="Amal Haddad").is_visible()
     admin.get_by_role("button", name="Approve Amal Haddad").click()

@@ -7,14 +7,8 @@ from __future__ import annotations
 import pytest
 
 from catalogue.assessment import questionnaire
-from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.browser import serve_demo_copy, sign_in
 from tests.factories import PASSWORD
-from tests.test_browser_accounts import sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 QUESTIONNAIRE = questionnaire.load()
 LABELS = {point.value: point.label for point in QUESTIONNAIRE.scale}

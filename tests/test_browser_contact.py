@@ -8,14 +8,8 @@ from sqlalchemy import select
 
 from catalogue.extensions import db
 from catalogue.models import Tool, ToolUsage, User
-from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.browser import serve_demo_copy, sign_in
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.test_browser_accounts import sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 SUBJECT = "Experience with the chat analysis tool on long exports"
 

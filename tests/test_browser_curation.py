@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
-from tests.factories import PASSWORD, make_agency, make_user
-from tests.test_browser_accounts import sign_in
+from tests.browser import serve, sign_in
+from tests.conftest import copy_data_dir, make_app
+from tests.factories import make_agency, make_user
 
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+WRITER, REVIEWER, MEMBER = (f"{name}@harbour-police.example" for name in ("writer", "reviewer", "member"))
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +22,7 @@ def site(tmp_path_factory, demo_data_dir):
     with app.app_context():
         agency = make_agency("harbour-police", name="Harbour Police Online Child Protection Unit")
         app.secrets = {}
-        for role, address in (("curator", "writer@harbour-police.example"),
-                              ("curator", "reviewer@harbour-police.example"),
-                              ("member", "member@harbour-police.example")):
+        for role, address in (("curator", WRITER), ("curator", REVIEWER), ("member", MEMBER)):
             user = make_user(role, email=address, agency=agency, name=address.split("@")[0].title())
             app.secrets[address] = user.mfa_secret
     for base in serve(app):
@@ -36,17 +30,9 @@ def site(tmp_path_factory, demo_data_dir):
         yield app
 
 
-def signed_in(browser, site, address: str):
-    page = browser.new_context(java_script_enabled=False).new_page()
-    sign_in(page, site.base, address, PASSWORD)
-    if site.secrets[address]:
-        page.get_by_label("Code").fill(pyotp.TOTP(site.secrets[address]).now())
-        page.get_by_role("button", name="Continue").click()
-    return page
-
-
 def test_draft_review_and_publish_then_find_it_by_search(browser, site):
-    writer = signed_in(browser, site, "writer@harbour-police.example")
+    writer = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(writer, site.base, WRITER, totp_secret=site.secrets[WRITER])
     writer.get_by_role("link", name="Curation").click()
     writer.get_by_role("link", name="Add a new tool").click()
     writer.get_by_label("Name", exact=True).fill("Tidewater Grooming Lens")
@@ -65,7 +51,8 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
     assert writer.get_by_text("Submitted for review.").is_visible()
     assert writer.get_by_role("link", name="Review this entry").count() == 0  # not for its own author
 
-    reviewer = signed_in(browser, site, "reviewer@harbour-police.example")
+    reviewer = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(reviewer, site.base, REVIEWER, totp_secret=site.secrets[REVIEWER])
     reviewer.get_by_role("link", name="Curation").click()
     heading = reviewer.get_by_role("heading", name=re.compile("^Waiting for my review"))
     waiting = reviewer.locator("section", has=heading)
@@ -78,7 +65,8 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
     reviewer.get_by_role("button", name="Approve and publish").click()
     assert reviewer.get_by_text("Published. The entry is in the catalogue and in search.").is_visible()
 
-    member = signed_in(browser, site, "member@harbour-police.example")
+    member = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(member, site.base, MEMBER, totp_secret=site.secrets[MEMBER])
     member.goto(site.base + "/tools/?q=tidewater")  # at once: no waiting, no retry
     member.get_by_role("link", name="Tidewater Grooming Lens").click()
     assert member.get_by_text("Last verified").is_visible()

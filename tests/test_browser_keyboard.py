@@ -5,23 +5,15 @@ visual order."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from catalogue.languages import COOKIE
-from tests.conftest import CHROMIUM
-from tests.demo_people import MEMBER, serve_demo_people, sign_in
+from tests.browser import sign_in
+from tests.demo_people import MEMBER, PASSWORD, serve_demo_people
 from tests.translation_helpers import said
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 #: Enough Tab presses to cross the header, the filters and the cards; a trap or a lost focus fails long before.
 MAX_TABS = 250
@@ -121,7 +113,7 @@ def site(tmp_path_factory, demo_data_dir):
 def member_page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    sign_in(page, site, MEMBER)
+    sign_in(page, site.base, MEMBER, PASSWORD, keyboard=True)
     yield page
     context.close()
 

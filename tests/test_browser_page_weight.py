@@ -6,22 +6,14 @@ The figures and a per-resource breakdown are written to ``test-results/page-weig
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from catalogue.languages import COOKIE
-from tests.conftest import CHROMIUM
-from tests.demo_people import MEMBER, serve_demo_people, sign_in
+from tests.browser import sign_in
+from tests.demo_people import MEMBER, PASSWORD, serve_demo_people
 from tests.page_weight import BUDGET_BYTES, describe, measure
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.")
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 FILTERED_CATALOGUE = "/tools/?purposes=grooming-detection&technologies=nlp&q=chat"
@@ -35,7 +27,7 @@ def site(tmp_path_factory, demo_data_dir):
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_filtered_catalogue_transfers_less_than_100_kb_on_a_first_visit(browser, site, language):
     signing_in = browser.new_context()
-    sign_in(signing_in.new_page(), site, MEMBER)
+    sign_in(signing_in.new_page(), site.base, MEMBER, PASSWORD, keyboard=True)
     signing_in.add_cookies([{"name": COOKIE, "value": language, "url": site.base}])
     cookies_only = signing_in.storage_state()  # the session and the language, but nothing in the cache
     signing_in.close()

@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import CHROMIUM, copy_data_dir, make_app, serve
+from tests.browser import serve, sign_in
+from tests.conftest import copy_data_dir, make_app
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.test_browser_accounts import sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}

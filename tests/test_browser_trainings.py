@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.browser import serve_demo_copy, sign_in
 from tests.factories import PASSWORD
-from tests.test_browser_accounts import sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 TITLE = "Protecting your wellbeing when reviewing abuse material"  # a demo webinar, in Europe/London
 

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 from sqlalchemy import select
 
 from catalogue.extensions import db
 from catalogue.models import Agency
-from tests.conftest import CHROMIUM, serve_demo_copy
+from tests.browser import serve_demo_copy, sign_in
 from tests.factories import PASSWORD, make_user
-from tests.test_browser_accounts import sign_in
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 SUMMARY = "Classificateur hors ligne qui hiérarchise les images et les vidéos inédites des appareils saisis."
 
@@ -39,9 +32,7 @@ def site(tmp_path_factory, demo_data_dir):
 
 def test_a_curator_translates_a_tool_and_a_french_reader_finds_it(browser, site):
     curator = browser.new_context(java_script_enabled=False).new_page()
-    sign_in(curator, site.base, "translator@harbour-police.example", PASSWORD)
-    curator.get_by_label("Code").fill(pyotp.TOTP(site.secret).now())
-    curator.get_by_role("button", name="Continue").click()
+    sign_in(curator, site.base, "translator@harbour-police.example", totp_secret=site.secret)
     curator.goto(site.base + "/tools/bramblecheck")
     curator.get_by_role("link", name="Curate this entry").click()
     french = curator.locator("#translations").get_by_role("row", name=re.compile("^French"))

@@ -91,9 +91,10 @@ def test_stats_json_counts_statuses_and_terms(app, runner, tmp_path):
     assert "published" in text and "prevention" in text
 
 
-def test_demo_publishes_the_guidance_pages_once_and_stats_count_them(app, runner):
+def test_demo_publishes_the_guidance_pages_once_and_stats_count_them(app, runner, demo_command_app):
     assert json.loads(runner.invoke(args=["catalogue", "stats", "--json"]).output)["guidance_pages"] == 0
-    first = runner.invoke(args=["catalogue", "demo"])
+    first = demo_command_app.first_demo_run  # the command run on an empty catalogue like ``app``
     assert first.exit_code == 0 and "Demo guidance pages: 20 added." in first.output
+    runner = demo_command_app.test_cli_runner()
     assert "Demo guidance pages: 0 added." in runner.invoke(args=["catalogue", "demo"]).output
     assert json.loads(runner.invoke(args=["catalogue", "stats", "--json"]).output)["guidance_pages"] == 20

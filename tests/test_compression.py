@@ -10,8 +10,7 @@ import brotli
 import pytest
 
 from catalogue import PROJECT_ROOT
-from tests.auth import session_for
-from tests.factories import make_user
+from tests.auth import signed_in
 
 SITE_CSS = PROJECT_ROOT / "catalogue" / "static" / "css" / "site.css"
 BROWSER = "gzip, deflate, br, zstd"
@@ -30,10 +29,7 @@ def varies_on(response, header: str) -> bool:
 
 @pytest.fixture
 def admin_client(demo_app):
-    client = demo_app.test_client()
-    with demo_app.app_context():
-        session_for(client, make_user("admin", email="admin@harbour-police.example"))
-    return client
+    return signed_in(demo_app, "admin", email="admin@harbour-police.example")
 
 
 def test_pages_are_compressed_with_brotli_else_gzip_and_decode_to_the_same_page(demo_client):

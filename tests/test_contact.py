@@ -12,13 +12,12 @@ from sqlalchemy import select
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, ContactRequest
 from catalogue.models.contact import MESSAGE_MAX, SUBJECT_MAX
-from tests.auth import body, outbox
+from tests.auth import body, outbox, signed_in
 from tests.contact_helpers import (
     MESSAGE,
     SUBJECT,
     act,
     cast,
-    client_for,
     count_requests,
     form_data,
     notifications_of,
@@ -44,7 +43,7 @@ def post_new(client, **fields):
 
 
 def test_a_member_sends_a_request_and_the_points_of_contact_are_told(app, people, clock):
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     response = post_new(client, tool="chat-triage", urgency="urgent", handling_code="H3",
                         handling_conditions="Only for the evaluation team.")
     assert response.status_code == 303
@@ -78,7 +77,7 @@ def test_a_member_sends_a_request_and_the_points_of_contact_are_told(app, people
 
 
 def test_the_form_is_prefilled_from_the_link_and_the_profile(app, people):
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     html = client.get("/contact/new?agency=beta-police&tool=chat-triage&kind=training").get_data(as_text=True)
     assert '<option selected value="beta-police">' in html
     assert '<option selected value="chat-triage">' in html
@@ -112,7 +111,7 @@ def test_the_form_is_prefilled_from_the_link_and_the_profile(app, people):
     ({"handling_code": "H3", "handling_conditions": ""}, "State the conditions"),
 ])
 def test_bad_requests_are_refused_with_the_input_kept(app, people, fields, expected):
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     response = post_new(client, **{"subject": "Kept subject", "message": "Kept <message> text", **fields})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -131,21 +130,21 @@ def test_an_agency_without_a_point_of_contact_is_refused(app, people):
         from tests.factories import make_agency
 
         make_agency("delta-police", ("delta.example",), name="Delta Police")
-    response = post_new(client_for(app, people.sender), agency="delta-police")
+    response = post_new(signed_in(app, people.sender), agency="delta-police")
     assert response.status_code == 400 and "Delta Police has no point of contact" in response.get_data(as_text=True)
 
 
 def test_a_member_without_an_agency_cannot_send(app, people):
     with app.app_context():
         loner = make_user("member", "loner@nowhere.example").id
-    client = client_for(app, loner)
+    client = signed_in(app, loner)
     assert "not linked to an agency" in client.get("/contact/new").get_data(as_text=True)
     response = post_new(client)
     assert response.status_code == 400 and "not linked to an agency" in response.get_data(as_text=True)
 
 
 def test_attachments_are_refused_with_a_message(app, people):
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     data = {**form_data(), "csrf_token": token(client, "/contact/new"),
             "evidence": (io.BytesIO(b"%PDF-1.4 not accepted"), "notes.pdf")}
     response = client.post("/contact/new", data=data, content_type="multipart/form-data")
@@ -158,7 +157,7 @@ def test_attachments_are_refused_with_a_message(app, people):
 
 def test_the_daily_limit_counts_the_last_24_hours(app, people, clock):
     app.config["CONTACT_REQUESTS_PER_DAY"] = 2
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     assert post_new(client).status_code == 303
     clock.advance(hours=12)
     assert post_new(client).status_code == 303
@@ -166,7 +165,7 @@ def test_the_daily_limit_counts_the_last_24_hours(app, people, clock):
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert "You have sent 2 requests in the last 24 hours" in html and 'value="The third one"' in html
-    assert post_new(client_for(app, people.sender_colleague)).status_code == 303  # the limit is per member
+    assert post_new(signed_in(app, people.sender_colleague)).status_code == 303  # the limit is per member
     clock.advance(hours=12, seconds=1)  # the first one is now more than 24 hours old
     assert post_new(client).status_code == 303
     with app.app_context():
@@ -185,12 +184,12 @@ def test_the_answer_times_are_configurable(app, people, clock):
     with app.app_context():
         request_id = send(people.sender, urgency="urgent")
         assert db.session.get(ContactRequest, request_id).due_at == clock() + timedelta(hours=4)
-    html = client_for(app, people.sender).get("/contact/new").get_data(as_text=True)
+    html = signed_in(app, people.sender).get("/contact/new").get_data(as_text=True)
     assert "Routine: answer expected within 3 days" in html and "Urgent: answer expected within 4 hours" in html
 
 
 def test_the_urgency_choices_follow_the_readers_typography(app, people):
-    reader = client_for(app, people.sender)
+    reader = signed_in(app, people.sender)
     reader.set_cookie("catalogue_language", "fr")
     html = reader.get("/contact/new").get_data(as_text=True)
     routine, within = said("fr", "Routine"), said("fr", ("answer expected within %(num)d day",
@@ -207,11 +206,11 @@ def test_an_unacknowledged_request_becomes_overdue_for_both_sides(app, people, c
         answered = send(people.sender, urgency="urgent", subject="Answered one")
         act(answered, people.poc, "acknowledge")
     for who in (people.sender, people.poc):
-        client = client_for(app, who)
+        client = signed_in(app, who)
         assert "Overdue" not in client.get(f"/contact/requests/{late}").get_data(as_text=True)
     clock.advance(hours=24, seconds=1)
     for who, box in ((people.sender, "sent"), (people.poc, "received")):
-        client = client_for(app, who)
+        client = signed_in(app, who)
         html = client.get(f"/contact/requests/{late}").get_data(as_text=True)
         assert "(overdue)" in html and "request-overdue" in html
         assert "(overdue)" not in client.get(f"/contact/requests/{answered}").get_data(as_text=True)
@@ -256,7 +255,7 @@ def test_every_contact_post_needs_a_csrf_token_and_changes_nothing_without_it(ap
         request_id = send(people.sender)
     before = snapshot(app)
     for who in (people.sender, people.poc):
-        client = client_for(app, who)
+        client = signed_in(app, who)
         paths = ["/contact/new", "/contact/notifications/read", *(
             f"/contact/requests/{request_id}/{action}"
             for action in ("acknowledge", "accept", "decline", "close", "assign", "messages"))]
@@ -274,11 +273,11 @@ def test_every_contact_post_needs_a_csrf_token_and_changes_nothing_without_it(ap
 
 def test_request_content_never_reaches_the_logs(app, people, caplog):
     caplog.set_level("DEBUG")
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     assert post_new(client, subject="Unique subject walrus", message="Unique message narwhal").status_code == 303
     with app.app_context():
         request_id = db.session.scalars(select(ContactRequest.id)).one()
-    poc = client_for(app, people.poc)
+    poc = signed_in(app, people.poc)
     poc.post(f"/contact/requests/{request_id}/decline", data={
         "csrf_token": token(poc), "state": "submitted", "reason": "Unique reason okapi"})
     logged = " ".join(record.getMessage() for record in caplog.records)

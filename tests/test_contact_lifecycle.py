@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from catalogue.contact import lifecycle
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, ContactMessage, ContactRequest, Notification, User
-from tests.auth import body, outbox
-from tests.contact_helpers import act, cast, client_for, notifications_of, send, state_of, token
+from tests.auth import body, outbox, signed_in
+from tests.contact_helpers import act, cast, notifications_of, send, state_of, token
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the PostgreSQL fixture, reused below
 
 STATES = ("submitted", "acknowledged", "accepted", "declined", "closed")
@@ -68,7 +68,7 @@ def test_every_transition_is_allowed_or_refused_per_party_and_state(app, people,
         with app.app_context():
             request_id = request_in(state, people)
             before = db.session.scalar(select(func.count()).select_from(AuditEvent))
-        client = client_for(app, ids[actor])
+        client = signed_in(app, ids[actor])
         response = client.post(f"/contact/requests/{request_id}/{PATHS.get(action, action)}", data={
             "csrf_token": token(client), "state": state, "reason": "We cannot help with this.",
             "body": "A question about the request.", "assignee": str(people.poc2)})
@@ -93,7 +93,7 @@ def test_the_page_offers_only_the_viewers_own_actions(app, people):
         "beta_member": ["acknowledge", "accept", "decline", "close", "messages"],  # assignees do not reassign
     }
     for who, actions in forms.items():
-        html = client_for(app, getattr(people, who)).get(f"/contact/requests/{request_id}").get_data(as_text=True)
+        html = signed_in(app, getattr(people, who)).get(f"/contact/requests/{request_id}").get_data(as_text=True)
         offered = [a for a in ("acknowledge", "accept", "decline", "assign", "close", "messages")
                    if f'action="/contact/requests/{request_id}/{a}"' in html]
         assert offered == actions, who
@@ -112,7 +112,7 @@ def test_accepting_a_submitted_request_records_the_acknowledgement_too(app, peop
 def test_declining_needs_a_reason_the_sender_then_reads(app, people, clock):
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     refused = client.post(f"/contact/requests/{request_id}/decline", data={
         "csrf_token": token(client), "state": "submitted", "reason": "   "})
     html = refused.get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_declining_needs_a_reason_the_sender_then_reads(app, people, clock):
     done = client.post(f"/contact/requests/{request_id}/decline", data={
         "csrf_token": token(client), "state": "submitted", "reason": "Outside our remit: ask the hotline."})
     assert done.status_code == 303
-    sender_page = client_for(app, people.sender).get(f"/contact/requests/{request_id}").get_data(as_text=True)
+    sender_page = signed_in(app, people.sender).get(f"/contact/requests/{request_id}").get_data(as_text=True)
     assert "Reason for declining" in sender_page and "Outside our remit: ask the hotline." in sender_page
     with app.app_context():
         declined = db.session.get(ContactRequest, request_id)
@@ -140,7 +140,7 @@ def test_declining_needs_a_reason_the_sender_then_reads(app, people, clock):
 def test_a_stale_page_is_told_who_was_first_and_changes_nothing(app, people):
     with app.app_context():
         request_id = send(people.sender)
-    slow = client_for(app, people.poc)
+    slow = signed_in(app, people.poc)
     csrf = token(slow)
     page = slow.get(f"/contact/requests/{request_id}").get_data(as_text=True)
     assert 'name="state" type="hidden" value="submitted"' in page
@@ -162,7 +162,7 @@ def test_a_stale_page_is_told_who_was_first_and_changes_nothing(app, people):
 def test_a_message_written_while_the_request_was_closed_is_kept_for_its_author(app, people):
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     csrf = token(client)
     with app.app_context():
         act(request_id, people.sender, "close")
@@ -176,7 +176,7 @@ def test_a_message_written_while_the_request_was_closed_is_kept_for_its_author(a
 def test_a_message_still_goes_out_when_the_other_side_acknowledged_meanwhile(app, people):
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     csrf = token(client)
     with app.app_context():
         act(request_id, people.poc, "acknowledge")
@@ -300,7 +300,7 @@ def test_the_thread_shows_html_as_text_and_keeps_line_breaks(app, people):
     with app.app_context():
         request_id = send(people.sender, message="First line <b>not bold</b>\nSecond <script>x()</script> line")
         act(request_id, people.poc, "message", body="<img src=x onerror=alert(1)>\n\nThanks")
-    html = client_for(app, people.sender).get(f"/contact/requests/{request_id}").get_data(as_text=True)
+    html = signed_in(app, people.sender).get(f"/contact/requests/{request_id}").get_data(as_text=True)
     assert "First line &lt;b&gt;not bold&lt;/b&gt;\nSecond &lt;script&gt;x()&lt;/script&gt; line" in html
     assert "&lt;img src=x onerror=alert(1)&gt;\n\nThanks" in html
     assert "<script>x()" not in html and "<img src=x" not in html and "<b>not bold" not in html
@@ -312,7 +312,7 @@ def test_messages_notify_every_party_but_the_author(app, people):
         request_id = request_in("acknowledged", people)
         db.session.query(Notification).delete()
         db.session.commit()
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     response = client.post(f"/contact/requests/{request_id}/messages", data={
         "csrf_token": token(client), "state": "acknowledged", "body": "Here is what we found so far."})
     assert response.status_code == 303
@@ -329,7 +329,7 @@ def test_messages_notify_every_party_but_the_author(app, people):
 def test_assigning_lets_a_colleague_handle_the_request(app, people):
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     page = client.get(f"/contact/requests/{request_id}").get_data(as_text=True)
     assert '<option value="' + str(people.beta_member) + '">Olive Officer</option>' in page
     assert f'<option value="{people.outsider}">' not in page  # only the receiving agency's members
@@ -348,7 +348,7 @@ def test_assigning_lets_a_colleague_handle_the_request(app, people):
         assert ("assigned", request_id) not in notifications_of(people.poc)
     assigned_mail = [m for m in outbox(app) if m["To"] == "olive@beta.example"]
     assert "assigned to you" in body(assigned_mail[0])
-    assignee = client_for(app, people.beta_member)
+    assignee = signed_in(app, people.beta_member)
     history = assignee.get(f"/contact/requests/{request_id}").get_data(as_text=True)
     assert "Assigned the request</strong> to <bdi>Olive Officer</bdi>" in history
     assert assignee.post(f"/contact/requests/{request_id}/accept", data={
@@ -359,7 +359,7 @@ def test_messages_per_hour_are_limited_and_the_refused_one_is_kept(app, people, 
     app.config["CONTACT_MESSAGES_PER_HOUR"] = 2
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
 
     def write(text: str):
         return client.post(f"/contact/requests/{request_id}/messages", data={
@@ -369,7 +369,7 @@ def test_messages_per_hour_are_limited_and_the_refused_one_is_kept(app, people, 
     refused = write("Third, typed with care")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "2 messages in the last hour" in html and "Third, typed with care" in html
-    other_side = client_for(app, people.poc)  # the limit is per author
+    other_side = signed_in(app, people.poc)  # the limit is per author
     assert other_side.post(f"/contact/requests/{request_id}/messages", data={
         "csrf_token": token(other_side), "state": "submitted", "body": "Hello"}).status_code == 303
     clock.advance(hours=1, seconds=1)
@@ -382,7 +382,7 @@ def test_messages_per_hour_are_limited_and_the_refused_one_is_kept(app, people, 
 def test_an_odd_assignee_value_is_refused_with_a_message(app, people, value):
     with app.app_context():
         request_id = send(people.sender)
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     response = client.post(f"/contact/requests/{request_id}/assign", data={
         "csrf_token": token(client), "state": "submitted", "assignee": value})
     assert response.status_code == 400 and "Choose a colleague of the receiving agency" in response.get_data(
@@ -436,7 +436,7 @@ def test_the_history_lists_every_event_oldest_first_for_both_sides(app, people, 
     expected = ["Sent the request", "Acknowledged the request", "Wrote a message", "Accepted the request",
                 "Closed the request"]
     for who in (people.sender, people.poc):
-        html = client_for(app, who).get(f"/contact/requests/{request_id}").get_data(as_text=True)
+        html = signed_in(app, who).get(f"/contact/requests/{request_id}").get_data(as_text=True)
         history = html.split('id="history-title"')[1]
         positions = [history.index(label) for label in expected]
         assert positions == sorted(positions)
@@ -448,7 +448,7 @@ def test_notifications_page_unread_badge_and_marking_read(app, people):
     with app.app_context():
         first = send(people.sender, subject="First subject")
         send(people.sender, subject="Second subject")
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     assert 'class="nav-badge">2<' in client.get("/").get_data(as_text=True)
     html = client.get("/contact/notifications").get_data(as_text=True)
     assert html.index("Second subject") < html.index("First subject")  # newest first

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from catalogue import charts
 from catalogue.extensions import db
 from catalogue.models import Agency, AuditEvent, ContactMessage, ContactRequest
-from tests.auth import session_for
-from tests.factories import make_agency, make_user
+from tests.auth import signed_in
+from tests.factories import make_agency
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the fixture, for the PostgreSQL test
 
 START = datetime(2026, 3, 2, 9, 0)
@@ -87,10 +87,8 @@ def contact_request(sender, recipient, created=START, kind="tool-experience", ur
 
 @pytest.fixture
 def admin(closed_app):
-    client = closed_app.test_client()
     with closed_app.app_context():
-        session_for(client, make_user("admin", email="admin@harbour-police.example", agency=make_agency()))
-    return client
+        return signed_in(closed_app, "admin", email="admin@harbour-police.example", agency=make_agency())
 
 
 def add_known_requests() -> None:
@@ -312,9 +310,8 @@ def test_an_empty_overview_says_so(closed_app, admin):
 
 @pytest.mark.parametrize("role", ["member", "curator"])
 def test_members_and_curators_are_refused(closed_app, role):
-    client = closed_app.test_client()
     with closed_app.app_context():
-        session_for(client, make_user(role, email=f"{role}@harbour-police.example", agency=make_agency()))
+        client = signed_in(closed_app, role, email=f"{role}@harbour-police.example", agency=make_agency())
     for path in ("/admin/contact/", "/admin/contact/overdue", "/admin/contact/requests.csv"):
         assert client.get(path).status_code == 403, path
     with closed_app.app_context():
@@ -337,7 +334,7 @@ def test_postgresql_gives_the_same_figures(postgres_app, clock):  # noqa: F811 -
     with postgres_app.app_context():
         upgrade()
         add_known_requests()
-        session_for(client, make_user("admin", email="admin@paris-police.example"))
+        signed_in(postgres_app, "admin", client=client, email="admin@paris-police.example")
     html = client.get("/admin/contact/?since=2026-03-01&urgency=routine").get_data(as_text=True)
     assert rows_of(html, "pair-table") == {"France → Germany": ["4", "4 h", "1", "40 h", "2"]}
     assert "<dd>4 h</dd>" in html and "1 request overdue now" in html

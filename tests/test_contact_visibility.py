@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, ContactRequest, Notification, User
-from tests.contact_helpers import act, cast, client_for, notifications_of, send, state_of, token
+from tests.auth import signed_in
+from tests.contact_helpers import act, cast, notifications_of, send, state_of, token
 
 ACTIONS = ("acknowledge", "accept", "decline", "close", "assign", "messages")
 
@@ -44,7 +45,7 @@ def post_every_action(client, request_id: int, people) -> list[int]:
 @pytest.mark.parametrize("who", ["outsider", "sender_colleague", "alpha_poc"])
 def test_a_request_does_not_exist_for_people_who_are_not_parties(app, people, shared, who):
     """Agency C (even its point of contact), the sender's colleague and the sending agency's point of contact."""
-    client = client_for(app, getattr(people, who))
+    client = signed_in(app, getattr(people, who))
     with app.app_context():
         before = audit_count()
     assert client.get(f"/contact/requests/{shared}").status_code == 404
@@ -65,7 +66,7 @@ def test_a_request_does_not_exist_for_people_who_are_not_parties(app, people, sh
 def test_a_member_of_the_receiving_agency_who_is_no_point_of_contact_sees_nothing_until_assigned(app, people):
     with app.app_context():
         request_id = send(people.sender, subject="Zebra subject")
-    client = client_for(app, people.beta_member)
+    client = signed_in(app, people.beta_member)
     assert client.get(f"/contact/requests/{request_id}").status_code == 404
     assert post_every_action(client, request_id, people) == [404] * len(ACTIONS)
     assert "Zebra" not in client.get("/contact/?box=received").get_data(as_text=True)
@@ -78,7 +79,7 @@ def test_a_member_of_the_receiving_agency_who_is_no_point_of_contact_sees_nothin
 
 def test_every_party_sees_it_in_the_right_box(app, people, shared):
     for who, box in (("sender", "sent"), ("poc", "received"), ("poc2", "received"), ("beta_member", "received")):
-        client = client_for(app, getattr(people, who))
+        client = signed_in(app, getattr(people, who))
         assert client.get(f"/contact/requests/{shared}").status_code == 200, who
         html = client.get(f"/contact/?box={box}&q=walrus").get_data(as_text=True)
         assert "Zebra subject" in html and "1 request" in html, who
@@ -87,7 +88,7 @@ def test_every_party_sees_it_in_the_right_box(app, people, shared):
 
 
 def test_a_point_of_contact_who_steps_down_loses_the_request_its_notifications_and_the_badge(app, people, shared):
-    client = client_for(app, people.poc)
+    client = signed_in(app, people.poc)
     assert 'class="nav-badge">1<' in client.get("/").get_data(as_text=True)  # the assignment
     with app.app_context():
         db.session.get(User, people.poc).point_of_contact = False
@@ -100,7 +101,7 @@ def test_a_point_of_contact_who_steps_down_loses_the_request_its_notifications_a
 @pytest.mark.parametrize("who", ["beta_member", "sender"])
 def test_an_assignee_or_a_sender_who_moves_to_another_agency_leaves_the_request_behind(app, people, shared, who):
     """A request belongs to the two agencies, not to the people who once handled it."""
-    client = client_for(app, getattr(people, who))
+    client = signed_in(app, getattr(people, who))
     assert client.get(f"/contact/requests/{shared}").status_code == 200
     with app.app_context():
         db.session.get(User, getattr(people, who)).agency_id = people.gamma
@@ -118,7 +119,7 @@ def test_an_assignee_or_a_sender_who_moves_to_another_agency_leaves_the_request_
 
 
 def test_an_administrator_reads_any_request_audited_but_cannot_act(app, people, shared):
-    client = client_for(app, people.admin)
+    client = signed_in(app, people.admin)
     for box in ("received", "sent"):
         assert "Zebra" not in client.get(f"/contact/?box={box}").get_data(as_text=True)
     assert "Zebra subject" in client.get("/contact/?box=all&q=zebra").get_data(as_text=True)
@@ -136,12 +137,12 @@ def test_an_administrator_reads_any_request_audited_but_cannot_act(app, people, 
     assert post_every_action(client, shared, people) == [404] * len(ACTIONS)
     with app.app_context():
         assert state_of(shared) == "submitted"
-    sender_view = client_for(app, people.sender).get(f"/contact/requests/{shared}").get_data(as_text=True)
+    sender_view = signed_in(app, people.sender).get(f"/contact/requests/{shared}").get_data(as_text=True)
     assert "Viewed by an administrator" in sender_view  # the parties see that oversight happened
 
 
 def test_ids_that_cannot_exist_answer_404(app, people):
-    client = client_for(app, people.sender)
+    client = signed_in(app, people.sender)
     for path in ("/contact/requests/0", "/contact/requests/99999999999999999999", "/contact/requests/2147483648"):
         assert client.get(path).status_code == 404
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, Tool, ToolRevision
-from tests.auth import csrf_token
+from tests.auth import csrf_token, signed_in
 from tests.curation_helpers import (
     approve,
     create_draft,
@@ -138,11 +138,7 @@ def test_self_approval_works_only_when_an_admin_allows_it(app):
     assert approve(alice, tool_id).status_code == 409
     assert tool(app, tool_id).status == "in_review"
 
-    from tests.auth import session_for
-    from tests.factories import make_user
-    admin = app.test_client()
-    with app.app_context():
-        session_for(admin, make_user("admin"))
+    admin = signed_in(app, "admin")
     token = csrf_token(admin, "/curation/settings")
     assert admin.post("/curation/settings", data={"csrf_token": token, "allow_self_approval": "y"}).status_code == 303
     assert approve(alice, tool_id).status_code == 303
@@ -217,10 +213,6 @@ def test_a_step_taken_on_an_outdated_page_changes_nothing(app):
 
 
 def test_members_cannot_open_curation(app):
-    from tests.auth import session_for
-    from tests.factories import make_user
-    member = app.test_client()
-    with app.app_context():
-        session_for(member, make_user("member"))
+    member = signed_in(app, "member")
     assert member.get("/curation/").status_code == 403
     assert 'href="/curation/"' not in member.get("/").get_data(as_text=True)

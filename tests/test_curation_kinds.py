@@ -49,8 +49,9 @@ CASES = pytest.mark.parametrize("case", [TOOLS, GUIDANCE], ids=["tools", "guidan
 
 
 @pytest.fixture
-def app(tmp_path):
-    yield from empty_app(tmp_path, INCLUSION_CRITERIA=TOOL_CRITERIA, GUIDANCE_REVIEW_CRITERIA=GUIDANCE_CRITERIA)
+def app(tmp_path, empty_data_dir):
+    yield from empty_app(tmp_path, empty_data_dir, INCLUSION_CRITERIA=TOOL_CRITERIA,
+                         GUIDANCE_REVIEW_CRITERIA=GUIDANCE_CRITERIA)
 
 
 def criteria_shown(page: str) -> list[str]:

@@ -10,8 +10,9 @@ REAL_NAMES = ("photodna", "griffeye", "cellebrite", "magnet axiom", "thorn", "nc
               "chainalysis", "europol", "interpol", "microsoft", "google")
 
 
-def test_demo_twice_changes_nothing_and_stats_cover_every_term(app, runner):
-    first = runner.invoke(args=["catalogue", "demo"])
+def test_demo_twice_changes_nothing_and_stats_cover_every_term(demo_command_app):
+    runner = demo_command_app.test_cli_runner()
+    first = demo_command_app.first_demo_run
     assert first.exit_code == 0, first.output
     export_one = runner.invoke(args=["catalogue", "export"]).output
     second = runner.invoke(args=["catalogue", "demo"])
@@ -28,9 +29,8 @@ def test_demo_twice_changes_nothing_and_stats_cover_every_term(app, runner):
             assert stats["vocabularies"][vocabulary["slug"]][term["slug"]] >= 2, (vocabulary["slug"], term["slug"])
 
 
-def test_demo_if_empty_does_not_touch_a_catalogue_with_tools(app, runner):
-    runner.invoke(args=["catalogue", "demo"])
-    result = runner.invoke(args=["catalogue", "demo", "--if-empty"])
+def test_demo_if_empty_does_not_touch_a_catalogue_with_tools(demo_command_app):
+    result = demo_command_app.test_cli_runner().invoke(args=["catalogue", "demo", "--if-empty"])
     assert "already has tools" in result.output
 
 

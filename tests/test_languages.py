@@ -9,7 +9,7 @@ import pytest
 from catalogue.extensions import db
 from catalogue.languages import COOKIE
 from catalogue.models import User
-from tests.auth import csrf_token, session_for, sign_in
+from tests.auth import csrf_token, sign_in, signed_in
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.test_accounts import register
 
@@ -82,10 +82,8 @@ def test_a_forged_language_changes_nothing(client, value):
 
 def test_a_forged_language_leaves_the_account_alone(app):
     with app.app_context():
-        user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]), locale="fr")
-        client = app.test_client()
-        session_for(client, user)
-        user_id = user.id
+        client = signed_in(app, "member", agency=make_agency("harbour", ["harbour-police.example"]), locale="fr")
+        user_id = client.user_id
     choose(client, "klingon", path="/account/")
     with app.app_context():
         assert db.session.get(User, user_id).locale == "fr"

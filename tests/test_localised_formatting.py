@@ -23,7 +23,7 @@ from catalogue.extensions import db
 from catalogue.languages.formatting import arrow, isolate, number, percent, sort_key, wording
 from catalogue.models import AuditEvent, Term, Vocabulary
 from catalogue.vocabularies.services import relabel_term
-from tests.auth import csrf_token, session_for
+from tests.auth import csrf_token, signed_in
 from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user, tool_record
 from tests.translation_helpers import SHIPPED, compile_catalogue, fresh_translations
@@ -46,9 +46,9 @@ def test_catalogues(tmp_path):
 
 
 @pytest.fixture
-def translated_app(tmp_path, test_catalogues):
+def translated_app(tmp_path, test_catalogues, empty_data_dir):
     with fresh_translations():
-        yield from empty_app(tmp_path / "data", BABEL_TRANSLATION_DIRECTORIES=str(test_catalogues))
+        yield from empty_app(tmp_path / "data", empty_data_dir, BABEL_TRANSLATION_DIRECTORIES=str(test_catalogues))
 
 
 # Dates and numbers ----------
@@ -85,9 +85,8 @@ def test_arabic_pages_write_every_number_in_latin_digits_like_their_dates(app, c
     ("fr", "12\u202f345"), ("ru", "12\xa0345"), ("es", "12.345"),
 ])
 def test_a_count_in_a_sentence_is_grouped_the_locale_way_on_the_audit_log(closed_app, language, grouped):
-    client = closed_app.test_client()
     with closed_app.app_context():
-        session_for(client, make_user("admin", email="admin@harbour-police.example", agency=make_agency()))
+        client = signed_in(closed_app, "admin", email="admin@harbour-police.example", agency=make_agency())
         db.session.execute(insert(AuditEvent), [{"action": "test.bulk"}] * 12345)
         db.session.commit()
     html = page(client, "/admin/audit?action=test.bulk", language)

@@ -22,7 +22,7 @@ from catalogue.contact.demo import load_demo_requests
 from catalogue.extensions import db
 from catalogue.languages import COOKIE
 from catalogue.models import ContactRequest, GuidancePage, Tool, Training, User
-from tests.auth import session_for
+from tests.auth import signed_in
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "catalogue" / "translations"
 READABLE = ("title", "placeholder", "aria-label", "alt")
@@ -156,8 +156,7 @@ def fetch(pages, name: str, code: str) -> str:
     client = app.test_client()
     client.set_cookie(COOKIE, code)
     if reader:
-        with app.app_context():
-            session_for(client, db.session.merge(people[reader]))
+        signed_in(app, people[reader], client=client)
     response = client.get(url)
     assert response.status_code == 200, f"{name} ({url}) answered {response.status_code} in {code}"
     return response.get_data(as_text=True)

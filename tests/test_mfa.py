@@ -10,7 +10,7 @@ import pytest
 from catalogue.accounts import mfa
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, User
-from tests.auth import csrf_token, current_code, enter_code, session_for, sign_in
+from tests.auth import csrf_token, current_code, enter_code, sign_in, signed_in
 from tests.factories import PASSWORD, make_user
 
 EMAIL = "member@harbour-police.example"
@@ -34,10 +34,7 @@ def enrol(app, client) -> tuple[str, list[str]]:
 
 @pytest.fixture
 def member_client(closed_app):
-    client = closed_app.test_client()
-    with closed_app.app_context():
-        session_for(client, make_user("member"))
-    return client
+    return signed_in(closed_app, "member")
 
 
 def test_enrolment_shows_a_qr_code_as_inline_svg_and_the_secret_as_text(closed_app, member_client):
@@ -136,9 +133,7 @@ def test_members_may_turn_it_off_with_their_password_but_curators_may_not(closed
     response = member_client.post("/account/mfa/disable", data={
         "disable-password": PASSWORD, "csrf_token": csrf_token(member_client, "/account/")})
     assert response.status_code == 303 and stored(closed_app).mfa_secret is None
-    curator = closed_app.test_client()
-    with closed_app.app_context():
-        session_for(curator, make_user("curator", email="curator@harbour-police.example"))
+    curator = signed_in(closed_app, "curator", email="curator@harbour-police.example")
     assert "Turn off two-step sign-in" not in curator.get("/account/").get_data(as_text=True)
     curator.post("/account/mfa/disable", data={"disable-password": PASSWORD,
                                                "csrf_token": csrf_token(curator, "/account/")})

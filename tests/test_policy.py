@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from catalogue import policy
 from catalogue.extensions import db
 from catalogue.models import AgencyUnit, AuditEvent, Tool, ToolUsage, User
-from tests.auth import session_for
+from tests.auth import signed_in
 from tests.conftest import empty_app
 from tests.factories import make_agency, make_tools, make_user
 from tests.training_helpers import make_training
@@ -17,8 +19,8 @@ SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
 @pytest.fixture(params=[False, True], ids=["members-only", "public-browsing"])
-def matrix_app(request, tmp_path):
-    apps = empty_app(tmp_path, CATALOGUE_PUBLIC_BROWSING=request.param, WTF_CSRF_ENABLED=False,
+def matrix_app(request, tmp_path, empty_data_dir):
+    apps = empty_app(tmp_path, empty_data_dir, CATALOGUE_PUBLIC_BROWSING=request.param, WTF_CSRF_ENABLED=False,
                      RATELIMIT_ENABLED=False)
     app = next(apps)
     with app.app_context():
@@ -61,10 +63,32 @@ def test_every_route_declares_a_permission(app):
     assert undeclared == []
 
 
-def test_every_declared_permission_is_known(app):
+def guarded_permission(view) -> str | None:
+    """The permission that a ``requires`` guard in the view's decorator chain checks, or None without one.
+
+    Read from the guard itself, not from the ``permission`` attribute that ``functools.wraps`` copies outwards:
+    an attribute set by hand, or copied onto a view whose guard was removed, checks nothing."""
+    guard_code = policy.requires("site.view")(lambda: None).__code__
+    layer = view
+    while layer is not None:
+        if getattr(layer, "__code__", None) is guard_code:
+            return inspect.getclosurevars(layer).nonlocals["permission"]
+        layer = getattr(layer, "__wrapped__", None)
+    return None
+
+
+def test_every_declared_permission_is_known_checked_and_used(app):
+    """``requires`` already refuses an unknown name when a view is decorated, so what can still drift is the other
+    way round: a ``permission`` attribute that no guard enforces, or a permission in the table that no route
+    declares any more (renamed or its views removed), whose roles the route × role test then never exercises."""
+    declared = {}
     for endpoint, view in app.view_functions.items():
         if endpoint not in policy.EXEMPT_ENDPOINTS:
-            assert view.permission in policy.PERMISSIONS, endpoint
+            checked = guarded_permission(view)
+            assert checked == view.permission, f"{endpoint} declares {view.permission!r}; @requires checks {checked!r}"
+            declared[endpoint] = view.permission
+    unused = set(policy.PERMISSIONS) - set(declared.values())
+    assert set(declared.values()) <= set(policy.PERMISSIONS) and not unused, f"no route declares {sorted(unused)}"
 
 
 def test_routes_answer_every_role_as_the_policy_says(matrix_app):
@@ -80,10 +104,7 @@ def test_routes_answer_every_role_as_the_policy_says(matrix_app):
             url = url_for(rule.endpoint, **{arg: app.sample_values[arg] for arg in rule.arguments})
         permission = app.view_functions[rule.endpoint].permission
         for role in policy.ROLES:
-            client = app.test_client()
-            if role != policy.ANONYMOUS:
-                with app.app_context():
-                    session_for(client, db.session.get(User, app.user_ids[role]))
+            client = app.test_client() if role == policy.ANONYMOUS else signed_in(app, app.user_ids[role])
             response = client.open(url, method=method)
             allowed = role in policy.roles_holding(permission, public_browsing=public)
             location = response.headers.get("Location", "")
@@ -102,9 +123,8 @@ def test_routes_answer_every_role_as_the_policy_says(matrix_app):
 
 def test_denials_are_audited_with_the_permission(closed_app):
     with closed_app.app_context():
-        member = make_user("member")
-        client = closed_app.test_client()
-        session_for(client, member)
+        client = signed_in(closed_app, "member")
+        member = db.session.get(User, client.user_id)
         assert client.get("/admin/users").status_code == 403
         event = db.session.scalars(db.select(AuditEvent).filter_by(action="permission.denied")).one()
         assert (event.actor, event.target, event.outcome, event.detail) == (
@@ -118,9 +138,7 @@ def test_unknown_permissions_are_refused_when_declared():
 
 def test_curators_and_admins_must_enrol_a_second_factor_before_anything_else(closed_app):
     with closed_app.app_context():
-        curator = make_user("curator", mfa=False)
-        client = closed_app.test_client()
-        session_for(client, curator)
+        client = signed_in(closed_app, "curator", mfa=False)
         for path in ("/", "/tools/", "/account/"):
             response = client.get(path)
             assert response.status_code == 302 and response.headers["Location"] == "/account/mfa", path
@@ -129,17 +147,12 @@ def test_curators_and_admins_must_enrol_a_second_factor_before_anything_else(clo
 
 def test_members_may_browse_without_a_second_factor(closed_app):
     with closed_app.app_context():
-        member = make_user("member")
-        client = closed_app.test_client()
-        session_for(client, member)
+        client = signed_in(closed_app, "member")
         assert client.get("/tools/").status_code == 200
 
 
 def test_the_navigation_only_offers_what_the_role_may_open(closed_app):
-    member_client, admin_client = closed_app.test_client(), closed_app.test_client()
-    with closed_app.app_context():
-        session_for(member_client, make_user("member"))
-        session_for(admin_client, make_user("admin"))
+    member_client, admin_client = signed_in(closed_app, "member"), signed_in(closed_app, "admin")
     anonymous = closed_app.test_client().get("/").get_data(as_text=True)
     assert 'href="/tools/"' not in anonymous and "Apply for access" in anonymous
     html = member_client.get("/").get_data(as_text=True)

@@ -22,11 +22,10 @@ from catalogue.models.base import utcnow
 from catalogue.trainings import editing, enrolment
 from catalogue.trainings.demo import load_demo_trainings, records
 from catalogue.trainings.services import availability_of, waiting_position
-from tests.auth import body, csrf_token, outbox
-from tests.factories import load_demo, make_agency, make_tools, make_user, tool_record
+from tests.auth import body, csrf_token, outbox, signed_in
+from tests.factories import make_agency, make_tools, make_user, tool_record
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the PostgreSQL fixture, reused below
 from tests.training_helpers import (
-    client_for,
     curator,
     enrol,
     local,
@@ -69,7 +68,7 @@ def test_a_member_enrols_and_finds_the_training_in_my_trainings(app):
     with app.app_context():
         training = make_training(title="Chat triage workshop", capacity=2)
         alice = member("alice")
-        client = client_for(app, alice)
+        client = signed_in(app, alice)
         slug, training_id, alice_id = training.slug, training.id, alice.id
     page = f"/trainings/{slug}"
     before = client.get(page).get_data(as_text=True)
@@ -91,7 +90,7 @@ def test_a_full_training_answers_with_the_waiting_list_instead_of_overbooking(ap
         training = make_training(capacity=1)
         enrol(training, member("first"))
         bob = member("bob")
-        client = client_for(app, bob)
+        client = signed_in(app, bob)
         slug, training_id, bob_id = training.slug, training.id, bob.id
     page = f"/trainings/{slug}"
     assert "Full – waiting list" in client.get(page).get_data(as_text=True)
@@ -110,7 +109,7 @@ def test_cancelling_a_seat_gives_it_to_the_first_person_waiting_and_emails_them(
         training = make_training(title="Hash matching basics", capacity=1)
         alice, bob, carol = member("alice"), member("bob"), member("carol")
         assert [enrol(training, u) for u in (alice, bob, carol)] == ["enrolled", "waitlisted", "waitlisted"]
-        client = client_for(app, alice)
+        client = signed_in(app, alice)
         slug, training_id, ids = training.slug, training.id, (alice.id, bob.id, carol.id)
     page = f"/trainings/{slug}"
     response = post_button(client, page, f"{page}/leave")
@@ -145,7 +144,7 @@ def test_a_passed_deadline_refuses_enrolment_with_a_message_and_writes_nothing(a
         start = (utcnow() + timedelta(days=3)).replace(microsecond=0)
         training = make_training(starts_at=start, ends_at=start + timedelta(hours=2),
                                  registration_deadline=start - timedelta(days=5))
-        client = client_for(app, member("late"))
+        client = signed_in(app, member("late"))
         slug = training.slug
     page = f"/trainings/{slug}"
     assert "Registration closed on" in client.get(page).get_data(as_text=True)
@@ -160,8 +159,8 @@ def test_a_cancelled_training_refuses_enrolment_and_a_draft_is_not_there_for_mem
     with app.app_context():
         cancelled = make_training(title="Cancelled one", status="cancelled")
         draft = make_training(title="Draft one", status="draft")
-        client = client_for(app, member("alice"))
-        trainer = client_for(app, curator())
+        client = signed_in(app, member("alice"))
+        trainer = signed_in(app, curator())
         slugs = cancelled.slug, draft.slug
     page = f"/trainings/{slugs[0]}"
     assert "This training has been cancelled" in client.get(page).get_data(as_text=True)
@@ -260,8 +259,8 @@ def editor_form(**fields) -> dict:
 
 def test_a_curator_creates_publishes_and_members_then_see_it(app):
     with app.app_context():
-        trainer = client_for(app, curator())
-        reader = client_for(app, member("alice"))
+        trainer = signed_in(app, curator())
+        reader = signed_in(app, member("alice"))
     token = csrf_token(trainer, "/trainings/manage/new")
     response = trainer.post("/trainings/manage/new", data={**editor_form(), "csrf_token": token})
     assert response.status_code == 303
@@ -299,7 +298,7 @@ def test_a_curator_creates_publishes_and_members_then_see_it(app):
 ])
 def test_the_editor_refuses_bad_input_keeps_what_was_typed_and_saves_nothing(app, fields, message):
     with app.app_context():
-        trainer = client_for(app, curator())
+        trainer = signed_in(app, curator())
     token = csrf_token(trainer, "/trainings/manage/new")
     response = trainer.post("/trainings/manage/new", data={**editor_form(title="My careful title", **fields),
                                                            "csrf_token": token})
@@ -314,8 +313,8 @@ def test_the_editor_refuses_bad_input_keeps_what_was_typed_and_saves_nothing(app
 def test_two_curators_cannot_overwrite_each_other(app):
     with app.app_context():
         training = make_training(title="Original title", capacity=10)
-        first = client_for(app, curator())
-        second = client_for(app, make_user("curator", email="second@harbour-police.example", name="Second"))
+        first = signed_in(app, curator())
+        second = signed_in(app, make_user("curator", email="second@harbour-police.example", name="Second"))
         edit = f"/trainings/manage/{training.id}/edit"
     pages = [client.get(edit).get_data(as_text=True) for client in (first, second)]
     versions = [re.search(r'name="version" type="hidden" value="(\d+)"', p).group(1) for p in pages]
@@ -352,7 +351,7 @@ def test_cancelling_a_training_tells_enrolled_and_waiting_members(app):
         training = make_training(title="Procurement workshop", capacity=1)
         enrol(training, member("alice"))
         enrol(training, member("bob"))
-        trainer = client_for(app, curator())
+        trainer = signed_in(app, curator())
         overview = f"/trainings/manage/{training.id}"
         version = str(training.version)
     response = trainer.post(f"{overview}/cancel", data={
@@ -377,7 +376,7 @@ def test_the_attendee_list_and_its_csv_guard_every_cell(app):
         enrol(training, member("alice", agency=agency))
         enrol(training, make_user("member", email="bob@harbour-police.example", name="=HYPERLINK(\"x\")",
                                   agency=agency))
-        trainer = client_for(app, curator())
+        trainer = signed_in(app, curator())
         training_id, slug = training.id, training.slug
     page = trainer.get(f"/trainings/manage/{training_id}").get_data(as_text=True)
     assert "alice@harbour-police.example" in page and "=Harbour Police" in page and "Waiting list" in page
@@ -396,8 +395,8 @@ def test_the_attendee_list_and_its_csv_guard_every_cell(app):
 def test_attendee_pages_are_refused_to_members_and_unknown_trainings_are_404(app):
     with app.app_context():
         training = make_training()
-        reader = client_for(app, member("alice"))
-        trainer = client_for(app, curator())
+        reader = signed_in(app, member("alice"))
+        trainer = signed_in(app, curator())
         training_id = training.id
     for path in (f"/trainings/manage/{training_id}", f"/trainings/manage/{training_id}/attendees.csv",
                  f"/trainings/manage/{training_id}/edit", "/trainings/manage/"):
@@ -425,7 +424,7 @@ def test_a_training_calendar_file_has_its_zone_and_the_right_utc_instant(app):
                                ends_at=local(2030, 7, 15, 12))
         americas = make_training(title="New York", timezone="America/New_York", starts_at=local(2030, 7, 15, 10),
                                  ends_at=local(2030, 7, 15, 11), format="hybrid", location="Room 5, Harbour St 1")
-        reader = client_for(app, member("alice"))
+        reader = signed_in(app, member("alice"))
         slugs = winter.slug, summer.slug, americas.slug
         winter_id = winter.id
     first = reader.get(f"/trainings/{slugs[0]}.ics")
@@ -455,7 +454,7 @@ def test_a_training_calendar_file_has_its_zone_and_the_right_utc_instant(app):
 def test_the_calendar_description_is_written_in_the_readers_language(app):
     with app.app_context():
         slug = make_training(title="Atelier de tri", audience="Enquêteurs").slug
-        reader = client_for(app, member("amelie", locale="fr"))
+        reader = signed_in(app, member("amelie", locale="fr"))
     description = str(parse(reader.get(f"/trainings/{slug}.ics")).events[0]["DESCRIPTION"])
     assert "Organisateur\u00a0: Northbridge Police Academy (demo)" in description
     assert "Comment participer\u00a0: The link is e-mailed the day before." in description
@@ -474,7 +473,7 @@ def test_my_calendar_has_my_trainings_waiting_places_tentative_and_cancellations
         for training in (seat, full, gone):
             enrol(training, alice)
         editing.cancel(gone, curator(), gone.version)
-        reader = client_for(app, alice)
+        reader = signed_in(app, alice)
     calendar = parse(reader.get("/trainings/mine.ics"))
     events = {str(e["SUMMARY"]): e for e in calendar.events}
     assert set(events) == {"Seat", "Full (waiting list)", "Gone"}
@@ -495,7 +494,7 @@ def test_the_list_filters_by_format_kind_and_language_and_shows_past_trainings(a
         make_training(title="Hybrid course", kind="course", format="hybrid", location="Room 1")
         past_start = (utcnow() - timedelta(days=20)).replace(hour=9, minute=0)
         make_training(title="Last month", starts_at=past_start, ends_at=past_start + timedelta(hours=3))
-        reader = client_for(app, member("alice"))
+        reader = signed_in(app, member("alice"))
     listed = reader.get("/trainings/").get_data(as_text=True)
     assert "German webinar" in listed and "Hybrid course" in listed and "Last month" not in listed
     webinar = reader.get("/trainings/?kind=webinar").get_data(as_text=True)
@@ -512,7 +511,7 @@ def test_the_list_filters_by_format_kind_and_language_and_shows_past_trainings(a
 
 def test_the_navigation_offers_trainings_to_members_only_in_the_closed_catalogue(closed_app):
     with closed_app.app_context():
-        reader = client_for(closed_app, make_user("member"))
+        reader = signed_in(closed_app, make_user("member"))
     assert 'href="/learning"' not in closed_app.test_client().get("/").get_data(as_text=True)
     assert closed_app.test_client().get("/trainings/").status_code == 302
     assert 'href="/learning"' in reader.get("/").get_data(as_text=True)
@@ -540,7 +539,7 @@ def test_related_tools_and_guidance_show_only_published_ones(app):
         db.session.commit()
         tool_ids = list(db.session.scalars(select(Tool.id)))
         training = make_training(tool_ids=tool_ids, guidance_ids=[p.id for p in pages])
-        reader = client_for(app, member("alice"))
+        reader = signed_in(app, member("alice"))
         slug = training.slug
     html = reader.get(f"/trainings/{slug}").get_data(as_text=True)
     assert 'href="/tools/shown-tool"' in html and "hidden-tool" not in html
@@ -558,9 +557,8 @@ def snapshot_trainings() -> list[tuple]:
     return [tuple(row) for row in trainings + enrolments]
 
 
-def test_demo_trainings_load_idempotently_and_cover_what_the_demo_needs(app):
-    with app.app_context():
-        load_demo()  # tools and trainings, as the demo fixture loads them
+def test_demo_trainings_load_idempotently_and_cover_what_the_demo_needs(demo_app):
+    with demo_app.app_context():  # tools and trainings, loaded by ``load_demo``
         demo_accounts.load_agencies()
         demo_accounts.create_accounts()
         first = load_demo_trainings()
@@ -621,7 +619,7 @@ def test_times_are_shown_in_the_trainings_zone_with_its_offset(app):
     with app.app_context():
         training = make_training(timezone="America/Sao_Paulo", starts_at=local(2030, 2, 3, 15),
                                  ends_at=local(2030, 2, 3, 16, 30))
-        reader = client_for(app, member("alice"))
+        reader = signed_in(app, member("alice"))
         slug = training.slug
         assert training.starts_at_utc == datetime(2030, 2, 3, 18, 0)
     html = reader.get(f"/trainings/{slug}").get_data(as_text=True)

@@ -18,8 +18,8 @@ from catalogue.extensions import db
 from catalogue.interchange.services import dump_csv, dump_json
 from catalogue.models import AuditEvent, Tool, ToolRevision
 from catalogue.records import TOOL_FIELDS
-from tests.auth import csrf_token, session_for
-from tests.factories import document, make_tools, make_user, tool_record
+from tests.auth import csrf_token, signed_in
+from tests.factories import document, make_tools, tool_record
 
 IMPORT = "/admin/transfer/import"
 APPLY = "/admin/transfer/import/apply"
@@ -29,13 +29,11 @@ NOT_AVAILABLE = "This import is not available any more"
 
 @pytest.fixture
 def admin_client(app):
-    client = app.test_client()
     with app.app_context():
         make_tools(tool_record("hash-hub", summary="Original."),
                    tool_record("chat-sentinel", purposes=["grooming-detection"]),
                    tool_record("draft-idea", status="draft"))
-        session_for(client, make_user("admin", email="admin@harbour-police.example"))
-    return client
+    return signed_in(app, "admin", email="admin@harbour-police.example")
 
 
 def upload(client, content: bytes | str, filename: str = "tools.json"):
@@ -166,9 +164,7 @@ def test_a_tampered_or_expired_token_is_refused_clearly(app, admin_client):
     for wrong in ("../../catalogue.sqlite3", token[:-1] + ("A" if token[-1] != "A" else "B"), ""):
         response = post_token(admin_client, APPLY, wrong)
         assert response.status_code == 200 and NOT_AVAILABLE in text_of(response)
-    other_admin = app.test_client()
-    with app.app_context():
-        session_for(other_admin, make_user("admin", email="second@harbour-police.example"))
+    other_admin = signed_in(app, "admin", email="second@harbour-police.example")
     assert NOT_AVAILABLE in text_of(post_token(other_admin, APPLY, token))
     assert counts(app) == before
 
@@ -204,9 +200,7 @@ def test_problems_found_when_applying_are_shown_and_nothing_is_written(app, admi
 def test_uploads_older_than_a_day_are_removed_when_a_new_one_is_kept(app, admin_client):
     others = []
     for email in ("second@harbour-police.example", "third@harbour-police.example"):
-        client = app.test_client()
-        with app.app_context():
-            session_for(client, make_user("admin", email=email))
+        client = signed_in(app, "admin", email=email)
         before = set(kept_files(app))
         upload(client, dump_json(changes()))
         [kept] = set(kept_files(app)) - before
@@ -274,9 +268,7 @@ def test_the_catalogue_page_offers_the_results_export_to_admins_only(app, admin_
     html = text_of(admin_client.get("/tools/?q=tool&purposes=grooming-detection"))
     assert 'href="/admin/transfer/export/results.json?q=tool&amp;purposes=grooming-detection">JSON</a>' in html
     assert 'href="/admin/transfer/export/results.csv?q=tool&amp;purposes=grooming-detection">CSV</a>' in html
-    member = app.test_client()
-    with app.app_context():
-        session_for(member, make_user("member"))
+    member = signed_in(app, "member")
     assert "Export these results" not in text_of(member.get("/tools/"))
     assert member.get("/admin/transfer/export/results.json").status_code == 403
 
@@ -291,12 +283,9 @@ def test_the_pages_are_linked_from_the_administration(admin_client):
 
 
 def test_a_csv_export_round_trips_even_with_formula_like_text(app, runner, tmp_path):
-    from tests.auth import session_for
-    from tests.factories import make_tools, make_user, tool_record
-    admin = app.test_client()
     with app.app_context():
         make_tools(tool_record("dash-tool", description="- first point\n- second point", summary="=not a formula"))
-        session_for(admin, make_user("admin"))
+    admin = signed_in(app, "admin")
     exported = admin.get("/admin/transfer/export/catalogue.csv").get_data(as_text=True)
     assert "'=not a formula" in exported and "'- first point" in exported  # disarmed for spreadsheets
     path = tmp_path / "all.csv"

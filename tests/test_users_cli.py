@@ -69,8 +69,9 @@ def test_check_explains_how_to_create_the_first_admin(app, runner):
     assert runner.invoke(args=["users", "check"]).output == ""
 
 
-def test_demo_creates_fictional_agencies_and_one_account_per_role_in_development(app, runner):
-    result = runner.invoke(args=["catalogue", "demo"])
+def test_demo_creates_fictional_agencies_and_one_account_per_role_in_development(demo_command_app):
+    app, runner = demo_command_app, demo_command_app.test_cli_runner()
+    result = app.first_demo_run
     assert result.exit_code == 0, result.output
     assert DEMO_PASSWORD in result.output
     for email, role in ((email, role) for email, _name, role in DEMO_ACCOUNTS):

@@ -9,8 +9,8 @@ import pytest
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, Term, Tool, ToolRevision, Vocabulary
 from catalogue.taxonomy import current_terms
-from tests.auth import csrf_token, session_for
-from tests.factories import make_tools, make_user, tool_record
+from tests.auth import csrf_token, signed_in
+from tests.factories import make_tools, tool_record
 
 BASE = "/admin/vocabularies"
 PURPOSES_ONLY = "Choose a term from the list: only terms of Purpose can be merged into."
@@ -19,10 +19,7 @@ PURPOSES = f"{BASE}/purposes"
 
 @pytest.fixture
 def admin_client(app):
-    client = app.test_client()
-    with app.app_context():
-        session_for(client, make_user("admin", email="admin@harbour-police.example"))
-    return client
+    return signed_in(app, "admin", email="admin@harbour-police.example")
 
 
 def post(client, path, **data):
@@ -290,9 +287,7 @@ def test_unknown_vocabularies_terms_and_terms_of_another_vocabulary_are_404(app,
 
 @pytest.mark.parametrize("role", ["member", "curator"])
 def test_members_and_curators_may_not_manage_vocabularies(app, role):
-    client = app.test_client()
-    with app.app_context():
-        session_for(client, make_user(role))
+    client = signed_in(app, role)
     assert client.get(PURPOSES).status_code == 403
     token = csrf_token(client, "/")
     assert client.post(f"{PURPOSES}/terms/{term(app).id}/retire", data={"csrf_token": token}).status_code == 403

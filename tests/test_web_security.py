@@ -13,7 +13,7 @@ from catalogue.curation.kept import KEEPABLE_ENDPOINTS
 from catalogue.extensions import db
 from catalogue.models import Base, KeptEdit, Tool, User
 from catalogue.redirects import is_local_path
-from tests.auth import csrf_token, session_for, sign_in
+from tests.auth import csrf_token, sign_in, signed_in
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_agency, make_tools, make_user
 
@@ -61,10 +61,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(secured_
     samples["assessment_id"] = 1
     checked = 0
     for rule in post_routes(secured_app):
-        client = secured_app.test_client()
-        if as_admin:
-            with secured_app.app_context():
-                session_for(client, db.session.get(User, secured_app.admin_id))
+        client = signed_in(secured_app, secured_app.admin_id) if as_admin else secured_app.test_client()
         path = rule.build({arg: samples[arg] for arg in rule.arguments})[1]
         data = {"email": "member@harbour-police.example", "password": PASSWORD, "role": "curator", "reason": "x",
                 "tool": "sample-tool", "name": "New Agency", "country": "FR", "kind": "police"}
@@ -139,9 +136,7 @@ def test_security_headers_are_on_every_response_including_errors(failing_app, pa
 
 def test_pages_for_signed_in_users_are_never_cached(secured_app):
     assert "no-store" not in secured_app.test_client().get("/about").headers.get("Cache-Control", "")
-    client = secured_app.test_client()
-    with secured_app.app_context():
-        session_for(client, db.session.get(User, secured_app.member_id))
+    client = signed_in(secured_app, secured_app.member_id)
     for path in ("/about", "/tools/", "/account/", "/no-such-page"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
 
@@ -191,9 +186,7 @@ def test_an_address_that_grows_when_lowercased_is_refused_cleanly(secured_app):
     ("/admin/users?q=%25_", 200), ("/admin/audit?actor=%25", 200),
 ])
 def test_admin_pages_answer_odd_query_values_without_failing(secured_app, path, status):
-    client = secured_app.test_client()
-    with secured_app.app_context():
-        session_for(client, db.session.get(User, secured_app.admin_id))
+    client = signed_in(secured_app, secured_app.admin_id)
     assert client.get(path).status_code == status
 
 
@@ -208,9 +201,7 @@ def test_a_password_typed_into_the_address_field_is_not_audited(secured_app):
 
 def test_wrong_current_passwords_count_towards_the_account_lock(secured_app):
     secured_app.config.update(SIGN_IN_FREE_ATTEMPTS=2)
-    client = secured_app.test_client()
-    with secured_app.app_context():
-        session_for(client, db.session.get(User, secured_app.member_id))
+    client = signed_in(secured_app, secured_app.member_id)
     token = csrf_token(client, "/account/password")
     for guess in ("guess one long", "guess two long", "guess three long"):
         client.post("/account/password", data={"current": guess, "password": "fresh long password words",

@@ -11,7 +11,6 @@ from catalogue.extensions import db
 from catalogue.models import Enrolment, Training, User
 from catalogue.models.base import utcnow
 from catalogue.trainings import editing, enrolment
-from tests.auth import session_for
 from tests.factories import make_user
 
 
@@ -53,12 +52,6 @@ def enrol(training: Training, user: User) -> str:
 def status_of(training_id: int, user_id: int) -> str | None:
     return db.session.scalar(select(Enrolment.status).where(Enrolment.training_id == training_id,
                                                             Enrolment.user_id == user_id))
-
-
-def client_for(app, user: User):
-    client = app.test_client()
-    session_for(client, user)
-    return client
 
 
 def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
