@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                 x_proto=app.config["CATALOGUE_PROXY_COUNT"])
     register_extensions(app)
     register_search()
+    check_synonym_file(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -121,6 +122,13 @@ def register_search() -> None:
     tools()
     guidance()
     trainings()
+
+
+def check_synonym_file(app: Flask) -> None:
+    """Refuse to start with a synonym file the search cannot use, naming its file, line and reason; parsed once."""
+    from catalogue.search.synonyms import check_file
+
+    check_file(app.config["CATALOGUE_SYNONYMS_FILE"])
 
 
 def register_blueprints(app: Flask) -> None:

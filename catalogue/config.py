@@ -17,6 +17,9 @@ class UnsafeConfiguration(RuntimeError):
 
 DEVELOPMENT_SECRET = "development-only-not-secret"
 
+#: The shipped synonym groups of the search (docs/search.md "Synonyms"); ``CATALOGUE_SYNONYMS_FILE`` replaces it.
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.json"
+
 INCLUSION_CRITERIA = (
     _l("It is used against child sexual abuse or exploitation, or to support its victims."),
     _l("It is digital: software, a service or a dataset, not a physical device alone."),
@@ -54,6 +57,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "INCLUSION_CRITERIA": inclusion_criteria(env.get("CATALOGUE_INCLUSION_CRITERIA_FILE")),
+        "CATALOGUE_SYNONYMS_FILE": Path(env.get("CATALOGUE_SYNONYMS_FILE") or SYNONYMS_FILE),
         "GUIDANCE_REVIEW_CRITERIA": GUIDANCE_REVIEW_CRITERIA,
         "CATALOGUE_STALE_AFTER_MONTHS": int(env.get("CATALOGUE_STALE_AFTER_MONTHS", "12")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

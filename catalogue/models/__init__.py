@@ -20,7 +20,7 @@ from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolR
 from catalogue.models.entry_translations import GuidanceTranslation, ToolTranslation
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
-from catalogue.models.search import SearchChange
+from catalogue.models.search import SearchChange, SynonymGroup
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
 
@@ -29,7 +29,8 @@ __all__ = [
     "URGENCIES", "AgencyUnit", "ContactMessage", "ContactRequest", "Notification", "ToolUsage",
     "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
     "Assessment", "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
-    "SearchChange", "Setting", "SignInThrottle", "Term", "Tool", "ToolRevision", "Training", "User", "Vocabulary",
+    "SearchChange", "Setting", "SignInThrottle", "SynonymGroup", "Term", "Tool", "ToolRevision", "Training", "User",
+    "Vocabulary",
     "GuidanceTranslation", "ToolTranslation",
     "guidance_terms", "tool_terms",
 ]

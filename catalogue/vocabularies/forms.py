@@ -6,6 +6,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from catalogue.choices import options
+from catalogue.forms import VersionedForm
+from catalogue.languages import LANGUAGES
+from catalogue.templating import language_name
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -42,3 +45,28 @@ class MergeForm(FlaskForm):
     def __init__(self, targets, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.into.choices = options([("", "—"), *((str(t.id), t.label) for t in targets)])
+
+
+class SynonymGroupForm(VersionedForm):
+    phrases = TextAreaField(
+        _l("Words and phrases"), validators=[Length(max=4000)],
+        description=_l("One per line, as investigators type them or as entries word them: at least two, each at most "
+                       "60 characters and five words. Capitals, accents and hyphens do not matter."),
+    )
+    language = SelectField(
+        _l("Readers"), validate_choice=True,
+        description=_l("Whose searches use the group: readers of every interface language, or of one only (for "
+                       "words that mean something else in other languages)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = options([("", _l("Every language")),
+                                         *((code, language_name(code)) for code in LANGUAGES)])
+
+    def chosen_language(self) -> str | None:
+        return self.language.data or None
+
+
+class DeleteSynonymGroupForm(VersionedForm):
+    pass

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from catalogue.policy import me, requires
 from catalogue.vocabularies import forms, services
+from catalogue.vocabularies import synonyms as synonym_groups
 
 blueprint = Blueprint("vocabularies", __name__, url_prefix="/admin/vocabularies")
 
@@ -138,3 +139,93 @@ def reinstate_term(vocabulary: str, term_id: int):
     else:
         flash(_("“%(label)s” is offered to curators again.", label=term.label), "success")
     return back_to(term)
+
+
+# Search synonyms ------------------------------------------------------------------------------------------------------
+
+def back_to_synonyms(key: str | None = None):
+    return redirect(url_for("vocabularies.synonyms", _anchor=f"group-{key}" if key else None), 303)
+
+
+def synonym_form(group=None, **kwargs) -> forms.SynonymGroupForm:
+    """The group's form: what was posted, else the group as it is."""
+    if group is None:
+        return forms.SynonymGroupForm(data={"version": "0"}, **kwargs)
+    return forms.SynonymGroupForm(data={"phrases": "\n".join(group.phrases), "language": group.language or "",
+                                        "version": str(group.version)}, **kwargs)
+
+
+def show_group(form, group=None, status: int = 200, **context):
+    """The add page (no ``group``) or the group's edit page, with its delete form at the group's current version."""
+    delete_form = forms.DeleteSynonymGroupForm(prefix="delete", formdata=None,
+                                               data={"version": str(group.version if group else 0)})
+    shipped = synonym_groups.shipped_version(group.key) if group is not None else None
+    return render_template("vocabularies/synonym_group.html", form=form, group=group, shipped=shipped,
+                           delete_form=delete_form, **context), status
+
+
+@blueprint.get("/synonyms/")
+@requires("vocabularies.manage")
+def synonyms():
+    groups, deleted = synonym_groups.listing()
+    return render_template("vocabularies/synonyms.html", groups=groups, deleted=deleted)
+
+
+@blueprint.route("/synonyms/new", methods=["GET", "POST"])
+@requires("vocabularies.manage")
+def add_synonyms():
+    form = synonym_form()
+    if form.validate_on_submit():
+        try:
+            group = synonym_groups.add_group(synonym_groups.phrases_from(form.phrases.data), form.chosen_language(),
+                                             me())
+        except synonym_groups.GroupRefused as refused:
+            form.phrases.errors.extend(refused.problems)
+        else:
+            flash(_("The group “%(key)s” was added. Searches use it from now on.", key=group.key), "success")
+            return back_to_synonyms(group.key)
+    return show_group(form, status=400 if form.errors else 200)
+
+
+@blueprint.route("/synonyms/<slug>/edit", methods=["GET", "POST"])
+@requires("vocabularies.manage")
+def edit_synonyms(slug: str):
+    group = synonym_groups.find_group(slug)
+    if group is None:
+        if request.method == "GET" or not synonym_groups.was_deleted(slug):
+            abort(404)
+        return show_group(forms.SynonymGroupForm(), None, 409, deleted_meanwhile=slug)
+    form = synonym_form(group)
+    if form.validate_on_submit():
+        try:
+            changed = synonym_groups.edit_group(slug, synonym_groups.phrases_from(form.phrases.data),
+                                                form.chosen_language(), form.loaded_version(), me())
+        except synonym_groups.GroupConflict as conflict:
+            if conflict.current is None:
+                return show_group(form, None, 409, deleted_meanwhile=slug)
+            form.version.data = str(conflict.current.version)
+            return show_group(form, conflict.current, 409, conflict=conflict)
+        except synonym_groups.GroupRefused as refused:
+            form.phrases.errors.extend(refused.problems)
+        else:
+            flash(_("The group “%(key)s” was saved. Searches use it from now on.", key=slug) if changed
+                  else _("Nothing was changed."), "success" if changed else "info")
+            return back_to_synonyms(slug)
+    return show_group(form, group, 400 if form.errors else 200)
+
+
+@blueprint.post("/synonyms/<slug>/delete")
+@requires("vocabularies.manage")
+def delete_synonyms(slug: str):
+    form = forms.DeleteSynonymGroupForm(prefix="delete")
+    form.validate_on_submit()  # CSRFProtect has checked the token before the view runs
+    try:
+        synonym_groups.delete_group(slug, form.loaded_version(), me())
+    except synonym_groups.GroupConflict as conflict:
+        if conflict.current is None:
+            flash(_("The group “%(key)s” had already been deleted.", key=slug), "info")
+            return back_to_synonyms()
+        return show_group(synonym_form(conflict.current, formdata=None), conflict.current, 409,
+                          delete_conflict=True)
+    flash(_("The group “%(key)s” was deleted. Searches no longer use it.", key=slug), "success")
+    return back_to_synonyms()
