@@ -23,7 +23,7 @@ from catalogue.extensions import db
 from tests.conftest import copy_data_dir, make_app
 
 # The overall success@3 reached so far, rounded down. Raise it when search improves; never lower it to pass.
-SUCCESS_AT_3_FLOOR = 0.32
+SUCCESS_AT_3_FLOOR = 0.97  # 0.326 before the search-as-asked work (docs/search.md "Relevance")
 MIN_QUERIES = 80
 MIN_PER_KIND = 8
 

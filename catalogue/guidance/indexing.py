@@ -10,7 +10,7 @@ from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.guidance.services import facet_terms, tool_terms_of_pages
 from catalogue.models import GuidancePage, GuidanceTranslation, guidance_terms
 from catalogue.search.registry import GroupingFacet, Searchable, register, register_facet
-from catalogue.search.schema import document_id, timestamp, with_translations
+from catalogue.search.schema import document_id, joined_forms, timestamp, vocabulary_text, with_translations
 
 #: Which index field holds which field of a translation (titles are indexed as names).
 GUIDANCE_TRANSLATED = {"name": "title", "summary": "summary", "description": "body"}
@@ -24,6 +24,7 @@ def guidance_document(page: GuidancePage) -> dict:
         "slug": page.slug,
         "version": page.version,
         "name": page.title,
+        "name_joined": joined_forms(page.title),
         "summary": page.summary,
         "labels": labels,
         "description": page.body,
@@ -31,6 +32,7 @@ def guidance_document(page: GuidancePage) -> dict:
         "name_sort": page.title.casefold(),
         "updated": timestamp(page.updated_at),
     }
+    document.update(vocabulary_text(page.terms))
     return with_translations(document, page, GUIDANCE_TRANSLATED)
 
 

@@ -6,6 +6,11 @@ The choice is, in order: the signed-in member's account setting, the ``catalogue
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -63,3 +68,23 @@ def remember(user, code: str) -> None:
     if user.locale != code:
         user.locale = code
         db.session.commit()
+
+
+#: The compiled message catalogues (``make translations``): the interface's wording, and the shipped data's.
+CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def translator(code: str) -> NullTranslations:
+    """The message catalogue of ``code`` outside any request (the search index labels terms in every language)."""
+    return Translations.load(str(CATALOGUES), [code]) if code != ORIGINAL else NullTranslations()
+
+
+@cache
+def catalogues_stamp() -> str:
+    """A fingerprint of the compiled catalogues: what was indexed in every language changes when they do."""
+    digest = hashlib.sha256()
+    for path in sorted(CATALOGUES.glob("*/LC_MESSAGES/messages.mo")):
+        digest.update(path.parent.parent.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

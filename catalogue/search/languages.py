@@ -6,8 +6,9 @@ language, with the English field's boost:
 - French, Spanish and Russian: Whoosh's Snowball stemmer and stop words (``analyser des images`` and
   ``analyse d'images`` meet at ``analys imag``). French and Spanish accents are folded after stemming, so a query
   typed without accents still matches; Russian ``ё`` is read as ``е``.
-- Arabic: Whoosh's ISRI root stemmer, after removing tatweel (which breaks it), with a short list of function words
-  as stop words (Whoosh has none for Arabic).
+- Arabic: light stemming (``arabic_light_stem``: letter forms normalised, common prefixes and suffixes removed), with
+  a short list of function words as stop words (Whoosh has none for Arabic). Not root stemming: roots conflate
+  unrelated words (استدراج "grooming" and درجة "grade" share a root).
 - Chinese has no spaces between words, so text is cut into characters and overlapping character pairs (1–2-grams):
   most Chinese words are one or two characters, pairs keep a two-character word from matching its characters
   scattered around a text, and single characters let a one-character query match. A query longer than one
@@ -117,16 +118,38 @@ class HanNgramTokenizer(Tokenizer):
         yield token
 
 
-class ArabicNormaliser(Filter):
-    """Drop tatweel (kashida), which stops the ISRI stemmer from finding a root, and the definite article, which it
-    misreads in five-letter words (الصور "the images" would not meet صور "images")."""
+#: Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alif) and tatweel: written or not, the word is the same.
+ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
+ARABIC_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+#: Light10 (Larkey, Ballesteros and Connell, 2007): prefixes and suffixes removed, each once, in this order.
+ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
+
+def arabic_light_stem(word: str) -> str:
+    """Light stemming: letter forms normalised, then the conjunction و, the article and attached prepositions, and
+    plural, dual, feminine and pronoun endings removed, keeping at least two letters (three for و).
+
+    Root stemmers (ISRI) reduce words to three-letter roots and so conflate unrelated words: استدراج (grooming) and
+    درجة (grade) share the root درج. Light stemming keeps them apart while الصور, صور and صورة still meet."""
+    word = ARABIC_MARKS.sub("", word).translate(ARABIC_LETTER_FORMS)
+    if len(word) >= 5 and word.startswith("و"):  # وتحليل, not وجوه (faces), whose و is its own
+        word = word[1:]
+    for prefix in ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix):]
+            break
+    for suffix in ARABIC_SUFFIXES:
+        suffix = suffix.translate(ARABIC_LETTER_FORMS)
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[:-len(suffix)]
+    return word
+
+
+class ArabicLightStemmer(Filter):
     def __call__(self, tokens):
         for token in tokens:
-            text = token.text.replace("\u0640", "")
-            if text.startswith("ال") and len(text) >= 5:
-                text = text[2:]
-            token.text = text
+            token.text = arabic_light_stem(token.text)
             yield token
 
 
@@ -135,7 +158,7 @@ def _prose(language: str):
         return HanNgramTokenizer() | LowercaseFilter()
     chain = RegexTokenizer(WORDS) | LowercaseFilter()
     if language == "ar":
-        return chain | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1) | ArabicNormaliser() | StemFilter(lang="ar")
+        return chain | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1) | ArabicLightStemmer()
     if language == "ru":
         chain = chain | CharsetFilter({ord("ё"): "е"})
     chain = chain | StopFilter(stoplist=stopwords_for_language(language) | EXTRA_STOP_WORDS.get(language, frozenset()),

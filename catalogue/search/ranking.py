@@ -48,6 +48,14 @@ class Ranker:
             self._lengths[field] = lengths, max(1.0, average)
         return self._lengths[field]
 
+    def idf(self, found: int) -> float:
+        """BM25's inverse document frequency of a word ``found`` in that many documents."""
+        return math.log(1 + (self.documents - found + 0.5) / (found + 0.5))
+
+    def bitmap(self, mask: np.ndarray) -> int:
+        """The inverse of ``mask``: a boolean array per document as a bitmap."""
+        return int.from_bytes(np.packbits(mask.astype(bool), bitorder="little").tobytes(), "little")
+
     def mask(self, bitmap: int) -> np.ndarray:
         raw = np.frombuffer(bitmap.to_bytes((self.size + 7) // 8, "little"), dtype=np.uint8)
         return np.unpackbits(raw, bitorder="little")[: self.size].astype(bool)
@@ -82,8 +90,7 @@ class Ranker:
                     np.add.at(frequency, ids, emphasis.get(field, 1.0) * weights / norm)
             found = int(np.count_nonzero(frequency))
             if found:
-                idf = math.log(1 + (self.documents - found + 0.5) / (found + 0.5))
-                total += idf * frequency * (K1 + 1) / (K1 + frequency)
+                total += self.idf(found) * frequency * (K1 + 1) / (K1 + frequency)
         return total
 
     def top(self, key: np.ndarray, mask: np.ndarray, count: int, descending: bool) -> list[tuple[int, float]]:

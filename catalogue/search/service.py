@@ -18,12 +18,23 @@ from catalogue.extensions import db
 from catalogue.languages import reader_language
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
-from catalogue.search import facets, ranking, store
+from catalogue.search import facets, ranking, store, synonyms
 from catalogue.search.highlight import snippet
 from catalogue.search.languages import ORIGINAL, emphasis, field_name, is_han
 from catalogue.search.outbox import ensure_current
-from catalogue.search.query import SCHEMA, ParsedQuery, QueryError, clause_terms, parse, replace_words
+from catalogue.search.query import (
+    QUERY_FILLER,
+    SCHEMA,
+    Clause,
+    ParsedQuery,
+    QueryError,
+    analysed,
+    clause_terms,
+    parse,
+    replace_words,
+)
 from catalogue.search.registry import REGISTRY
+from catalogue.search.understanding import suggested_filters, vocabulary_words
 from catalogue.taxonomy import TERM_FIELDS, vocabularies
 
 SORTS = ("relevance", "name", "updated")
@@ -159,30 +170,40 @@ def _with_groups(maps: facets.Bitmaps, groups) -> facets.Bitmaps:
 def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, groups) -> SearchResult:
     maps = _with_groups(facets.bitmaps(s), groups)
     chosen = facets.selection_bitmaps(maps, request.filters)
-    base = matching(s, parsed, maps.live)
-    total = facets.combine(base, chosen).bit_count()
+    found = match(s, parsed, maps.live)
+    total = facets.combine(found.every, chosen).bit_count()
     result = SearchResult(request)
 
     if not parsed.empty and total < FEW_RESULTS:
-        corrected_text = _correction(s, parsed)
+        corrected_text = _correction(s, parsed, found, known)
         if corrected_text:
             corrected = parse(corrected_text, parsed.language)
-            corrected_base = matching(s, corrected, maps.live)
-            corrected_total = facets.combine(corrected_base, chosen).bit_count()
+            corrected_found = match(s, corrected, maps.live)
+            corrected_total = facets.combine(corrected_found.every, chosen).bit_count()
             if total == 0 and corrected_total:
                 result.corrected_from, result.corrected_to = request.text, corrected_text
-                parsed, base, total = corrected, corrected_base, corrected_total
+                parsed, found, total = corrected, corrected_found, corrected_total
             elif corrected_total > total:
                 result.suggestion = corrected_text
 
-    result.total = total
+    listed = found.every
+    if not parsed.empty and total < RELAX_BELOW:
+        some = found.most(ranking.ranker(s))
+        if facets.combine(some, chosen).bit_count() > total:
+            listed = some
+    shown = facets.combine(listed, chosen)
+    result.total = shown.bit_count()
+    if listed != found.every:
+        result.relaxed = found.not_in_every(shown)
+    result.expanded = parsed.expanded
     result.sort = effective_sort(request.sort, parsed)
     request.page = min(max(request.page, 1), result.pages)
-    result.hits = _hits(s, parsed, request, result.sort, facets.combine(base, chosen)) if total else []
-    counts = facets.counts(maps, base, chosen)
+    result.hits = _hits(s, parsed, request, result.sort, shown, found) if result.total else []
+    counts = facets.counts(maps, listed, chosen)
     result.facets = _facets(known, counts, request.filters, groups)
-    if total == 0 and request.filters:
-        result.blockers = _blockers(result.facets, maps, base, request.filters)
+    result.suggested_filters = suggested_filters(parsed, result.facets)
+    if result.total == 0 and request.filters:
+        result.blockers = _blockers(result.facets, maps, listed, request.filters)
     return result
 
 
@@ -193,23 +214,76 @@ def effective_sort(requested: str, parsed: ParsedQuery) -> str:
     return "name" if requested == "relevance" and parsed.empty else requested
 
 
-def matching(s: Searcher, parsed: ParsedQuery, live: int) -> int:
-    """Documents among ``live`` matching the text, as a bitmap built from cached per-term bitmaps (phrases checked
-    by Whoosh)."""
-    if parsed.empty:
-        return live
-    result = live
+@dataclass
+class Match:
+    """Which documents match the query's words: each positive clause's bitmap (its synonyms and OR alternatives
+    included), and the documents no exclusion removes."""
+
+    live: int
+    clauses: list[tuple[Clause, int]]
+    allowed: int
+
+    @property
+    def every(self) -> int:
+        """Documents containing every word (nothing, when a word is found nowhere)."""
+        result = self.allowed
+        for _clause, bitmap in self.clauses:
+            result &= bitmap
+        return result
+
+    def most(self, ranks: ranking.Ranker) -> int:
+        """Documents containing most of the words, each weighted by its rarity (at least ``MOST_WORDS`` of the
+        weight), the way Elasticsearch's ``minimum_should_match`` and Meilisearch's ``matchingStrategy`` relax a
+        query that finds too little. Words found nowhere weigh nothing."""
+        coverage = self.coverage(ranks)
+        if coverage is None:
+            return 0
+        return ranks.bitmap(coverage >= MOST_WORDS - 1e-6) & self.allowed
+
+    def coverage(self, ranks: ranking.Ranker):
+        """Per document, the share of the query's words it contains, each word weighted by its rarity (IDF); None
+        when no word is found anywhere."""
+        weighted = [(bitmap, ranks.idf(bitmap.bit_count())) for _clause, bitmap in self.clauses if bitmap]
+        if not weighted:
+            return None
+        total = sum(weight for _bitmap, weight in weighted)
+        return sum(ranks.mask(bitmap).astype("float32") * weight for bitmap, weight in weighted) / total
+
+    def not_in_every(self, shown: int) -> list[str]:
+        """The words that some listed document lacks, the most often lacking first."""
+        lacking = [(clause.text, (shown & ~bitmap).bit_count()) for clause, bitmap in self.clauses]
+        return [text for text, count in sorted(lacking, key=lambda item: -item[1]) if count]
+
+
+#: When every word together finds fewer tools than this, tools holding most of the words are listed too: at least
+#: this share of the words, weighted by rarity.
+RELAX_BELOW = 5
+MOST_WORDS = 0.5
+
+
+def match(s: Searcher, parsed: ParsedQuery, live: int) -> Match:
+    allowed = live
+    clauses = []
     for clause in parsed.clauses:
         matched = 0
         for option in [clause, *clause.alternatives]:
-            matched |= _clause_bitmap(s, option, parsed.language)
-        result = result & ~matched if clause.negated else result & matched
-    return result
+            matched |= _clause_bitmap(s, option, parsed.searched)
+        if clause.negated:
+            allowed &= ~matched
+        else:
+            clauses.append((clause, matched & live))
+    return Match(live, clauses, allowed)
 
 
-def _clause_bitmap(s: Searcher, clause, language: str) -> int:
+def matching(s: Searcher, parsed: ParsedQuery, live: int) -> int:
+    """Documents among ``live`` matching every word of the text with an indexed meaning (phrases checked by
+    Whoosh)."""
+    return match(s, parsed, live).every
+
+
+def _clause_bitmap(s: Searcher, clause, languages: tuple[str, ...]) -> int:
     found = 0
-    for name, terms in clause_terms(clause, language):
+    for name, terms in clause_terms(clause, languages):
         in_field = -1
         for term in terms:
             in_field &= facets.term_bitmap(s, name, term)
@@ -220,27 +294,38 @@ def _clause_bitmap(s: Searcher, clause, language: str) -> int:
     return found
 
 
-def _correction(s: Searcher, parsed: ParsedQuery) -> str | None:
+def _correction(s: Searcher, parsed: ParsedQuery, found: Match, known) -> str | None:
+    """The query with each word that matches nothing replaced by the nearest word of the index, if any. Never
+    proposes a stop word or filler, and never changes a word a synonym group or the vocabulary knows (``tor`` is
+    not ``for``)."""
     corrector = s.corrector("words")
-    reader = s.reader()
+    unmatched = {word for word in parsed.words if not _clause_bitmap(s, Clause(word), parsed.searched)}
+    protected = synonyms.known_words(parsed.language) | vocabulary_words(known.values())
     fixes = {}
     for word in parsed.words:
         folded = word.lower()
-        if is_han(word) or reader.doc_frequency("words", folded):
+        if word not in unmatched or is_han(word) or synonyms.normalise(word) in protected:
             continue  # Chinese is matched by character pairs, not spelled word by word
-        found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) <= 4 else 2)
-        if found and found[0] != folded:
-            fixes[word] = found[0]
+        for candidate in corrector.suggest(folded, limit=3, maxdist=1 if len(folded) <= 4 else 2):
+            if candidate != folded and analysed(candidate, "description") and candidate not in QUERY_FILLER:
+                fixes[word] = candidate
+                break
     return replace_words(parsed.text, fixes) if fixes else None
 
 
-def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, matching: int) -> list[Hit]:
-    """One page of hits among exactly the documents in ``matching``: BM25F-ranked, or sorted by name or date."""
+def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, shown: int,
+          found: Match) -> list[Hit]:
+    """One page of hits among exactly the documents in ``shown``: BM25F-ranked (documents with every word first,
+    then by BM25F weighted by the share of the words they hold), or sorted by name or date."""
     end = request.page * request.per_page
     ranks = ranking.ranker(s)
-    mask = ranks.mask(matching)
+    mask = ranks.mask(shown)
     if sort == "relevance":
-        top = ranks.top(ranks.scores(query_words(parsed), emphasis(parsed.language)), mask, end, descending=True)
+        scores = ranks.scores(query_words(parsed), emphasis(parsed.language))
+        if shown & ~found.every:  # relaxed: tools holding every word first, then the most (and rarest) words
+            coverage = found.coverage(ranks)
+            scores = scores * coverage + ranks.mask(found.every) * EVERY_WORD_FIRST
+        top = ranks.top(scores, mask, end, descending=True)
     elif sort == "updated":
         top = ranks.top(ranks.newest_first, mask, end, descending=False)
     else:
@@ -261,6 +346,10 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, m
         summary, passage = marked_texts(tool, marked, parsed.language, "summary", "description")
         hits.append(Hit(tool, summary, passage, round(value, 4) if sort == "relevance" else None))
     return hits
+
+
+#: Added to the score of documents holding every word when a relaxed query lists others too.
+EVERY_WORD_FIRST = 1e6
 
 
 def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
@@ -294,7 +383,7 @@ def query_words(parsed: ParsedQuery) -> list[list[tuple[str, str]]]:
     """Each query word as its (field, indexed term) forms, for BM25F's per-word sums across fields."""
     words = []
     for clause in _positive(parsed):
-        per_field = clause_terms(clause, parsed.language)
+        per_field = clause_terms(clause, parsed.searched)
         for position in range(max((len(terms) for _f, terms in per_field), default=0)):
             words.append([(field, terms[position]) for field, terms in per_field if position < len(terms)])
     return words
@@ -304,7 +393,7 @@ def marked_terms(parsed: ParsedQuery) -> dict[str, set[str]]:
     """Per field, the indexed terms of the query's words, to mark in snippets."""
     marked: dict[str, set[str]] = defaultdict(set)
     for clause in _positive(parsed):
-        for name, terms in clause_terms(clause, parsed.language):
+        for name, terms in clause_terms(clause, parsed.searched):
             marked[name].update(terms)
     return marked
 

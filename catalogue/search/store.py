@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
+from catalogue.languages import catalogues_stamp
 from catalogue.models import SearchChange
 from catalogue.search.registry import kinds
 from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, state_document
@@ -104,6 +105,8 @@ def last_applied(s: Searcher) -> int:
                 state = reader.stored_fields(docnum)
                 if state.get("schema_version") != SCHEMA_VERSION:
                     raise IndexUnavailable("the index was built by an older version of the catalogue")
+                if state.get("wording") != catalogues_stamp():
+                    raise IndexUnavailable("the interface's message catalogues changed since the index was built")
                 return int(state["last_change"])
     raise IndexUnavailable("the index has no state document")
 

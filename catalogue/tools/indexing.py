@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catalogue.models import Tool, ToolTranslation, tool_terms
 from catalogue.search.registry import Searchable, register, register_database_search
-from catalogue.search.schema import FACET_PREFIX, timestamp, with_translations
+from catalogue.search.schema import FACET_PREFIX, joined_forms, timestamp, vocabulary_text, with_translations
 from catalogue.taxonomy import TERM_FIELDS
 from catalogue.tools.services import database_search
 
@@ -23,6 +23,7 @@ def tool_document(tool: Tool) -> dict:
         "slug": tool.slug,
         "version": tool.version,
         "name": tool.name,
+        "name_joined": joined_forms(tool.name),
         "summary": tool.summary,
         "labels": labels,
         "organisation": tool.organisation,
@@ -34,6 +35,7 @@ def tool_document(tool: Tool) -> dict:
     }
     for field in TERM_FIELDS:
         document[FACET_PREFIX + field] = ",".join(term.slug for term in tool.terms_in(field))
+    document.update(vocabulary_text(tool.terms))
     return with_translations(document, tool, TOOL_TRANSLATED)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from catalogue.models import Training
 from catalogue.search.registry import Searchable, register
-from catalogue.search.schema import document_id, timestamp
+from catalogue.search.schema import document_id, joined_forms, timestamp
 from catalogue.trainings.labels import FORMAT_LABELS, KIND_LABELS
 
 
@@ -17,6 +17,7 @@ def training_document(training: Training) -> dict:
         "slug": training.slug,
         "version": training.version,
         "name": training.title,
+        "name_joined": joined_forms(training.title),
         "summary": training.audience,
         "labels": labels,
         "organisation": training.provider,
