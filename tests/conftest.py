@@ -11,7 +11,11 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2
+import jinja2.bccache
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from catalogue import create_app
 from catalogue.extensions import db
@@ -19,6 +23,54 @@ from catalogue.search import store
 from catalogue.taxonomy import sync_vocabularies
 from tests.browser import CHROMIUM, require_chromium
 from tests.factories import load_demo
+
+
+class SharedTemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept for every app this test process makes: each new app has a new Jinja environment that
+    would compile every template it renders again, a fifth of the suite's time. Jinja checks each entry against the
+    template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedTemplateCache()
+
+
+def _share_url_builders() -> None:
+    """Every new app compiles a URL builder (Python code, through ``ast`` and ``compile``) for each of its routes:
+    most of ``create_app``'s time. The code depends only on the rule and its defaults and takes the rule as its first
+    argument, so the test process compiles each one once and lets every app's rule use it."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple, object] = {}
+
+    def shared_builder(rule: Rule, append_unknown: bool = True):
+        key = (rule.rule, rule.host if rule.map.host_matching else rule.subdomain, tuple(rule._trace),
+               tuple(sorted((name, repr(value)) for name, value in (rule.defaults or {}).items())), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
+@event.listens_for(Engine, "connect")
+def _no_fsync_in_tests(dbapi_connection, _record) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at each commit."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 def make_app(data_dir: Path, **extra):
@@ -34,7 +86,9 @@ def make_app(data_dir: Path, **extra):
         "CATALOGUE_BASE_URL": "https://catalogue.test",
     }
     config.update(extra)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
 
 
 @pytest.fixture(scope="session")
