@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from catalogue.agencies import services as agencies
 from catalogue.curation.settings import stale_before
@@ -11,7 +11,7 @@ from catalogue.search.query import QueryError
 from catalogue.search.service import search
 from catalogue.taxonomy import vocabularies
 from catalogue.tools import services
-from catalogue.tools.forms import SearchForm, parse_search
+from catalogue.tools.forms import SearchForm, carries_sort_memory, parse_search
 
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 
@@ -24,33 +24,39 @@ GROUP_SIZE = 3
 @requires("catalogue.view")
 def index():
     wanted = parse_search(request.args, current_app.config["PAGE_SIZE"])
+    if carries_sort_memory(request.args):
+        return redirect(search_url(wanted), 303)  # the form's hidden sort fields have done their work
     form = SearchForm(formdata=request.args)
+    form.show(wanted)
     try:
         result = search(wanted)
     except QueryError as error:
         return render_template("tools/index.html", form=form, result=None, error=str(error),
                                url_with=lambda **c: search_url(wanted, **c)), 400
-    form.sort.data = result.sort
     groups = [search_group(wanted.text, kind, limit=GROUP_SIZE) for kind in OTHER_GROUPS] if wanted.text else []
     return render_template("tools/index.html", form=form, result=result, error=None, groups=groups,
                            url_with=lambda **changes: search_url(wanted, **changes))
 
 
 def search_url(wanted, page: int | None = None, remove: tuple[str, str] | None = None,
-               q: str | None = None, sort: str | None = None) -> str:
-    """The current search's URL with one thing changed, keeping every other parameter."""
+               add: tuple[str, str] | None = None, q: str | None = None, sort: str | None = None) -> str:
+    """The current search's URL with one thing changed (a page, a filter removed or added, the words, the sort),
+    keeping every other parameter. A sort the reader chose is kept; the automatic one stays out of the URL."""
     args: dict[str, object] = {}
     text = wanted.text if q is None else q
     if text:
         args["q"] = text
-    for vocabulary, values in wanted.filters.items():
+    filters = {vocabulary: list(values) for vocabulary, values in wanted.filters.items()}
+    if add and add[1] not in filters.setdefault(add[0], []):
+        filters[add[0]].append(add[1])
+    for vocabulary, values in filters.items():
         kept = [v for v in values if (vocabulary, v) != remove]
         if kept:
             args[vocabulary] = kept
     chosen_sort = sort or wanted.sort
     if chosen_sort != "relevance":
         args["sort"] = chosen_sort
-    target = page if page is not None else (1 if remove or q is not None else wanted.page)
+    target = page if page is not None else (1 if remove or add or q is not None else wanted.page)
     if target > 1:
         args["page"] = target
     return url_for("tools.index", **args)
