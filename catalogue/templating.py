@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from markupsafe import Markup
 from sqlalchemy import exists, select
 
-from catalogue import labels, policy
+from catalogue import labels, paging, policy
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
 from catalogue.languages.formatting import arrow, number, percent, sorted_choices, wording
@@ -96,6 +96,7 @@ def register(app: Flask) -> None:
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["page_url"] = paging.page_url  # a global, so imported macros see it too
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
