@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -216,19 +217,31 @@ def _synonym_clause(tokens: list, position: int, known: dict[str, tuple[str, ...
 
 
 def analysed(text: str, name: str) -> list[str]:
+    return list(_analysed(text, name))
+
+
+@lru_cache(maxsize=65536)
+def _analysed(text: str, name: str) -> tuple[str, ...]:
+    """The analysers are pure functions of their text: a query's words, their synonyms and their fields are analysed
+    once per process, not on every search."""
     analyzer = QUERY_ANALYZERS.get(name) or SCHEMA[name].analyzer
-    return [token.text for token in analyzer(text)]
+    return tuple(token.text for token in analyzer(text))
 
 
 def clause_terms(clause: Clause, languages: str | tuple[str, ...] = "en") -> list[tuple[str, list[str]]]:
     """Per text field searched in ``languages``, the indexed terms a word or phrase stands for (empty fields left
     out)."""
+    return [(name, list(terms)) for name, terms in _clause_terms(clause.text, clause.phrase, languages)]
+
+
+@lru_cache(maxsize=16384)
+def _clause_terms(text: str, phrase: bool, languages: str | tuple[str, ...]) -> tuple[tuple[str, tuple], ...]:
     found = []
     for name in search_fields(languages):
-        terms = analysed(clause.text, name)
-        if terms and not (clause.phrase and len(terms) > 1 and not SCHEMA[name].format.supports("positions")):
+        terms = _analysed(text, name)
+        if terms and not (phrase and len(terms) > 1 and not SCHEMA[name].format.supports("positions")):
             found.append((name, terms))
-    return found
+    return tuple(found)
 
 
 def replace_words(text: str, corrections: dict[str, str]) -> str:

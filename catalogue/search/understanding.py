@@ -3,6 +3,8 @@ results as one-click chips and never applied unasked, and the words spelling cor
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from catalogue.languages import LANGUAGES, translator
 from catalogue.search import synonyms
 from catalogue.search.query import QUERY_FILLER, TOKEN, ParsedQuery, analysed
@@ -12,11 +14,12 @@ MAX_CHIPS = 3
 LONGEST_LABEL = 5  # words
 
 
-def labels_in_every_language(label: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def labels_in_every_language(label: str) -> frozenset[str]:
     """``label`` (a term's, as stored) and its wording in each interface language, normalised."""
     found = {synonyms.normalise(label)}
     found.update(synonyms.normalise(translator(code).ugettext(label)) for code in LANGUAGES)
-    return {text for text in found if text and not _trivial(text)}
+    return frozenset(text for text in found if text and not _trivial(text))
 
 
 def _trivial(text: str) -> bool:
