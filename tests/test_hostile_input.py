@@ -3,14 +3,20 @@ trace."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 
 from catalogue import audit
 from catalogue.extensions import db
-from tests.auth import signed_in
-from tests.factories import make_agency
+from catalogue.models import Agency
+from tests.auth import csrf_token, signed_in
+from tests.factories import make_agency, make_tools, make_user, tool_record
+from tests.test_assessment import MIXED, form_data
+from tests.test_contact_oversight import contact_request
+from tests.training_helpers import curator, enrol, make_training
 
 # Query links ------------------------------------------------------------------------------------------------------
 
@@ -52,3 +58,53 @@ def test_links_carry_only_the_pages_own_parameters(listed_app, path):
     if path.startswith("/admin/audit"):  # the filter is kept in the next page and in the download
         assert 'href="/admin/audit?action=probe.event&amp;page=2"' in html
         assert 'href="/admin/audit.csv?action=probe.event"' in html
+
+
+# CSV files --------------------------------------------------------------------------------------------------------
+
+#: What a spreadsheet runs as a formula when a cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_every_csv_the_site_serves_keeps_formulas_as_text(app):
+    """Text typed by curators, members and applicants reaches every CSV download: none of its cells may start with
+    what a spreadsheet would run. A new CSV route must be added here (the last assertion)."""
+    with app.app_context():
+        agency = make_agency("harbour-police", name="=Harbour Police")
+        make_tools(tool_record("formula-tool", name="=HYPERLINK(\"https://evil.example\")", organisation="+cmd|calc",
+                               summary="@SUM(A1) tool", description="-2+3 description", responsible_use="\tTab"))
+        training = make_training(title="=Training title")
+        enrol(training, make_user("member", email="alice@harbour-police.example", name="=Alice", agency=agency))
+        other = Agency(slug="=cmd|calc", name="-Other", country="FR", kind="police")
+        db.session.add(other)
+        db.session.flush()
+        contact_request(other, agency)
+        audit.record("probe.event", target="=target", detail="@detail")
+        db.session.commit()
+        training_id = training.id
+        trainer = signed_in(app, curator())
+    admin = signed_in(app, "admin", email="=admin@harbour-police.example")
+    with admin.session_transaction() as session:
+        session["shortlist"] = ["formula-tool"]
+    token = csrf_token(admin, "/assessment/")
+    saved = admin.post("/assessment/save", data=form_data(MIXED, token, name="=Saved assessment"))
+    assessment_path = saved.headers["Location"]
+
+    downloads = {
+        "shortlist.export_csv": admin.get("/shortlist/shortlist.csv"),
+        "transfer.results_csv": admin.get("/admin/transfer/export/results.csv"),
+        "transfer.catalogue_csv": admin.get("/admin/transfer/export/catalogue.csv"),
+        "trainings.manage.attendees_csv": trainer.get(f"/trainings/manage/{training_id}/attendees.csv"),
+        "contact_oversight.export": admin.get("/admin/contact/requests.csv"),
+        "admin.audit_csv": admin.get("/admin/audit.csv"),
+        "assessment.export_csv": admin.get(f"{assessment_path}.csv"),
+        "assessment.download": admin.post("/assessment/download", data=form_data(MIXED, token, name="=Unsaved",
+                                                                                 format="csv")),
+    }
+    for endpoint, response in downloads.items():
+        assert response.status_code == 200 and response.mimetype == "text/csv", endpoint
+        cells = [cell for row in csv.reader(io.StringIO(response.get_data(as_text=True))) for cell in row]
+        assert any(cell.startswith("'") for cell in cells), f"{endpoint}: the hostile text did not reach the file"
+        assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], endpoint
+    csv_routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith(".csv")}
+    assert csv_routes <= set(downloads), f"walk these CSV downloads too: {csv_routes - set(downloads)}"

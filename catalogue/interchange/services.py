@@ -20,6 +20,7 @@ from catalogue.markdown import strip_markup
 from catalogue.models import Term, Tool, User
 from catalogue.models.base import utcnow
 from catalogue.records import LIST_FIELDS, TOOL_FIELDS, tool_to_record
+from catalogue.spreadsheets import spreadsheet_safe
 from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, sync_vocabularies, term_index
 
 MARKDOWN_FIELDS = ("description", "responsible_use")
@@ -122,11 +123,13 @@ def dump_json(document: dict[str, Any]) -> str:
 
 
 def dump_csv(document: dict[str, Any]) -> str:
+    """The interchange CSV: one row per tool. People open it in spreadsheets, so a cell that would run as a formula
+    gets a leading apostrophe; reading the file back takes it off again (``reading._without_formula_guard``)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=TOOL_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for record in document["tools"]:
-        writer.writerow({key: _csv_cell(key, value) for key, value in record.items()})
+        writer.writerow({key: spreadsheet_safe(_csv_cell(key, value)) for key, value in record.items()})
     return out.getvalue()
 
 

@@ -29,7 +29,6 @@ from catalogue.models import User
 from catalogue.models.base import utcnow
 from catalogue.records import tool_to_record
 from catalogue.search.service import SearchRequest, search
-from catalogue.spreadsheets import spreadsheet_safe
 
 EXTENSIONS = ("json", "csv")
 KEEP_FOR_SECONDS = 24 * 60 * 60
@@ -179,18 +178,6 @@ def _export(document: dict[str, Any], fmt: str, scope: str, target: str) -> Expo
     audit.record("catalogue.export", target=target, detail=f"format: {fmt}, scope: {scope}, count: {count}")
     db.session.commit()
     if fmt == "csv":
-        return Export(filename, "text/csv", dump_csv(spreadsheet_safe_document(document)), count)
+        return Export(filename, "text/csv", dump_csv(document), count)
     return Export(filename, "application/json", dump_json(document), count)
 
-
-def spreadsheet_safe_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Every CSV cell that a spreadsheet would run as a formula gets a leading apostrophe (lists: the first item)."""
-    def safe(value: Any) -> Any:
-        if isinstance(value, str):
-            return spreadsheet_safe(value)
-        if isinstance(value, list) and value and isinstance(value[0], str):
-            return [spreadsheet_safe(value[0]), *value[1:]]
-        return value
-
-    return {**document, "tools": [{key: safe(value) for key, value in record.items()}
-                                  for record in document["tools"]]}
