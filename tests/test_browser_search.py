@@ -162,3 +162,37 @@ def test_the_phone_layout_passes_the_audit_and_fits_the_width(browser, site):
         check(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"], path
     context.close()
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("tools for detecting grooming in chats", {"Gullwing Grooming Sentinel", "Loomwise Chat", "Tessellate Chat",
+                                               "Undertow", "Eastmoor Chat Lens"}),
+    ("bitcoin wallet tracing", {"Bellwater Ledger Trace", "Nettlefield Ledger", "Xylem Ledger", "Xenon Trace",
+                                "Copperlark Payment Signals"}),
+    ("bramble check", {"Bramblecheck"}),
+])
+def test_a_member_types_as_they_would_ask_and_the_right_tool_comes_first(member, site, words, expected):
+    """From the catalogue with no query, as a person starts: a sentence, a street word, a name typed apart."""
+    page = member
+    page.goto(site.base + "/tools/")
+    search_for(page, words)
+    assert listed(page)[0] in expected, listed(page)[:5]
+    shoot(page, "asked-" + words.split()[0])
+
+
+def test_a_french_reader_finds_english_entries_by_typing_french(browser, site):
+    context = browser.new_context(viewport=SIZES["phone"], java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, site.base, READER)
+    context.add_cookies([{"name": "catalogue_language", "value": "fr", "url": site.base}])  # as the switcher sets
+    page.goto(site.base + "/tools/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    box = page.get_by_role("searchbox")
+    box.fill("hachage perceptuel")
+    box.press("Enter")
+    page.wait_for_url(lambda url: asked(url).get("q") == ["hachage perceptuel"])
+    first = page.locator(".tool-card-title a").first
+    assert first.inner_text() in {"Zephyr Hash", "Lanterne Hash", "Amberline Hash", "Whorl Hash"}
+    page.size = "phone"
+    shoot(page, "asked-french")
+    context.close()
