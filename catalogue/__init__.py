@@ -21,6 +21,7 @@ from catalogue.accounts import sessions
 from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
 from catalogue.languages import select_locale
+from catalogue.rows import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(bundled_folder("templates")),
         static_folder="static",
     )
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond any column answer 404
     app.config.update(load_settings(config))
     make_private_directory(app.config["CATALOGUE_DATA_DIR"])
     if app.config["CATALOGUE_PROXY_COUNT"]:

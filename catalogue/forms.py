@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField
+from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from catalogue.languages.formatting import sorted_choices
+from catalogue.languages.formatting import number, sorted_choices
+from catalogue.rows import MAX_ID, whole_number
 from catalogue.templating import language_name
 
 MARKDOWN_LIMIT = 50_000
@@ -57,13 +58,28 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted_choices((code, language_name(code)) for code in codes)
 
 
+class WholeNumberField(IntegerField):
+    """WTForms' ``IntegerField`` reads ``١٢`` as 12 and any number of digits, which a query then fails on: this one
+    takes ASCII digits between ``low`` and ``high`` (see ``rows.whole_number``) and says what it wants otherwise."""
+
+    def __init__(self, label=None, validators=None, low: int = 0, high: int = MAX_ID, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or valuelist[0] == "":
+            return
+        self.data = whole_number(valuelist[0].strip(), self.low, self.high)
+        if self.data is None:
+            raise ValueError(_l("Give a whole number from %(low)s to %(high)s, in the digits 0 to 9.",
+                                low=number(self.low), high=number(self.high)))
+
+
 class VersionedForm(FlaskForm):
     """A form that carries the version of the entry it was loaded with."""
 
     version = HiddenField()
 
     def loaded_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+        """The version the form was loaded with; None (a conflict, never an error) for anything that is not one."""
+        return whole_number(self.version.data)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from flask import request, url_for
 from flask_wtf import FlaskForm
 
+from catalogue.rows import MAX_ID, whole_number
+
 #: No list is this long; a larger page number in a link is typed or forged, and answered with the last allowed page.
 MAX_PAGE = 10_000
 
@@ -15,7 +17,7 @@ MAX_PAGE = 10_000
 def page_number(value: int | None = None) -> int:
     """``value`` (default: the request's ``page`` parameter) between 1 and ``MAX_PAGE``; odd input reads as 1."""
     if value is None:
-        value = request.args.get("page", 1, type=int)
+        value = whole_number(request.args.get("page"), low=-MAX_ID)
     return min(max(value or 1, 1), MAX_PAGE)
 
 

@@ -13,6 +13,7 @@ from catalogue import audit
 from catalogue.extensions import db
 from catalogue.models import Agency
 from tests.auth import csrf_token, signed_in
+from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
 from tests.factories import make_agency, make_tools, make_user, tool_record
 from tests.test_assessment import MIXED, form_data
 from tests.test_contact_oversight import contact_request
@@ -108,3 +109,32 @@ def test_every_csv_the_site_serves_keeps_formulas_as_text(app):
         assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], endpoint
     csv_routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith(".csv")}
     assert csv_routes <= set(downloads), f"walk these CSV downloads too: {csv_routes - set(downloads)}"
+
+
+# Integers ---------------------------------------------------------------------------------------------------------
+
+BEYOND_64_BITS = "99999999999999999999"
+
+
+def test_integers_beyond_any_column_answer_as_wrong_input_never_500(app):
+    (alice,) = curator_clients(app, "alice@harbour-police.example")
+    tool_id = create_draft(alice, summary="First summary.")
+    page = f"/curation/tools/{tool_id}"
+    saved = alice.post(f"{page}/edit", data={**editor_data(summary="Changed."), "version": BEYOND_64_BITS,
+                                             "csrf_token": csrf_token(alice, f"{page}/edit")})
+    assert saved.status_code == 409 and "Someone else saved" in saved.get_data(as_text=True)
+    restored = alice.post(f"{page}/revisions/1/restore", data={"version": BEYOND_64_BITS,
+                                                               "csrf_token": csrf_token(alice, page)})
+    assert restored.status_code == 409
+    assert tool(app, tool_id).summary == "First summary."
+
+    compared = alice.get(f"{page}/compare?old={BEYOND_64_BITS}&new=١")
+    assert compared.status_code == 200 and "There is no such revision" not in compared.get_data(as_text=True)
+    assert alice.get(f"{page}/revisions/{BEYOND_64_BITS}").status_code == 404
+    assert alice.get(f"/curation/tools/{2**31}").status_code == 404
+    for listing in ("/curation/tools", "/trainings/", "/contact/"):
+        assert alice.get(f"{listing}?page={BEYOND_64_BITS}").status_code == 200, listing
+    admin = signed_in(app, "admin")
+    for listing in ("/admin/users", "/admin/audit", "/agencies/"):
+        for page_number in (BEYOND_64_BITS, "١٢"):
+            assert admin.get(f"{listing}?page={page_number}").status_code in (200, 400), (listing, page_number)

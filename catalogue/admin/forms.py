@@ -6,18 +6,17 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from catalogue.admin.services import parse_domains
 from catalogue.agencies.labels import SPECIALISMS
 from catalogue.choices import options
-from catalogue.forms import CheckboxListField, is_domain, language_choices, plausible_date
+from catalogue.forms import CheckboxListField, WholeNumberField, is_domain, language_choices, plausible_date
 from catalogue.labels import AGENCY_KINDS, ROLES
 from catalogue.paging import MAX_PAGE
 from catalogue.templating import country_choices
@@ -89,7 +88,7 @@ class UserFilterForm(FlaskForm):
         ("", _l("Any status")), ("active", _l("Active")), ("deactivated", _l("Deactivated")),
         ("unverified", _l("E-mail not confirmed"))]))
     agency = SelectField(_l("Agency"), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
+    page = WholeNumberField(validators=[Optional()], low=1, high=MAX_PAGE)
 
     def __init__(self, agencies, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +104,7 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Actor"), validators=[Optional(), Length(max=100)])
     since = DateField(lazy_pgettext("start of a date range", "From"), validators=[Optional(), plausible_date])
     until = DateField(_l("Until"), validators=[Optional(), plausible_date])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
+    page = WholeNumberField(validators=[Optional()], low=1, high=MAX_PAGE)
 
     def __init__(self, actions, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import IntegerField, SearchField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import SearchField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from catalogue.agencies.labels import REGIONS, SPECIALISMS
 from catalogue.agencies.services import DirectoryFilters, FilterOptions
 from catalogue.choices import options
 from catalogue.extensions import db
+from catalogue.forms import WholeNumberField
 from catalogue.labels import AGENCY_KINDS
 from catalogue.models import Tool
 from catalogue.models.contact import NOTE_MAX
@@ -75,7 +76,7 @@ class DirectoryForm(FlaskForm):
     kind = FilterSelect(_l("Type"))
     specialism = FilterSelect(_l("Specialism"))
     language = FilterSelect(_l("Language"), also_valid=is_language_code, filters=[lower])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
+    page = WholeNumberField(validators=[Optional()], low=1, high=MAX_PAGE)
 
     def filters(self) -> DirectoryFilters:
         """The filters that are valid; a field with an error filters nothing."""

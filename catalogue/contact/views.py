@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,11 +21,10 @@ from catalogue.contact.labels import (
 from catalogue.contact.visibility import may_use
 from catalogue.paging import page_number
 from catalogue.policy import me, requires
+from catalogue.rows import whole_number
 
 blueprint = Blueprint("contact", __name__, url_prefix="/contact", cli_group="contact")
 
-#: A user id as the assign form sends it: ASCII digits only (``str.isdigit`` also accepts "²").
-ASCII_ID = re.compile(r"[0-9]{1,10}")
 
 @blueprint.app_context_processor
 def contact_helpers():
@@ -167,7 +164,7 @@ def assign(request_id: int):
     form = f.AssignForm()
     chosen = request.form.get("assignee", "")
     return act(request_id, "assign", form, "assign",
-               assignee_id=int(chosen) if ASCII_ID.fullmatch(chosen) else None)
+               assignee_id=whole_number(chosen, low=1))
 
 
 @blueprint.post("/requests/<int:request_id>/messages")

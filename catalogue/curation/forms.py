@@ -11,7 +11,6 @@ from wtforms import (
     BooleanField,
     DateField,
     Field,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,6 +23,7 @@ from catalogue.forms import (
     SLUG_PATTERN,
     CheckboxListField,
     VersionedForm,
+    WholeNumberField,
     language_choices,
     markdown_length,
     web_address,
@@ -157,8 +157,8 @@ class CompareForm(FlaskForm):
     class Meta:
         csrf = False
 
-    old = IntegerField(validators=[Optional()])
-    new = IntegerField(validators=[Optional()])
+    old = WholeNumberField(validators=[Optional()], low=1)
+    new = WholeNumberField(validators=[Optional()], low=1)
 
 
 class EntriesForm(FlaskForm):

@@ -20,6 +20,7 @@ from catalogue.curation.pages import ENTRY, KIND, curation_labels, entry_url
 from catalogue.errors import render_error
 from catalogue.extensions import db
 from catalogue.markdown import render_markdown, strip_markup
+from catalogue.paging import page_number
 from catalogue.policy import me, requires
 from catalogue.taxonomy import vocabularies
 
@@ -80,8 +81,8 @@ def entries(kind: str):
     form = f.EntriesForm(request.args)
     form.status.choices = options([("", _("Any status")), *f.STATUS_LABELS.items()])
     status = request.args.get("status") if request.args.get("status") in dashboard.LIST_FILTERS else None
-    page = db.paginate(dashboard.entries(KINDS[kind], status, request.args.get("q", "")[:200]), per_page=PER_PAGE,
-                       error_out=False, max_per_page=PER_PAGE)
+    page = db.paginate(dashboard.entries(KINDS[kind], status, request.args.get("q", "")[:200]), page=page_number(),
+                       per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE)
     return render_template("curation/entries.html", form=form, page=page, status=status,
                            counts=dashboard.status_counts(KINDS[kind]))
 

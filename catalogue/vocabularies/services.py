@@ -17,7 +17,7 @@ from catalogue import audit
 from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
 from catalogue.models import Term, Tool, User, Vocabulary, tool_terms
-from catalogue.rows import get_row
+from catalogue.rows import get_row, whole_number
 from catalogue.taxonomy import vocabularies
 
 
@@ -197,7 +197,7 @@ def merge_target(source: Term, chosen: object) -> Term:
     if source.merged_into_id is not None:
         raise RefusedChange(_("“%(label)s” was already merged into another term.", label=source.label))
     text = str(chosen or "")
-    target = get_row(Term, int(text)) if text.isascii() and text.isdigit() else None
+    target = get_row(Term, whole_number(text))
     if target is None or target.vocabulary_id != source.vocabulary_id:
         raise RefusedChange(_("Choose a term from the list: only terms of %(vocabulary)s can be merged into.",
                               vocabulary=source.vocabulary.label))
