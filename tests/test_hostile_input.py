@@ -12,9 +12,9 @@ import pytest
 from catalogue import audit
 from catalogue.extensions import db
 from catalogue.models import Agency
-from tests.auth import csrf_token, signed_in
+from tests.auth import csrf_token, current_code, enter_code, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
-from tests.factories import make_agency, make_tools, make_user, tool_record
+from tests.factories import PASSWORD, make_agency, make_tools, make_user, tool_record
 from tests.test_assessment import MIXED, form_data
 from tests.test_contact_oversight import contact_request
 from tests.training_helpers import curator, enrol, make_training
@@ -138,3 +138,25 @@ def test_integers_beyond_any_column_answer_as_wrong_input_never_500(app):
     for listing in ("/admin/users", "/admin/audit", "/agencies/"):
         for page_number in (BEYOND_64_BITS, "١٢"):
             assert admin.get(f"{listing}?page={page_number}").status_code in (200, 400), (listing, page_number)
+
+
+# Digits of other scripts ------------------------------------------------------------------------------------------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_two_step_codes_typed_in_other_digits_are_read_as_digits(app):
+    with app.app_context():
+        secret = make_user("curator", email="amal@harbour-police.example").mfa_secret
+    client = app.test_client()
+    assert sign_in(client, "amal@harbour-police.example", PASSWORD).status_code == 303
+    for wrong in ("١٢٣٤٥٦", "１２３４５６", "²³⁴⁵⁶⁷", "١٢٣-٤٥٦-٧٨٩"):  # four: the fifth wrong code locks
+        refused = enter_code(client, wrong)
+        assert refused.status_code == 200 and "not right" in refused.get_data(as_text=True), wrong
+    assert enter_code(client, current_code(secret).translate(ARABIC_INDIC)).status_code == 303
+    assert client.get("/account/").status_code == 200
+
+    other = app.test_client()  # full-width digits, as a Chinese or Japanese keyboard types them
+    sign_in(other, "amal@harbour-police.example", PASSWORD)
+    assert enter_code(other, current_code(secret, offset_steps=1).translate(FULL_WIDTH)).status_code == 303

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -35,10 +36,17 @@ def qr_svg(uri: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))  # noqa: S704 - made by segno
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with the digits of every script (Arabic-Indic ١٢٣, Persian ۱۲۳, full-width １２３, …) written as
+    0-9: people type a code on the keyboard of their own language. Other characters are left as they are."""
+    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
+                   else ch for ch in text)
+
+
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
-    """The time step (±1 around now) whose code equals ``code``, or None."""
-    code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    """The time step (±1 around now) whose code equals ``code`` (spaces ignored, any script's digits), or None."""
+    code = ascii_digits("".join(code.split()))
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     current = int((time.time() if now is None else now) // STEP_SECONDS)
@@ -65,7 +73,8 @@ def hash_recovery_code(code: str) -> str:
 
 
 def normalise_recovery_code(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    """Lower-case ASCII letters and digits only (digits of other scripts read as 0-9; dashes and spaces dropped)."""
+    return "".join(ch for ch in ascii_digits(code).lower() if ch.isascii() and ch.isalnum())
 
 
 def new_recovery_codes(user: User) -> list[str]:
