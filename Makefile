@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint setup setup-dev db demo messages translations clean
+.PHONY: run serve test lint setup setup-dev db demo messages translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -40,6 +40,12 @@ run: db
 	$(FLASK) users check
 	@echo "Serving the catalogue on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Production-style serving with gunicorn (gunicorn.conf.py): no demo data, no development server. Set CATALOGUE_ENV,
+# SECRET_KEY, DATABASE_URL and the rest (README "Production") first; HOST and PORT choose where it listens.
+serve: db
+	$(FLASK) search rebuild --if-needed
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 lint: setup-dev
 	$(BIN)/ruff check .

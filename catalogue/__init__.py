@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalogue.accounts import sessions
 from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
+from catalogue.health import HealthChecks
 from catalogue.languages import select_locale
 from catalogue.rows import IdConverter
 
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_input_guard(app)
     register_security_headers(app)
     register_commands(app)
+    app.wsgi_app = HealthChecks(app, app.wsgi_app)  # outermost: answered before sessions, limits and CSRF
     return app
 
 

@@ -64,6 +64,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CATALOGUE_PUBLIC_BROWSING": flag(env.get("CATALOGUE_PUBLIC_BROWSING")),
         "CATALOGUE_BASE_URL": env.get("CATALOGUE_BASE_URL", "").rstrip("/"),
         "CATALOGUE_PROXY_COUNT": int(env.get("CATALOGUE_PROXY_COUNT", "0")),
+        "CATALOGUE_READY_MAX_LAG": int(env.get("CATALOGUE_READY_MAX_LAG", "1000")),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "PASSWORD_TIME_COST": 3,

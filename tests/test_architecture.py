@@ -19,13 +19,14 @@ LAYERS = {
                "catalogue.audit", "catalogue.errors", "catalogue.mail", "catalogue.markdown", "catalogue.rows",
                "catalogue.redirects", "catalogue.choices", "catalogue.forms", "catalogue.slugs", "catalogue.paging",
                "catalogue.times", "catalogue.labels", "catalogue.spreadsheets", "catalogue.charts",
-               "catalogue.templating", "catalogue.languages", "catalogue.taxonomy", "catalogue.records"),
+               "catalogue.templating", "catalogue.languages", "catalogue.taxonomy", "catalogue.records",
+               "catalogue.conflicts"),
     "search": ("catalogue.search",),
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.assessment",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
                  "catalogue.interchange", "catalogue.pages", "catalogue.shortlist", "catalogue.tools",
                  "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.languages.views"),
-    "app": ("catalogue", "catalogue.cli"),
+    "app": ("catalogue", "catalogue.cli", "catalogue.health"),
 }
 ORDER = list(LAYERS)
 

@@ -91,6 +91,13 @@ def searcher() -> Searcher:
         raise IndexUnavailable(f"the index cannot be read: {error!r}") from error
 
 
+def forget_all() -> None:
+    """Drop every index and searcher this process opened (a forked worker opens its own)."""
+    with _opened_lock:
+        _opened.clear()
+    _local.__dict__.clear()
+
+
 def forget(folder: str) -> None:
     with _opened_lock:
         _opened.pop(folder, None)
