@@ -22,7 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from catalogue import create_app  # noqa: E402
 from catalogue.cli import DEMO_FILE  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
+from catalogue.interchange.problems import InterchangeError  # noqa: E402
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools  # noqa: E402
+
+FAULTY_SIZES = (1000, 4000)  # records, each with five problems: validation must stay linear in them
 
 
 def scaled_demo(scale: int) -> dict:
@@ -32,6 +35,20 @@ def scaled_demo(scale: int) -> dict:
         for tool in demo["tools"]:
             tools.append({**tool, "slug": f"{tool['slug']}-{copy}" if copy else tool["slug"]})
     return {**demo, "tools": tools}
+
+
+def faulty_document(size: int) -> dict:
+    tools = [{"slug": f"faulty-{n}", "name": "", "purposes": ["telepathy"], "country": "XX", "status": "draft"}
+             for n in range(size)]  # no organisation, no summary
+    return {"format": "ai-tools-catalogue", "version": 1, "tools": tools}
+
+
+def refused(document: dict) -> None:
+    try:
+        import_tools(document, dry_run=True)
+    except InterchangeError:
+        return
+    raise AssertionError("a faulty document was accepted")
 
 
 def timed(action) -> float:
@@ -57,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data_dir:
-        app = create_app({"CATALOGUE_DATA_DIR": data_dir,
+        app = create_app({"CATALOGUE_DATA_DIR": data_dir, "CATALOGUE_PUBLIC_BROWSING": True,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/bench.sqlite3"})
         document = scaled_demo(args.scale)
         with app.app_context():
@@ -67,6 +84,7 @@ def main() -> None:
             export_json_seconds = timed(lambda: dump_json(export_document()))
             export_csv_seconds = timed(lambda: dump_csv(export_document()))
             slug = next(t["slug"] for t in document["tools"] if t["status"] == "published")
+            faulty_seconds = {size: timed(lambda size=size: refused(faulty_document(size))) for size in FAULTY_SIZES}
 
         client = app.test_client()
         pages = {
@@ -85,6 +103,8 @@ def main() -> None:
         print(f"| import again (all unchanged) | {reimport_seconds:.2f} |")
         print(f"| export JSON | {export_json_seconds:.2f} |")
         print(f"| export CSV | {export_csv_seconds:.2f} |")
+        for size, seconds in faulty_seconds.items():
+            print(f"| refuse {size:,} faulty records (5 problems each) | {seconds:.2f} |")
         with app.app_context():
             db.engine.dispose()
 

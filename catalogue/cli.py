@@ -55,9 +55,11 @@ def _load(path: Path, *, dry_run: bool, label: str) -> None:
     try:
         report = import_tools(read_file(path), dry_run=dry_run, progress=_progress(label))
     except InterchangeError as error:
-        click.echo(f"Import failed: {len(error.problems)} problem(s) in {path}; nothing was written.", err=True)
+        click.echo(f"Import failed: {error.total} problem(s) in {path}; nothing was written.", err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
+        if error.more:
+            click.echo(f"  … and {error.more} more problem(s), not listed: correct these first.", err=True)
         sys.exit(1)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {report.total} tool(s): {len(report.created)} new, {len(report.updated)} updated, "

@@ -4,19 +4,22 @@ trace."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import re
 
 import pytest
 
 from catalogue import audit
 from catalogue.extensions import db
-from catalogue.models import Agency
+from catalogue.models import Agency, Tool
 from tests.auth import csrf_token, current_code, enter_code, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
-from tests.factories import PASSWORD, make_agency, make_tools, make_user, tool_record
+from tests.factories import PASSWORD, document, make_agency, make_tools, make_user, tool_record
 from tests.test_assessment import MIXED, form_data
 from tests.test_contact_oversight import contact_request
+from tests.test_transfer import text_of, upload
 from tests.training_helpers import curator, enrol, make_training
 
 # Query links ------------------------------------------------------------------------------------------------------
@@ -160,3 +163,43 @@ def test_two_step_codes_typed_in_other_digits_are_read_as_digits(app):
     other = app.test_client()  # full-width digits, as a Chinese or Japanese keyboard types them
     sign_in(other, "amal@harbour-police.example", PASSWORD)
     assert enter_code(other, current_code(secret, offset_steps=1).translate(FULL_WIDTH)).status_code == 303
+
+
+# Imports ----------------------------------------------------------------------------------------------------------
+
+def test_a_file_with_many_faulty_records_lists_the_first_problems_and_counts_the_rest(app):
+    admin = signed_in(app, "admin")
+    faulty = [tool_record(f"faulty-{n}", name="", purposes=["telepathy"], country="XX") for n in range(400)]
+    response = upload(admin, json.dumps(document(*faulty)))
+    page = html.unescape(text_of(response))
+    assert response.status_code == 400
+    assert "The file has 1,200 problems, so nothing will be written." in page
+    assert "The first 100 are listed below; 1,100 more are not." in page
+    assert page.count("unknown term 'telepathy'") == 33  # three problems each of records 1 to 33, then one more
+    result = app.test_cli_runner().invoke(args=["catalogue", "import", str(write(app, "faulty.json", faulty))])
+    assert result.exit_code == 1
+    assert "1200 problem(s)" in result.output and "and 1100 more problem(s), not listed" in result.output
+
+
+@pytest.mark.parametrize(("content", "filename", "message"), [
+    ('{"format": "ai-tools-catalogue", "version": ' + "9" * 5000 + ', "tools": []}', "huge.json",
+     "malformed JSON: a number has more than 4,300 digits"),
+    (json.dumps(document(tool_record("nul-tool", summary="Before\u0000after"))), "nul.json",
+     "<td>summary</td><td>contains a NUL character"),
+    (json.dumps(document(tool_record("nul-tool", languages=["en", "f\u0000r"]))), "nul-list.json",
+     "contains a NUL character"),
+    ("slug,name,organisation,summary,purposes\nnul-tool,Nul Tool,Lab,Be\x00fore,referral-triage\n", "nul.csv",
+     "contains a NUL character"),
+])
+def test_malformed_imports_get_a_clear_message_and_store_nothing(app, content, filename, message):
+    admin = signed_in(app, "admin")
+    response = upload(admin, content, filename)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Tool)) == 0
+
+
+def write(app, name: str, records: list) -> str:
+    path = app.config["CATALOGUE_DATA_DIR"] / name
+    path.write_text(json.dumps(document(*records)), encoding="utf-8")
+    return str(path)

@@ -23,9 +23,17 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+#: A file with thousands of faulty records would make a report nobody reads (and a page that takes long to send): the
+#: first ones are listed, the rest counted.
+REPORTED_PROBLEMS = 100
+
+
 class InterchangeError(Exception):
-    """The file cannot be imported; ``problems`` lists every reason found."""
+    """The file cannot be imported. ``problems`` lists the first ``REPORTED_PROBLEMS`` reasons found, ``total`` counts
+    all of them and ``more`` those not listed."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s) in the import file")
-        self.problems = problems
+        self.total = len(problems)
+        self.problems = problems[:REPORTED_PROBLEMS]
+        self.more = self.total - len(self.problems)

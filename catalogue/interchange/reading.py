@@ -60,6 +60,8 @@ def parse_json(text: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise InterchangeError([Problem("malformed JSON: nested too deeply")]) from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits (a guard against slow parsing)
+        raise InterchangeError([Problem("malformed JSON: a number has more than 4,300 digits")]) from None
 
 
 def parse_csv(text: str) -> dict[str, Any]:
@@ -103,14 +105,17 @@ def _without_formula_guard(value: str) -> str:
 
 
 def validate_document(document: Any, terms: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Check structure (JSON Schema) and meaning (known terms, countries, languages, dates, unique slugs).
+    """Check structure (JSON Schema) and meaning (known terms, countries, languages, dates, unique slugs, no NUL).
 
-    Returns normalised records, or raises ``InterchangeError`` with every problem found.
+    Returns normalised records, or raises ``InterchangeError`` with every problem found (the first ones listed).
+    Linear in the size of the file, however many records are faulty.
     """
     problems = [_describe(error, document) for error in Draft202012Validator(schema()).iter_errors(document)]
     if not isinstance(document, dict) or not isinstance(document.get("tools"), list):
         raise InterchangeError(problems or [Problem("the file has no list of tools")])
-    broken = {(p.record, p.field) for p in problems}
+    broken: dict[int | None, set] = {}
+    for problem in problems:
+        broken.setdefault(problem.record, set()).add(problem.field)
     first_seen: dict[str, int] = {}
     for number, raw in enumerate(document["tools"], start=1):
         if not isinstance(raw, dict):
@@ -121,11 +126,24 @@ def validate_document(document: Any, terms: dict[str, dict[str, Any]]) -> list[d
                                     "slug"))
         elif slug:
             first_seen[slug] = number
-        checks = _check_meaning(raw, terms, skip={f for r, f in broken if r == number})
+        checks = _check_meaning(raw, terms, skip=broken.get(number, set()))
         problems.extend(Problem(message, number, slug, field) for field, message in checks)
+        problems.extend(Problem("contains a NUL character (\\u0000), which cannot be stored; remove it", number,
+                                slug, str(field)) for field in _fields_with_nul(raw))
     if problems:
         raise InterchangeError(sorted(problems, key=lambda p: (p.record or 0, p.field or "")))
     return [_normalise(raw) for raw in document["tools"]]
+
+
+def _fields_with_nul(raw: dict[str, Any]) -> list[str]:
+    """The fields holding a NUL character, in text or in a list: no database column stores it (PostgreSQL refuses
+    it), so the import says so instead of failing later."""
+    def has_nul(value: Any) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        return isinstance(value, list) and any(isinstance(item, str) and "\x00" in item for item in value)
+
+    return [field for field, value in raw.items() if has_nul(value)]
 
 
 def _describe(error, document: Any) -> Problem:

@@ -25,7 +25,7 @@ def start_import():
         upload = services.read_upload(sent.read(), sent.filename or "")
         report = services.dry_run(upload)
     except InterchangeError as error:
-        return render_template("transfer/report.html", name=sent.filename, problems=error.problems), 400
+        return render_template("transfer/report.html", name=sent.filename, error=error), 400
     token = services.keep(upload) if report.created or report.updated else None
     return render_template("transfer/report.html", name=upload.name, report=report, token=token)
 
@@ -42,8 +42,7 @@ def apply_import():
     try:
         report = services.apply(upload, me())
     except InterchangeError as error:
-        return render_template("transfer/report.html", name=upload.name, problems=error.problems,
-                               changed_meanwhile=True), 409
+        return render_template("transfer/report.html", name=upload.name, error=error, changed_meanwhile=True), 409
     flash(_("Imported %(name)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.", name=upload.name,
             created=len(report.created), updated=len(report.updated), unchanged=len(report.unchanged)), "success")
     return render_template("transfer/report.html", name=upload.name, report=report, applied=True)
