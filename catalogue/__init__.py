@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["CATALOGUE_PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CATALOGUE_PROXY_COUNT"],
                                 x_proto=app.config["CATALOGUE_PROXY_COUNT"])
+    register_logging(app)
     register_extensions(app)
     register_search()
     check_synonym_file(app)
@@ -57,6 +57,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     app.wsgi_app = HealthChecks(app, app.wsgi_app)  # outermost: answered before sessions, limits and CSRF
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Errors reach the server's log. ``app.logger`` is the ``catalogue`` logger, which every module's logger passes
+    its records to; made now, it writes to the WSGI server's error stream (gunicorn's error log) unless logging was
+    configured already. SQL parameters are left out of database errors, and so out of the log: they can hold case
+    details and password hashes."""
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    app.logger  # noqa: B018 - made now, so its handler is chosen before any module logs
 
 
 def register_extensions(app: Flask) -> None:
@@ -229,6 +239,3 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(users_cli)
-
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit, slugs
+from catalogue.conflicts import unit_of_work
 from catalogue.curation import revisions
 from catalogue.curation.kinds import TOOL, Kind, kind_of, target_of
 from catalogue.extensions import db
@@ -42,6 +43,7 @@ class EditConflict(Exception):
     entry: Any  # the tool or guidance page as it is now
     theirs: list[revisions.FieldChange]  # what changed between the version the form loaded and now
     authors: list = field(default_factory=list)  # the revisions saved in between
+    kept: dict[str, str] = field(default_factory=dict)  # what the curator wrote for a workflow step (label → text)
 
 
 def get_entry(kind: Kind, entry_id: int):
@@ -106,30 +108,39 @@ def _changes_any(entry, values: dict[str, Any], names: tuple[str, ...]) -> bool:
 
 
 def create_entry(kind: Kind, values: dict[str, Any], author: User, note: str = "", allow_duplicates: bool = False):
-    """A new draft from the editor's values (slug included). Raises SlugTaken or LikelyDuplicates."""
+    """A new draft from the editor's values (slug included). Raises SlugTaken or LikelyDuplicates, also when another
+    curator created the same entry at the same moment."""
     values = clean_values(kind, values)
     slug = values.get("slug") or unique_slug(values[kind.title_field], kind=kind)
     if _slug_used(kind, slug, None):
         raise SlugTaken(slug)
     if not allow_duplicates and (similar := _duplicates(kind, values)):
         raise LikelyDuplicates(similar)
-    now = utcnow()
-    entry = kind.model(slug=slug, status="draft", demo=False, created_by=author, updated_by=author, created_at=now,
-                       updated_at=now)
-    db.session.add(entry)
-    revisions.apply_content(entry, values)
-    revisions.record_revision(entry, "created", author, note)
-    audit.record(f"{kind.name}.create", target=target_of(entry), actor=author)
-    db.session.commit()
+    with unit_of_work(lambda _error: _lost_creation(kind, values, slug, allow_duplicates)):
+        now = utcnow()
+        entry = kind.model(slug=slug, status="draft", demo=False, created_by=author, updated_by=author,
+                           created_at=now, updated_at=now)
+        db.session.add(entry)
+        revisions.apply_content(entry, values)
+        revisions.record_revision(entry, "created", author, note)
+        audit.record(f"{kind.name}.create", target=target_of(entry), actor=author)
     return entry
+
+
+def _lost_creation(kind: Kind, values: dict[str, Any], slug: str, allow_duplicates: bool) -> Exception:
+    """Another curator's new entry took the address first: show it as a likely duplicate when it resembles this one."""
+    if not allow_duplicates and (similar := _duplicates(kind, values)):
+        return LikelyDuplicates(similar)
+    return SlugTaken(slug)
 
 
 def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
                allow_duplicates: bool = False) -> bool:
     """Save the editor's values over ``entry`` if nobody saved since ``loaded_version``. Returns whether it changed.
 
-    Raises EditConflict (nothing written) when the entry moved on, SlugTaken, or LikelyDuplicates when a tool's name
-    or website newly resembles another entry and the curator has not confirmed it is different.
+    Raises EditConflict (nothing written) when the entry moved on, before this save or during it, SlugTaken, or
+    LikelyDuplicates when a tool's name or website newly resembles another entry and the curator has not confirmed it
+    is different.
     """
     kind = kind_of(entry)
     if loaded_version != entry.version:
@@ -141,29 +152,41 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
     renamed = _changes_any(entry, values, kind.duplicate_fields)
     if renamed and not allow_duplicates and (similar := _duplicates(kind, values, exclude_id=entry.id)):
         raise LikelyDuplicates(similar)
-    changed = revisions.apply_content(entry, values)
-    if slug != entry.slug:
-        entry.slug = slug
-        changed = True
-    if not changed:
-        return False
-    entry.updated_by = author
-    entry.updated_at = utcnow()
-    try:
+    entry_id = entry.id
+
+    def refused(error: Exception) -> Exception:
+        if isinstance(error, IntegrityError) and _slug_used(kind, slug, entry_id):
+            return SlugTaken(slug)
+        return moved_on(kind, entry_id, loaded_version)
+
+    with unit_of_work(refused):
+        with db.session.no_autoflush:  # one UPDATE per save, so the version counts saves
+            changed = revisions.apply_content(entry, values)
+        if slug != entry.slug:
+            entry.slug = slug
+            changed = True
+        if not changed:
+            return False
+        entry.updated_by = author
+        entry.updated_at = utcnow()
         revisions.record_revision(entry, "edited", author, note)
-    except StaleDataError:
-        db.session.rollback()
-        raise conflict(db.session.get(kind.model, entry.id), loaded_version) from None
-    audit.record(f"{kind.name}.edit", target=target_of(entry), actor=author, detail=note)
-    db.session.commit()
+        audit.record(f"{kind.name}.edit", target=target_of(entry), actor=author, detail=note)
     return True
 
 
-def conflict(entry, loaded_version: int | None) -> EditConflict:
+def conflict(entry, loaded_version: int | None, kept: dict[str, str] | None = None) -> EditConflict:
     base = revisions.revision_at_version(entry, loaded_version or 0)
     current = revisions.snapshot(entry)
     theirs = revisions.compare(base.snapshot, current, kind_of(entry)) if base else []
-    return EditConflict(entry, theirs, revisions.revisions_after(entry, base.number if base else 0))
+    return EditConflict(entry, theirs, revisions.revisions_after(entry, base.number if base else 0),
+                        {label: text for label, text in (kept or {}).items() if text and text.strip()})
+
+
+def moved_on(kind: Kind, entry_id: int, loaded_version: int | None, kept: dict[str, str] | None = None) -> Exception:
+    """What to answer when the database refused a write because another curator's change to the entry got there
+    first (called after the rollback, so it reads the entry as it is now)."""
+    entry = db.session.get(kind.model, entry_id)
+    return NotFound() if entry is None else conflict(entry, loaded_version, kept)
 
 
 def restore_revision(entry, number: int, author: User, loaded_version: int | None) -> int:
@@ -173,11 +196,12 @@ def restore_revision(entry, number: int, author: User, loaded_version: int | Non
         raise NotFound()
     if loaded_version != entry.version:
         raise conflict(entry, loaded_version)
-    revisions.apply_content(entry, revision.snapshot)
-    entry.updated_by = author
-    entry.updated_at = utcnow()
-    new = revisions.record_revision(entry, "restored", author, f"Restored from revision {number}")
-    audit.record(f"{kind_of(entry).name}.restore", target=target_of(entry), actor=author, detail=f"revision {number}")
-    db.session.commit()
+    kind, entry_id = kind_of(entry), entry.id
+    with unit_of_work(lambda _error: moved_on(kind, entry_id, loaded_version)):
+        with db.session.no_autoflush:
+            revisions.apply_content(entry, revision.snapshot)
+        entry.updated_by = author
+        entry.updated_at = utcnow()
+        new = revisions.record_revision(entry, "restored", author, f"Restored from revision {number}")
+        audit.record(f"{kind.name}.restore", target=target_of(entry), actor=author, detail=f"revision {number}")
     return new.number
-

@@ -2,11 +2,15 @@
 second pair of eyes before publishing.
 
 Every transition checks the version the curator was looking at, so nobody approves or archives text they have not
-seen; each writes a revision and an audit event, and search follows through the outbox.
+seen, and again when it is written: when two curators move the same entry at the same moment, the database lets the
+first one through and the second gets the "changed since you opened it" page with what they wrote kept. Each
+transition writes a revision and an audit event, and search follows through the outbox.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from catalogue import audit
+from catalogue.conflicts import unit_of_work
 from catalogue.curation import revisions, settings
-from catalogue.curation.editing import conflict
+from catalogue.curation.editing import conflict, moved_on
 from catalogue.curation.kinds import kind_of, target_of
 from catalogue.extensions import db
 from catalogue.models import User
@@ -39,12 +44,19 @@ class Verification:
     verified_on: date
 
 
-def _expect(entry, loaded_version: int | None, *statuses: str) -> None:
+@contextmanager
+def _moving(entry, loaded_version: int | None, kept: dict[str, str], *statuses: str) -> Iterator[None]:
+    """Refuse the step unless the entry is still the version the curator saw, in one of ``statuses``; then commit
+    the block's changes as one. Whether the entry moved on before or during the step, nothing is written and the
+    curator gets the conflict with ``kept`` (what they wrote, by label) to take back."""
     if loaded_version != entry.version:
-        raise conflict(entry, loaded_version)
+        raise conflict(entry, loaded_version, kept)
     if entry.status not in statuses:
         raise WorkflowRefused(_("This entry is now %(status)s, so this action is no longer possible.",
                                 status=status_label(entry.status)))
+    kind, entry_id = kind_of(entry), entry.id
+    with unit_of_work(lambda _error: moved_on(kind, entry_id, loaded_version, kept)):
+        yield
 
 
 def _finish(entry, user: User, action: str, event: str, note: str, detail: str = "") -> None:
@@ -53,17 +65,20 @@ def _finish(entry, user: User, action: str, event: str, note: str, detail: str =
     entry.updated_at = utcnow()
     revisions.record_revision(entry, action, user, note)
     audit.record(f"{kind_of(entry).name}.{event}", target=target_of(entry), actor=user, detail=detail or note)
-    db.session.commit()
+
+
+def _note(note: str) -> dict[str, str]:
+    return {_("Your note"): note}
 
 
 def submit(entry, user: User, loaded_version: int | None, note: str = "") -> None:
-    _expect(entry, loaded_version, "draft")
-    if reason := kind_of(entry).unready(entry):
-        raise WorkflowRefused(reason)
-    entry.status = "in_review"
-    entry.submitted_by = user
-    entry.submitted_at = utcnow()
-    _finish(entry, user, "submitted", "submit", note)
+    with _moving(entry, loaded_version, _note(note), "draft"):
+        if reason := kind_of(entry).unready(entry):
+            raise WorkflowRefused(reason)
+        entry.status = "in_review"
+        entry.submitted_by = user
+        entry.submitted_at = utcnow()
+        _finish(entry, user, "submitted", "submit", note)
 
 
 def may_approve(entry, user: User) -> str | None:
@@ -100,56 +115,64 @@ def _record_verification(entry, user: User, verification: Verification) -> None:
     entry.verified_by = user
 
 
+def _verification_kept(verification: Verification, note: str) -> dict[str, str]:
+    return {_("Your sources"): verification.sources, **_note(note)}
+
+
 def approve(entry, user: User, loaded_version: int | None, verification: Verification, note: str = "") -> None:
     """Publish an entry in review after checking it against its kind's criteria."""
-    _expect(entry, loaded_version, "in_review")
-    if reason := may_approve(entry, user):
-        raise WorkflowRefused(reason)
-    check_verification(entry, verification)
-    _record_verification(entry, user, verification)
-    entry.status = "published"
-    entry.review_comments = ""
-    self_approved = entry.submitted_by_id == user.id
-    audit.record(f"{kind_of(entry).name}.approve", target=target_of(entry), actor=user,
-                 detail="self-approved (allowed by setting)" if self_approved else note)
-    _finish(entry, user, "approved", "publish", note)
+    with _moving(entry, loaded_version, _verification_kept(verification, note), "in_review"):
+        if reason := may_approve(entry, user):
+            raise WorkflowRefused(reason)
+        check_verification(entry, verification)
+        _record_verification(entry, user, verification)
+        entry.status = "published"
+        entry.review_comments = ""
+        self_approved = entry.submitted_by_id == user.id
+        audit.record(f"{kind_of(entry).name}.approve", target=target_of(entry), actor=user,
+                     detail="self-approved (allowed by setting)" if self_approved else note)
+        _finish(entry, user, "approved", "publish", note)
 
 
 def verify(entry, user: User, loaded_version: int | None, verification: Verification, note: str = "") -> None:
     """Record a new verification of a published entry, which resets its staleness."""
-    _expect(entry, loaded_version, "published")
-    check_verification(entry, verification)
-    _record_verification(entry, user, verification)
-    _finish(entry, user, "verified", "verify", note, detail=verification.verified_on.isoformat())
+    with _moving(entry, loaded_version, _verification_kept(verification, note), "published"):
+        check_verification(entry, verification)
+        _record_verification(entry, user, verification)
+        _finish(entry, user, "verified", "verify", note, detail=verification.verified_on.isoformat())
 
 
 def return_to_draft(entry, user: User, loaded_version: int | None, comments: str) -> None:
-    _expect(entry, loaded_version, "in_review")
-    if not comments.strip():
-        raise WorkflowRefused(_("Say what needs to change, so the author knows what to do."))
-    entry.status = "draft"
-    entry.review_comments = comments.strip()
-    _finish(entry, user, "returned", "return", comments)
+    with _moving(entry, loaded_version, {_("Your comments"): comments}, "in_review"):
+        if not comments.strip():
+            raise WorkflowRefused(_("Say what needs to change, so the author knows what to do."))
+        entry.status = "draft"
+        entry.review_comments = comments.strip()
+        _finish(entry, user, "returned", "return", comments)
 
 
 def unpublish(entry, user: User, loaded_version: int | None, reason: str) -> None:
-    _expect(entry, loaded_version, "published")
-    _need_reason(reason)
-    entry.status = "draft"
-    _finish(entry, user, "unpublished", "unpublish", reason)
+    with _moving(entry, loaded_version, _reason(reason), "published"):
+        _need_reason(reason)
+        entry.status = "draft"
+        _finish(entry, user, "unpublished", "unpublish", reason)
 
 
 def archive(entry, user: User, loaded_version: int | None, reason: str) -> None:
-    _expect(entry, loaded_version, "draft", "in_review", "published")
-    _need_reason(reason)
-    entry.status = "archived"
-    _finish(entry, user, "archived", "archive", reason)
+    with _moving(entry, loaded_version, _reason(reason), "draft", "in_review", "published"):
+        _need_reason(reason)
+        entry.status = "archived"
+        _finish(entry, user, "archived", "archive", reason)
 
 
 def reopen(entry, user: User, loaded_version: int | None, note: str = "") -> None:
-    _expect(entry, loaded_version, "archived")
-    entry.status = "draft"
-    _finish(entry, user, "reopened", "reopen", note)
+    with _moving(entry, loaded_version, _note(note), "archived"):
+        entry.status = "draft"
+        _finish(entry, user, "reopened", "reopen", note)
+
+
+def _reason(reason: str) -> dict[str, str]:
+    return {_("Your reason"): reason}
 
 
 def _need_reason(reason: str) -> None:

@@ -2,8 +2,9 @@
 
 Each translation carries a version counter. A form remembers the version it was loaded with (0 for a translation
 that did not exist yet); saving or deleting from a form that is no longer current raises ``TranslationConflict``
-and writes nothing. Saving a translation re-indexes its entry through the search outbox (see
-``catalogue.search.outbox``), in the same transaction.
+and writes nothing, and so does a save that another curator's save of the same language beats by a moment (the
+version counter, or the unique (entry, language) for two new ones). Saving a translation re-indexes its entry
+through the search outbox (see ``catalogue.search.outbox``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit
+from catalogue.conflicts import unit_of_work
 from catalogue.curation.kinds import Kind, target_of
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, translated_of
 from catalogue.extensions import db
@@ -99,14 +99,10 @@ def save_translation(entry, language: str, values: dict[str, str], author: User 
     if existing is not None and all(getattr(existing, name) == value for name, value in values.items()) \
             and existing.source == described.originals(entry):
         return False
-    store(entry, language, values, author, existing)
-    audit.record(f"{described.kind.name}.translate", target=target_of(entry), actor=author,
-                 detail=f"{language}: {'changed' if existing else 'added'}")
-    try:
-        db.session.commit()
-    except (IntegrityError, StaleDataError):  # saved or deleted by someone else between our read and our write
-        db.session.rollback()
-        raise TranslationConflict(get_translation(entry, language)) from None
+    with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
+        store(entry, language, values, author, existing)
+        audit.record(f"{described.kind.name}.translate", target=target_of(entry), actor=author,
+                     detail=f"{language}: {'changed' if existing else 'added'}")
     return True
 
 
@@ -136,10 +132,6 @@ def delete_translation(entry, language: str, author: User | None, loaded_version
         raise NotFound()
     if existing.version != loaded_version:
         raise TranslationConflict(existing)
-    db.session.delete(existing)
-    audit.record(f"{described.kind.name}.untranslate", target=target_of(entry), actor=author, detail=language)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise TranslationConflict(get_translation(entry, language)) from None
+    with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
+        db.session.delete(existing)
+        audit.record(f"{described.kind.name}.untranslate", target=target_of(entry), actor=author, detail=language)

@@ -2,6 +2,10 @@
 
 Changing a term through the ORM is enough for search: the outbox re-indexes the tools of a modified term, and a tool
 whose ``terms`` change is itself modified, so merges move tools one by one rather than rewriting ``tool_terms``.
+
+Terms carry no version counter. A relabel or a merge therefore locks the terms' rows first and reads them again
+(``lock_rows``): when another administrator changed them a moment before, the second one is told (``TermChanged``,
+answered 409 with what they typed) instead of silently overwriting it or merging a term that is already gone.
 """
 
 from __future__ import annotations
@@ -10,10 +14,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit
+from catalogue.conflicts import ConcurrentChange, lock_rows, unit_of_work
 from catalogue.curation.revisions import record_revision
 from catalogue.extensions import db
 from catalogue.models import Term, Tool, User, Vocabulary, tool_terms
@@ -23,6 +27,11 @@ from catalogue.taxonomy import vocabularies
 
 class RefusedChange(Exception):
     """A change that cannot be made as asked; the message is for the administrator."""
+
+
+class TermChanged(RefusedChange, ConcurrentChange):
+    """Another administrator changed the term at the same moment; nothing was written. Views that show refusals in
+    place show it too; elsewhere it is the 409 page with ``kept``."""
 
 
 @dataclass
@@ -115,28 +124,32 @@ def add_term(vocabulary: Vocabulary, slug: str, label: str, description: str, ac
         raise RefusedChange(_("The term “%(label)s” already has the address “%(slug)s”. Choose another address.",
                               label=existing.label, slug=slug))
     position = max((t.position for t in vocabulary.terms), default=-1) + 1
-    term = Term(slug=slug, label=label.strip(), description=description.strip(), position=position)
-    vocabulary.terms.append(term)
-    try:
+    just_added = _("A term with the address “%(slug)s” was just added. Choose another address.", slug=slug)
+    with unit_of_work(lambda _error: TermChanged(just_added)):  # another administrator added it a moment ago
+        term = Term(slug=slug, label=label.strip(), description=description.strip(), position=position)
+        vocabulary.terms.append(term)
         db.session.flush()
-    except IntegrityError as error:  # another administrator added the same address a moment ago
-        db.session.rollback()
-        raise RefusedChange(_("A term with the address “%(slug)s” was just added. Choose another address.",
-                              slug=slug)) from error
-    audit.record("vocabulary.term_add", target=target_of(term), detail=term.label, actor=actor)
-    db.session.commit()
+        audit.record("vocabulary.term_add", target=target_of(term), detail=term.label, actor=actor)
     return term
 
 
 def relabel_term(term: Term, label: str, description: str, actor: User) -> bool:
     """Returns whether anything changed; the outbox re-indexes the term's tools, whose text includes labels."""
     label, description = label.strip(), description.strip()
-    if (label, description) == (term.label, term.description or ""):
+    seen = (term.label, term.description or "")
+    if (label, description) == seen:
         return False
-    detail = f"“{term.label}” → “{label}”" if label != term.label else "description changed"
-    term.label, term.description = label, description
-    audit.record("vocabulary.term_relabel", target=target_of(term), detail=detail, actor=actor)
-    db.session.commit()
+    with unit_of_work():
+        lock_rows(Term, [term.id])
+        db.session.refresh(term)
+        if (term.label, term.description or "") != seen:
+            raise TermChanged(_("Someone else changed “%(label)s” at the same moment, so your wording was not saved. "
+                                "It is shown below: compare it with the term as it is now, then save it again if it "
+                                "is still needed.", label=term.label),
+                              kept={_("Your label"): label, _("Your description"): description})
+        detail = f"“{term.label}” → “{label}”" if label != term.label else "description changed"
+        term.label, term.description = label, description
+        audit.record("vocabulary.term_relabel", target=target_of(term), detail=detail, actor=actor)
     return True
 
 
@@ -218,17 +231,29 @@ def merge_term(source: Term, target: Term, actor: User) -> int:
 
     The target takes the source's place in each tool's list, so a single-choice vocabulary keeps one term; a tool
     that already carries the target just loses the source. Each changed tool gets a revision.
+
+    Raises TermChanged when another administrator merged, retired or changed one of the two terms, or a curator
+    saved one of the tools, at the same moment; nothing is merged then.
     """
-    target = merge_target(source, target.id)
-    tools = tools_with(source)
-    note = f"Term “{source.label}” merged into “{target.label}”"
-    for tool in tools:
-        terms = [target if t.id == source.id else t for t in tool.terms]
-        tool.terms = [t for i, t in enumerate(terms) if t not in terms[:i]]
-        record_revision(tool, "vocabulary", actor, note)
-    source.retired = True
-    source.merged_into_id = target.id
-    audit.record("vocabulary.term_merge", target=target_of(source),
-                 detail=f"into {target.slug}; {len(tools)} tools moved", actor=actor)
-    db.session.commit()
+    tool_changed = _("A tool carrying “%(label)s” was saved at the same moment, so nothing was merged. Try again.",
+                     label=source.label)
+    with unit_of_work(lambda _error: TermChanged(tool_changed)):
+        lock_rows(Term, [source.id, target.id])
+        db.session.refresh(source)
+        db.session.refresh(target)
+        try:
+            target = merge_target(source, target.id)
+        except RefusedChange as refused:
+            raise TermChanged(_("%(reason)s It changed at the same moment; nothing was merged.",
+                                reason=str(refused))) from None
+        tools = tools_with(source)
+        note = f"Term “{source.label}” merged into “{target.label}”"
+        for tool in tools:
+            terms = [target if t.id == source.id else t for t in tool.terms]
+            tool.terms = [t for i, t in enumerate(terms) if t not in terms[:i]]
+            record_revision(tool, "vocabulary", actor, note)
+        source.retired = True
+        source.merged_into_id = target.id
+        audit.record("vocabulary.term_merge", target=target_of(source),
+                     detail=f"into {target.slug}; {len(tools)} tools moved", actor=actor)
     return len(tools)
