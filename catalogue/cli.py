@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from catalogue import mail
 from catalogue.accounts.services import agency_by_slug, find_user
 from catalogue.admin import demo
 from catalogue.admin.services import RefusedChange, active_admins, create_user, deactivate, list_accounts
@@ -126,6 +127,16 @@ def vocabularies_command() -> None:
     result = sync_vocabularies()
     click.echo(f"Vocabularies synchronised: {result.vocabularies_added} vocabularies and {result.terms_added} "
                "terms added; existing terms are managed in the interface.")
+
+
+@catalogue_cli.command("retry-mail")
+def retry_mail_command() -> None:
+    """Send again the e-mails the mail server refused or could not be reached for (kept in unsent/); run from cron.
+    Exits with status 1 while some are still waiting."""
+    sent, waiting = mail.retry_unsent()
+    click.echo(f"{sent} e-mail(s) sent, {waiting} still waiting.")
+    if waiting:
+        sys.exit(1)
 
 
 @catalogue_cli.command("stats")

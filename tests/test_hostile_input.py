@@ -8,19 +8,21 @@ import html
 import io
 import json
 import re
+import smtplib
 
 import pytest
 
-from catalogue import audit
+from catalogue import audit, mail
 from catalogue.extensions import db
 from catalogue.models import Agency, Tool
-from tests.auth import csrf_token, current_code, enter_code, sign_in, signed_in
+from tests.auth import csrf_token, current_code, enter_code, outbox, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
 from tests.factories import PASSWORD, document, make_agency, make_tools, make_user, tool_record
+from tests.test_accounts import FakeSMTP
 from tests.test_assessment import MIXED, form_data
 from tests.test_contact_oversight import contact_request
 from tests.test_transfer import text_of, upload
-from tests.training_helpers import curator, enrol, make_training
+from tests.training_helpers import curator, enrol, make_training, member
 
 # Query links ------------------------------------------------------------------------------------------------------
 
@@ -203,3 +205,75 @@ def write(app, name: str, records: list) -> str:
     path = app.config["CATALOGUE_DATA_DIR"] / name
     path.write_text(json.dumps(document(*records)), encoding="utf-8")
     return str(path)
+
+
+# E-mail -----------------------------------------------------------------------------------------------------------
+
+def leave(client, slug: str):
+    page = f"/trainings/{slug}"
+    return client.post(f"{page}/leave", data={"csrf_token": csrf_token(client, page)})
+
+
+def test_a_line_break_in_a_title_cannot_break_or_add_to_its_emails(app):
+    with app.app_context():
+        training = make_training(title="Chat triage\r\nBcc: everyone@evil.example", capacity=1)
+        alice, bob = member("alice"), member("bob")
+        enrol(training, alice), enrol(training, bob)
+        slug, client = training.slug, signed_in(app, alice)
+    assert leave(client, slug).status_code == 303
+    [message] = outbox(app)
+    assert message["To"] == "bob@harbour-police.example" and message["Bcc"] is None
+    assert message["Subject"] == "You have a seat: Chat triage Bcc: everyone@evil.example"
+
+
+def test_a_mail_failure_leaves_the_change_done_and_the_message_kept_for_the_retry_command(app, monkeypatch):
+    with app.app_context():
+        training = make_training(title="Hash matching basics", capacity=1)
+        alice, bob, carol = member("alice"), member("bob"), member("carol")
+        for person in (alice, bob, carol):
+            enrol(training, person)
+        slug, alice_client, bob_client = training.slug, signed_in(app, alice), signed_in(app, bob)
+
+    def broken_template(*_args, **_kwargs):
+        raise RuntimeError("a template that cannot be rendered")
+
+    with monkeypatch.context() as patched:  # a bug in writing the e-mail: the change stands, the error is logged
+        patched.setattr(mail, "render_template", broken_template)
+        assert leave(alice_client, slug).status_code == 303
+    assert outbox(app) == []
+
+    with monkeypatch.context() as patched:  # the outbox (or the mail server) refuses it: kept to be sent again
+        patched.setattr(mail, "write_to_outbox", lambda _message: (_ for _ in ()).throw(OSError("disk full")))
+        assert leave(bob_client, slug).status_code == 303
+    assert outbox(app) == []
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["catalogue", "retry-mail"])
+    assert result.exit_code == 0 and "1 e-mail(s) sent, 0 still waiting." in result.output
+    [message] = outbox(app)
+    assert message["To"] == "carol@harbour-police.example"
+    assert message["Subject"] == "You have a seat: Hash matching basics"
+    assert "0 e-mail(s) sent, 0 still waiting." in runner.invoke(args=["catalogue", "retry-mail"]).output
+
+
+def test_messages_the_mail_server_refused_are_sent_by_the_retry_command(app, monkeypatch):
+    FakeSMTP.sent, FakeSMTP.fail = [], True
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    sender = type(mail._sender)(max_workers=1)
+    monkeypatch.setattr(mail, "_sender", sender)
+    app.config.update(MAIL_SERVER="smtp.agency.example")
+    with app.app_context():
+        training = make_training(title="Hash matching basics", capacity=1)
+        alice, bob = member("alice"), member("bob")
+        enrol(training, alice), enrol(training, bob)
+        slug, client = training.slug, signed_in(app, alice)
+    assert leave(client, slug).status_code == 303
+    sender.shutdown(wait=True)  # the delivery beside the request has failed
+    assert FakeSMTP.sent == []
+    runner = app.test_cli_runner()
+    still_down = runner.invoke(args=["catalogue", "retry-mail"])
+    assert still_down.exit_code == 1 and "0 e-mail(s) sent, 1 still waiting." in still_down.output
+    FakeSMTP.fail = False
+    assert "1 e-mail(s) sent, 0 still waiting." in runner.invoke(args=["catalogue", "retry-mail"]).output
+    [(_calls, message)] = FakeSMTP.sent
+    assert message["To"] == "bob@harbour-police.example"
+    assert message["Subject"] == "You have a seat: Hash matching basics"
