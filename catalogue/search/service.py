@@ -125,7 +125,8 @@ def search(request: SearchRequest) -> SearchResult:
         s = store.searcher()
         result = _search_index(s, parsed, request, known, groups)
     except WhooshQueryError as error:
-        current_app.logger.warning("Whoosh refused query %r: %s", request.text, error)
+        # Never the words themselves in the log: search words can describe a case.
+        current_app.logger.warning("Whoosh refused a query of %s characters: %s", len(request.text), error)
         raise QueryError(_("This search cannot be run. Please rephrase it with plain words.")) from error
     except Exception as error:  # missing, unreadable or damaged index (Whoosh has no checksums)
         if isinstance(error, store.IndexUnavailable):
