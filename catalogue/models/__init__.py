@@ -16,7 +16,7 @@ from catalogue.models.contact import (
     Notification,
     ToolUsage,
 )
-from catalogue.models.curation import REVISION_ACTIONS, KeptEdit, Setting, ToolRevision
+from catalogue.models.curation import REVISION_ACTIONS, FormerSlug, KeptEdit, ProposedChange, Setting, ToolRevision
 from catalogue.models.entry_translations import GuidanceTranslation, ToolTranslation
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
@@ -28,7 +28,7 @@ __all__ = [
     "AGENCY_KINDS", "GUIDANCE_TOPICS", "HANDLING_CODES", "REGIONS", "REQUEST_KINDS", "REQUEST_STATES", "SPECIALISMS",
     "URGENCIES", "AgencyUnit", "ContactMessage", "ContactRequest", "Notification", "ToolUsage",
     "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
-    "Assessment", "AuditEvent", "Base", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
+    "Assessment", "AuditEvent", "Base", "FormerSlug", "ProposedChange", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
     "SearchChange", "Setting", "SignInThrottle", "SynonymGroup", "Term", "Tool", "ToolRevision", "Training", "User",
     "Vocabulary",
     "GuidanceTranslation", "ToolTranslation",

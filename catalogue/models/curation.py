@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from catalogue.models.base import Base, utcnow
@@ -61,3 +61,58 @@ class KeptEdit(Base):
     path: Mapped[str] = mapped_column(String(300))
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+PROPOSAL_STATES = ("open", "approved", "returned", "withdrawn")
+PROPOSAL_ACTIONS = ("edit", "restore", "translate", "untranslate")
+
+
+class ProposedChange(Base):
+    """A change to a published entry (its text, or one of its translations) that readers do not see until a curator
+    who wrote none of it approves it. ``values`` holds the proposed content, as a snapshot (``edit``, ``restore``) or
+    the translated fields (``translate``); ``open_key`` is set only while the change is open, so the database keeps
+    one open change per entry (and per translation language)."""
+
+    __tablename__ = "proposed_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_kind: Mapped[str] = mapped_column(String(20))  # "tool" or "guidance"
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    language: Mapped[str | None] = mapped_column(String(10))  # a translation's language; None for the entry itself
+    action: Mapped[str] = mapped_column(String(20))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_version: Mapped[int] = mapped_column(Integer)  # the entry's (or translation's) version when proposed
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    open_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    authors: Mapped[list[int]] = mapped_column(JSON, default=list)  # everyone who wrote part of it
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")  # the reviewer's reason for returning it, or their note
+    self_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<ProposedChange {self.entry_kind}:{self.entry_id} {self.action} {self.status}>"
+
+
+class FormerSlug(Base):
+    """An address an entry had before it was renamed: it answers with a permanent redirect, and no other entry of the
+    kind may take it."""
+
+    __tablename__ = "former_slugs"
+    __table_args__ = (UniqueConstraint("entry_kind", "slug", name="uq_former_slugs_kind_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_kind: Mapped[str] = mapped_column(String(20))
+    slug: Mapped[str] = mapped_column(String(80))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
