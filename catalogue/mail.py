@@ -12,13 +12,16 @@ import logging
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import after_this_request, current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, get_locale
+
+from catalogue.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,32 @@ def absolute_url(endpoint: str, **values) -> str:
     else:
         path = current_app.url_map.bind("catalogue.local").build(endpoint, values)
     return current_app.config["CATALOGUE_BASE_URL"] + path
+
+
+def after_response(work: Callable[[], object]) -> None:
+    """Run ``work`` once the answer to the current request has been sent (at once outside a request).
+
+    For work whose duration would tell the visitor something, such as whether an address has an account: the answer
+    leaves before it starts. It runs in a fresh application context with the request's language; an error in it is
+    logged, never shown (the visitor already has their page)."""
+    if not has_request_context():
+        work()
+        return
+    app = current_app._get_current_object()
+    language = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+
+    def run() -> None:
+        with app.app_context(), force_locale(language):
+            try:
+                work()
+            except Exception:
+                log.exception("Work left for after the response failed")
+                db.session.rollback()
+
+    @after_this_request
+    def when_sent(response):
+        response.call_on_close(run)
+        return response
 
 
 def outbox_dir() -> Path:

@@ -11,10 +11,11 @@ import re
 import smtplib
 
 import pytest
+import sqlalchemy
 
 from catalogue import audit, mail
 from catalogue.extensions import db
-from catalogue.models import Agency, Tool
+from catalogue.models import AccountToken, Agency, Tool
 from tests.auth import csrf_token, current_code, enter_code, outbox, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
 from tests.factories import PASSWORD, document, make_agency, make_tools, make_user, tool_record
@@ -277,3 +278,45 @@ def test_messages_the_mail_server_refused_are_sent_by_the_retry_command(app, mon
     [(_calls, message)] = FakeSMTP.sent
     assert message["To"] == "bob@harbour-police.example"
     assert message["Subject"] == "You have a seat: Hash matching basics"
+
+
+# Reset timing -----------------------------------------------------------------------------------------------------
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses_before_answering(app):
+    """What happens before the answer leaves is the same whether or not the address has an account: the link and
+    its e-mail are made once the response has been sent (closed, in the test client)."""
+    with app.app_context():
+        make_user("member", email="member@harbour-police.example")
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def reset(address: str):
+        client = app.test_client()
+        token = csrf_token(client, "/account/reset")
+        statements.clear()
+        sqlalchemy.event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.post("/account/reset", data={"email": address, "csrf_token": token})
+        finally:
+            sqlalchemy.event.remove(engine, "before_cursor_execute", record)
+        return response, list(statements)
+
+    known, known_work = reset("member@harbour-police.example")
+    assert known.status_code == 200 and outbox(app) == [] and reset_tokens(app) == 0
+    known.close()  # the server has sent the answer
+    [message] = outbox(app)
+    assert message["To"] == "member@harbour-police.example" and reset_tokens(app) == 1
+    assert "https://catalogue.test/account/reset/" in message.get_payload(decode=True).decode()
+
+    unknown, unknown_work = reset("nobody@harbour-police.example")
+    unknown.close()
+    assert unknown.status_code == 200 and len(outbox(app)) == 1
+    assert known_work == unknown_work  # the same statements, in the same order
+
+
+def reset_tokens(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(AccountToken))

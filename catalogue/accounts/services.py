@@ -231,17 +231,31 @@ def change_password(user: User, current: str, new: str) -> bool:
 
 
 def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account has this address; do and show the same either way."""
+    """Send a reset link if an active account has this address; do and show the same either way.
+
+    In the request, both cases do the same work (one look-up, one audit event, one commit); the link and its e-mail
+    are made after the answer has been sent (``mail.after_response``), so the time to answer cannot tell whether the
+    address has an account."""
     user = find_user(email)
+    user_id = user.id if user is not None and user.active else None
+    if user_id is not None:
+        audit.record("password.reset_request", target=audit.target_of(user), actor=user)
+    else:
+        audit.record("password.reset_request", target=normalise_email(email), outcome="unknown")
+    db.session.commit()
+    mail.after_response(lambda: send_reset_link(user_id) if user_id is not None else None)
+
+
+def send_reset_link(user_id: int) -> None:
+    """Retire the user's older reset links, make a new one and e-mail it (after the request, see above)."""
+    user = db.session.get(User, user_id)
     if user is None or not user.active:
-        audit.record_now("password.reset_request", target=normalise_email(email), outcome="unknown")
         return
     tokens.retire_all(user, tokens.RESET_PASSWORD)
     value = tokens.issue(user, tokens.RESET_PASSWORD)
-    audit.record("password.reset_request", target=audit.target_of(user), actor=user)
     db.session.commit()
     mail.send(user.email, _l("Reset your password"), "reset_password", locale=user.locale, user=user,
-              url=tokens.link(url_for("account.reset_password", token=value)),
+              url=mail.absolute_url("account.reset_password", token=value),
               minutes=tokens.max_age(tokens.RESET_PASSWORD) // 60)
 
 
