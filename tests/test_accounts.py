@@ -25,7 +25,8 @@ def accounts_app(closed_app):
 
 def application(**overrides):
     data = {"name": "Amal Haddad", "email": "amal@harbour-police.example", "password": GOOD_PASSWORD,
-            "confirm": GOOD_PASSWORD, "agency": "harbour-police", "position": "Victim identification analyst",
+            "confirm": GOOD_PASSWORD, "agency_name": "Harbour Police", "agency_domain": "", "agency_country": "FR",
+            "agency_kind": "police", "position": "Victim identification analyst",
             "justification": "I identify victims in seized material and need to compare triage tools.",
             "accept_terms": "y"}
     data.update(overrides)
@@ -91,25 +92,26 @@ def test_a_tampered_link_is_invalid(accounts_app):
     assert response.status_code == 400 and "not valid" in response.get_data(as_text=True)
 
 
-def test_registration_for_an_unlisted_agency_needs_its_details_and_keeps_what_was_typed(accounts_app):
+def test_registration_needs_the_agencys_details_and_keeps_what_was_typed(accounts_app):
     client = accounts_app.test_client()
-    response = register(client, agency="other", name="Ilya Petrov")
+    response = register(client, agency_name="", agency_country="", agency_kind="", name="Ilya Petrov")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count("Tell us this for an agency that is not listed.") == 3
+    assert html.count("This field is required.") == 3
     assert 'value="Ilya Petrov"' in html and GOOD_PASSWORD not in html
     assert user(accounts_app, "amal@harbour-police.example") is None
-    assert register(client, agency="other", new_agency_name="Lakeside Cyber Unit", new_agency_country="KE",
-                    new_agency_kind="police", new_agency_domain="lakeside.example").status_code == 303
-    assert user(accounts_app, "amal@harbour-police.example").proposed_agency == {
+    assert register(client, email="ilya@lakeside.example", agency_name="Lakeside  Cyber Unit", agency_country="KE",
+                    agency_kind="police", agency_domain="@Lakeside.example").status_code == 303
+    applicant = user(accounts_app, "ilya@lakeside.example")
+    assert applicant.agency_id is None and applicant.proposed_agency == {
         "name": "Lakeside Cyber Unit", "country": "KE", "kind": "police", "domain": "lakeside.example"}
 
 
 def test_a_typed_value_quoted_in_an_error_is_shown_as_text(accounts_app):
     """Flask-Babel's lazy strings count as safe HTML: an error quoting what was typed must be an eager string."""
     client = accounts_app.test_client()
-    html = register(client, agency="other", new_agency_name="Lakeside Cyber Unit", new_agency_country="KE",
-                    new_agency_kind="police", new_agency_domain='<img src=x alt="injected">').get_data(as_text=True)
+    html = register(client, agency_name="Lakeside Cyber Unit", agency_country="KE", agency_kind="police",
+                    agency_domain='<img src=x alt="injected">').get_data(as_text=True)
     assert "is not a domain name" in html
     assert '<img src=x alt="injected">' not in html and "&lt;img src=x" in html
 
@@ -125,7 +127,7 @@ def test_a_typed_value_quoted_in_an_error_is_shown_as_text(accounts_app):
     ({"name": "n" * 121}, "cannot be longer than 120"),
     ({"justification": "short"}, "at least 20"),
     ({"accept_terms": ""}, "accept the terms of use"),
-    ({"agency": "no-such-agency"}, "Not a valid choice"),
+    ({"agency_kind": "secret-society"}, "Not a valid choice"),
 ])
 def test_registration_refuses_bad_input_with_a_clear_message(accounts_app, overrides, message):
     response = register(accounts_app.test_client(), **overrides)

@@ -15,11 +15,11 @@ import sqlalchemy
 
 from catalogue import audit, mail
 from catalogue.extensions import db
-from catalogue.models import AccountToken, Agency, Tool
+from catalogue.models import AccountToken, Agency, Tool, User
 from tests.auth import csrf_token, current_code, enter_code, outbox, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
 from tests.factories import PASSWORD, document, make_agency, make_tools, make_user, tool_record
-from tests.test_accounts import FakeSMTP
+from tests.test_accounts import FakeSMTP, register
 from tests.test_assessment import MIXED, form_data
 from tests.test_contact_oversight import contact_request
 from tests.test_transfer import text_of, upload
@@ -320,3 +320,28 @@ def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses_befo
 def reset_tokens(app) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(AccountToken))
+
+
+# Registration -----------------------------------------------------------------------------------------------------
+
+def test_registration_lists_no_agency_and_matches_the_one_described_without_saying_so(app):
+    with app.app_context():
+        make_agency("harbour-police", ("harbour-police.example",), name="Harbour Police Online Child Protection Unit")
+        make_agency("quiet-task-force", ("qtf.example",), name="Quiet Task Force", country="DE")
+    form = app.test_client().get("/account/register").get_data(as_text=True)
+    assert "Harbour Police" not in form and "Quiet Task Force" not in form and "harbour-police" not in form
+
+    answers = [
+        register(app.test_client(), email="amal@harbour-police.example", agency_name="Harbour Police OCPU"),
+        register(app.test_client(), email="ilya@mail.example", agency_name="quiet  task force", agency_country="DE"),
+        register(app.test_client(), email="ana@lakeside.example", agency_name="Lakeside Cyber Unit",
+                 agency_country="KE", agency_domain="lakeside.example"),
+    ]
+    assert {(r.status_code, r.headers["Location"]) for r in answers} == {(303, "/account/register/sent")}
+    with app.app_context():
+        agency_of = {u.email: (u.agency.slug if u.agency else None) for u in db.session.scalars(db.select(User))}
+        amal_id = db.session.scalar(db.select(User.id).filter_by(email="amal@harbour-police.example"))
+    assert agency_of == {"amal@harbour-police.example": "harbour-police-online-child-protection-unit",
+                         "ilya@mail.example": "quiet-task-force", "ana@lakeside.example": None}
+    account = signed_in(app, amal_id).get("/account/").get_data(as_text=True)
+    assert "Harbour Police OCPU (waiting for approval)" in account and "Online Child Protection" not in account

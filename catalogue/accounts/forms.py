@@ -23,8 +23,6 @@ from catalogue.forms import is_domain, language_choices
 from catalogue.labels import AGENCY_KINDS
 from catalogue.templating import country_choices
 
-NOT_LISTED = "other"
-
 
 def address(value: str | None) -> str | None:
     """E-mail addresses and domains are compared in lower case, so they are checked (and limited) in lower case."""
@@ -84,14 +82,17 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         render_kw={"autocomplete": "email"},
     )
     password, confirm = new_password_fields()
-    agency = SelectField(_l("Agency"), validators=[InputRequired()])
-    new_agency_name = StringField(_l("Name of your agency"), validators=[Optional(), Length(max=200)])
-    new_agency_country = SelectField(_l("Country of your agency"), validators=[Optional()])
-    new_agency_kind = SelectField(_l("Type of agency"), validators=[Optional()],
-                                  choices=options([("", "—"), *AGENCY_KINDS.items()]))
-    new_agency_domain = StringField(_l("Your agency's e-mail domain"), filters=[address],
-                                    validators=[Optional(), Length(max=120)],
-                                    description=_l("For example police.example"))
+    agency_name = StringField(_l("Name of your agency"), validators=[InputRequired(), Length(max=200)],
+                              description=_l("Its official name, for example “National Police, Online Child "
+                                             "Protection Unit”."),
+                              render_kw={"autocomplete": "organization"})
+    agency_domain = StringField(_l("Your agency's e-mail domain"), filters=[address],
+                                validators=[Optional(), Length(max=120)],
+                                description=_l("The part of your agency's addresses after @, for example "
+                                               "police.example. Leave it empty if it is the one of your address."))
+    agency_country = SelectField(_l("Country of your agency"), validators=[InputRequired()])
+    agency_kind = SelectField(_l("Type of agency"), validators=[InputRequired()],
+                              choices=options([("", "—"), *AGENCY_KINDS.items()]))
     position = StringField(_l("Position"), validators=[InputRequired(), Length(max=120)],
                            description=_l("Your role or unit, for example “Victim identification analyst”."))
     justification = TextAreaField(
@@ -103,37 +104,24 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     accept_terms = BooleanField(_l("I accept the terms of use."),
                                 validators=[InputRequired(message=_l("You need to accept the terms of use."))])
 
-    def __init__(self, agencies, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agency.choices = options([("", _l("Choose your agency")), *((a.slug, a.name) for a in agencies),
-                               (NOT_LISTED, _l("My agency is not listed"))])
-        self.new_agency_country.choices = options([("", "—"), *country_choices()])
+        self.agency_country.choices = options([("", "—"), *country_choices()])
 
     def policy_context(self) -> tuple[str, str]:
         return self.email.data or "", self.name.data or ""
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.agency.data == NOT_LISTED:
-            required = (self.new_agency_name, self.new_agency_country, self.new_agency_kind)
-            for field in required:
-                if not (field.data or "").strip():
-                    field.errors = [*field.errors, _l("Tell us this for an agency that is not listed.")]
-                    ok = False
-        return ok
-
-    def validate_new_agency_domain(self, field) -> None:
+    def validate_agency_domain(self, field) -> None:
         if field.data and not is_domain(field.data):
             raise ValidationError(_("“%(domain)s” is not a domain name.", domain=field.data))
 
-    def proposed_agency(self) -> dict | None:
-        if self.agency.data != NOT_LISTED:
-            return None
+    def described_agency(self) -> dict:
+        """The agency as the applicant describes it; the service matches it with the member agencies."""
         return {
-            "name": self.new_agency_name.data.strip(),
-            "country": self.new_agency_country.data,
-            "kind": self.new_agency_kind.data,
-            "domain": (self.new_agency_domain.data or "").strip().lower().lstrip("@"),
+            "name": " ".join(self.agency_name.data.split()),
+            "country": self.agency_country.data,
+            "kind": self.agency_kind.data,
+            "domain": (self.agency_domain.data or "").strip().lower().lstrip("@"),
         }
 
 

@@ -17,6 +17,7 @@ from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
 from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
+from catalogue.models.people import domain_belongs
 from catalogue.policy import mfa_required
 
 MFA_PENDING_SECONDS = 300
@@ -47,8 +48,26 @@ class Application:
     password: str
     position: str
     justification: str
-    agency: Agency | None
-    proposed_agency: dict | None
+    agency: dict  # as the applicant describes it: name, country, kind, domain (see ``match_agency``)
+
+
+def match_agency(described: dict, email: str) -> Agency | None:
+    """The member agency an applicant means, or None (a new agency, which the administrators check when vetting).
+
+    The registration form lists no agencies: which agencies belong to the network is not public. An agency that the
+    applicant's e-mail address or the domain they gave belongs to is theirs (if several, the one whose name they
+    wrote); otherwise the one agency with exactly the name they wrote (case and spacing aside). The applicant is not
+    told which, nor whether any matched: the pages and e-mails are the same either way."""
+    domains = [d for d in (email.rpartition("@")[2].lower(), described.get("domain") or "") if d]
+    wanted = " ".join(str(described.get("name", "")).split()).casefold()
+    agencies = list(db.session.scalars(select(Agency)))
+    by_domain = [a for a in agencies
+                 if any(domain_belongs(d, official) for d in domains for official in a.domains or [])]
+    by_name = [a for a in agencies if " ".join(a.name.split()).casefold() == wanted]
+    for candidates in ([a for a in by_domain if a in by_name], by_domain, by_name):
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
 
 
 def register(application: Application) -> None:
@@ -68,8 +87,8 @@ def register(application: Application) -> None:
         name=application.name.strip(),
         position=application.position.strip(),
         justification=application.justification.strip(),
-        agency=application.agency,
-        proposed_agency=application.proposed_agency,
+        agency=match_agency(application.agency, email),
+        proposed_agency=application.agency,  # what they wrote: shown back to them, never the agency it matched
         password_hash=passwords.hash_password(application.password),
         terms_accepted_at=utcnow(),
         role="pending",

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from catalogue import policy
 from catalogue.accounts import forms, mfa, services, sessions, tokens
-from catalogue.accounts.services import Application, agencies_for_registration, agency_by_slug
+from catalogue.accounts.services import Application
 from catalogue.extensions import limiter
 from catalogue.models.base import utcnow
 from catalogue.policy import me, requires
@@ -106,13 +106,11 @@ def sign_out():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("account.index"))
-    agencies = agencies_for_registration()
-    form = forms.RegistrationForm(agencies)
+    form = forms.RegistrationForm()
     if form.validate_on_submit():
         services.register(Application(
             name=form.name.data, email=form.email.data, password=form.password.data, position=form.position.data,
-            justification=form.justification.data, agency=agency_by_slug(form.agency.data),
-            proposed_agency=form.proposed_agency(),
+            justification=form.justification.data, agency=form.described_agency(),
         ))
         return redirect(url_for("account.registered"), 303)
     return render_template("account/register.html", form=form)

@@ -142,7 +142,7 @@ def warnings_for(user: User) -> list[str]:
     if user.agency is not None and not user.agency.accepts_domain(user.email):
         warnings.append(_("The e-mail domain %(domain)s is not one of %(agency)s's domains.",
                           domain=domain, agency=user.agency.name))
-    if user.proposed_agency:
+    if user.proposed_agency and user.agency is None:  # else it is what they wrote for the agency it matched
         proposal = user.proposed_agency
         warnings.append(_("New agency: %(name)s is not in the directory yet.", name=proposal.get("name", "")))
         if proposal.get("domain") and not domain_belongs(domain, proposal["domain"]):
@@ -167,6 +167,7 @@ def approve(user: User, point_of_contact: bool = False) -> None:
         details = AgencyDetails(name=proposal["name"], country=proposal["country"], kind=proposal["kind"],
                                 domains=[proposal.get("domain") or ""], description="")
         user.agency = stage_agency(details, note=f"proposed by {user.email}")
+    user.proposed_agency = None
     user.role = "member"
     user.point_of_contact = point_of_contact
     user.vetted_at = utcnow()
