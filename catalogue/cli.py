@@ -18,6 +18,7 @@ from catalogue.admin.services import RefusedChange, active_admins, create_user, 
 from catalogue.agencies.services import agency_stats
 from catalogue.contact.demo import load_demo_requests
 from catalogue.contact.stats import requests_by_state
+from catalogue.curation import kept
 from catalogue.curation.dashboard import stale_count
 from catalogue.curation.demo import load_demo_guidance
 from catalogue.entry_translations.demo import load_demo_translations
@@ -137,6 +138,13 @@ def retry_mail_command() -> None:
     click.echo(f"{sent} e-mail(s) sent, {waiting} still waiting.")
     if waiting:
         sys.exit(1)
+
+
+@catalogue_cli.command("forget-kept-edits")
+def forget_kept_edits_command() -> None:
+    """Remove editor input kept for curators whose session ended, once it is older than a day; run from cron."""
+    removed, count, authors = kept.clean_up()
+    click.echo(f"{removed} kept input(s) removed; {count} still kept for {authors} curator(s).")
 
 
 @catalogue_cli.command("stats")

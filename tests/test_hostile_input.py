@@ -9,13 +9,17 @@ import io
 import json
 import re
 import smtplib
+import time
 
 import pytest
 import sqlalchemy
 
 from catalogue import audit, mail
+from catalogue.accounts.sessions import LAST_SEEN
+from catalogue.curation import kept
 from catalogue.extensions import db
-from catalogue.models import AccountToken, Agency, Tool, User
+from catalogue.models import AccountToken, Agency, KeptEdit, Tool, User
+from catalogue.models.base import utcnow
 from tests.auth import csrf_token, current_code, enter_code, outbox, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
 from tests.factories import PASSWORD, document, make_agency, make_tools, make_user, tool_record
@@ -345,3 +349,55 @@ def test_registration_lists_no_agency_and_matches_the_one_described_without_sayi
                          "ilya@mail.example": "quiet-task-force", "ana@lakeside.example": None}
     account = signed_in(app, amal_id).get("/account/").get_data(as_text=True)
     assert "Harbour Police OCPU (waiting for approval)" in account and "Online Child Protection" not in account
+
+
+# Kept editor input ------------------------------------------------------------------------------------------------
+
+def kept_rows(app) -> list[tuple[int, str, int]]:
+    with app.app_context():
+        return [(row.user_id, row.path, len(json.dumps(row.form))) for row in db.session.scalars(db.select(KeptEdit))]
+
+
+def save_after_timeout(app, user_id: int, client, path: str, **fields):
+    """Open the editor signed in as the user, stay idle for longer than the session may be, then press Save."""
+    signed_in(app, user_id, client=client)
+    token = csrf_token(client, path)
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = int(time.time()) - 3600
+    return client.post(path, data={**editor_data(**fields), "csrf_token": token})
+
+
+def test_nothing_is_kept_for_a_request_without_a_valid_session_and_form_token(app):
+    big = editor_data(summary="x" * 400, description="y" * 1_900_000)
+    anonymous = app.test_client()
+    for _attempt in range(3):  # no session, no form token
+        assert anonymous.post("/curation/tools/new", data=big).status_code == 400
+    with_session = app.test_client()  # a session and a valid form token, but nobody signed in
+    token = csrf_token(with_session, "/account/sign-in")
+    refused = with_session.post("/curation/tools/new", data={**big, "csrf_token": token})
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/account/sign-in")
+    assert kept_rows(app) == []
+
+
+def test_kept_input_belongs_to_its_author_within_limits_and_expires(app):
+    (alice,) = curator_clients(app, "alice@harbour-police.example")
+    alice_id = alice.user_id
+    drafts = [create_draft(alice, name=f"Tool {n}", website=f"https://t{n}.example") for n in range(6)]
+    paths = ["/curation/tools/new", *(f"/curation/tools/{draft}/edit" for draft in drafts)]
+    for path in paths:
+        response = save_after_timeout(app, alice_id, alice, path, summary=f"Typed on {path}")
+        assert response.status_code == 303 and response.headers["Location"].startswith("/account/sign-in")
+    rows = kept_rows(app)
+    assert len(rows) == kept.MAX_PER_USER and {user for user, _path, _size in rows} == {alice_id}
+    assert {path for _user, path, _size in rows} == set(paths[-kept.MAX_PER_USER:])  # the oldest made way
+
+    too_big = save_after_timeout(app, alice_id, alice, paths[-1], description="z" * 1_100_000)
+    assert too_big.status_code == 302  # not kept: signing in again is all that is asked
+    assert len(kept_rows(app)) == kept.MAX_PER_USER
+
+    with app.app_context():
+        db.session.execute(db.update(KeptEdit).values(created_at=utcnow() - kept.KEEP_FOR * 2))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["catalogue", "forget-kept-edits"])
+    assert result.exit_code == 0 and "5 kept input(s) removed; 0 still kept for 0 curator(s)." in result.output
+    assert kept_rows(app) == []

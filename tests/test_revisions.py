@@ -149,17 +149,16 @@ def test_a_save_after_the_session_ended_is_kept_and_restored_after_signing_in(ap
     assert "Restore what I typed" not in alice.get(page).get_data(as_text=True)
 
 
-def test_an_expired_form_token_keeps_the_input(app):
+def test_a_failed_form_token_stores_nothing_but_shows_the_text_back(app):
     (alice,) = curator_clients(app, "alice@harbour-police.example")
     tool_id = create_draft(alice)
     page = f"/curation/tools/{tool_id}/edit"
-    response = alice.post(page, data={**editor_data(summary="Kept despite the token."), "csrf_token": "stale",
+    response = alice.post(page, data={**editor_data(summary="Shown back despite the token."), "csrf_token": "stale",
                                       "version": "1"})
-    assert response.status_code == 303 and response.headers["Location"] == page
-    html = alice.get(page).get_data(as_text=True)
-    assert "Restore what I typed" in html and "What you typed has been kept" in html
-    other = app.test_client()  # another browser cannot see it
-    assert "Restore what I typed" not in other.get(page).get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "nothing was changed" in html
+    assert "What you wrote (not saved)" in html and "Shown back despite the token.</textarea>" in html
+    assert "Restore what I typed" not in alice.get(page).get_data(as_text=True)  # nothing was stored
 
 
 def test_cross_site_posts_are_not_kept(app):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, g, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
@@ -71,7 +71,10 @@ def enforce_timeouts() -> None:
     started = session.get(SIGNED_IN_AT, 0)
     seen = session.get(LAST_SEEN, 0)
     if now - seen > config["SESSION_IDLE_MINUTES"] * 60 or now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600:
+        ended = load_user(str(session["_user_id"]))
         session.clear()
+        if ended is not None:  # a session that was valid but for its age: this request still knows whose it was
+            g.timed_out_user_id = ended.id
         flash(_("Your session has ended. Please sign in again."), "info")
         return
     if now - seen >= 30:

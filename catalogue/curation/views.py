@@ -21,7 +21,7 @@ from catalogue.errors import render_error
 from catalogue.extensions import db
 from catalogue.markdown import render_markdown, strip_markup
 from catalogue.paging import page_number
-from catalogue.policy import me, requires
+from catalogue.policy import can, me, requires
 from catalogue.taxonomy import vocabularies
 
 blueprint = Blueprint("curation", __name__, url_prefix="/curation")
@@ -38,7 +38,8 @@ def _form(kind: Kind, entry=None, **kwargs):
 
 
 def keeps_edits(view: Callable) -> Callable:
-    """Outside ``@requires``: an editor POST from an ended session is kept, then the curator signs in again."""
+    """Outside ``@requires``: an editor POST whose curator's session timed out is kept for them (``kept``: only when
+    its form token was valid and the session was theirs), then they sign in again and restore it."""
 
     @wraps(view)
     def guarded(*args, **kwargs):
@@ -56,12 +57,16 @@ blueprint.context_processor(curation_labels)
 
 @blueprint.errorhandler(CSRFError)
 def expired_form(error: CSRFError):
-    if kept.keep_request_form():
-        flash(_("The form had expired, so nothing was saved yet. What you typed has been kept: restore it below."),
-              "info")
-        return redirect(request.path, 303)
-    return render_error(400, _("The form had expired or did not come from this site, so nothing was changed. "
-                               "Go back, reload the page and send it again.")), 400
+    """Nothing is stored for a request whose form token failed: anyone can send one. The editor's text is shown back
+    (to this site's own pages only), to copy into the editor opened again."""
+    message = _("The form had expired or did not come from this site, so nothing was changed. Go back, reload the "
+                "page and send it again.")
+    if request.endpoint not in kept.KEEPABLE_ENDPOINTS or not kept.same_site() or not can("tools.curate"):
+        return render_error(400, message), 400
+    form = _form(KINDS[request.view_args["kind"]])
+    typed = {str(field.label.text): field.data for field in form
+             if field.type in ("StringField", "TextAreaField") and isinstance(field.data, str) and field.data.strip()}
+    return render_template("curation/expired_form.html", description=message, kept=typed), 400
 
 
 @blueprint.get("/")
