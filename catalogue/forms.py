@@ -83,3 +83,12 @@ class VersionedForm(FlaskForm):
     def loaded_version(self) -> int | None:
         """The version the form was loaded with; None (a conflict, never an error) for anything that is not one."""
         return whole_number(self.version.data)
+
+
+class EditorForm(VersionedForm):
+    """An entry's editor: also carries the version of the proposed change it continues, empty for a new one."""
+
+    change_version = HiddenField()
+
+    def loaded_change_version(self) -> int | None:
+        return whole_number(self.change_version.data) if self.change_version.data else None

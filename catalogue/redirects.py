@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from flask import abort, redirect, request, url_for
+from sqlalchemy import select
+
+from catalogue.extensions import db
+from catalogue.models import FormerSlug
+
 MAX_LENGTH = 2000
 
 
@@ -25,3 +31,14 @@ def is_local_path(target: str | None) -> bool:
 
 def safe_target(target: str | None, default: str) -> str:
     return target if is_local_path(target) else default
+
+
+def moved_to(kind_clause, model, slug: str) -> None:
+    """Answer 301 to an entry's current public address when ``slug`` is one it had before a rename; return when it
+    is not (the caller answers 404). ``kind_clause`` picks the kind's former slugs."""
+    entry_id = db.session.scalar(select(FormerSlug.entry_id).where(kind_clause, FormerSlug.slug == slug))
+    entry = db.session.get(model, entry_id) if entry_id is not None else None
+    if entry is None or entry.slug == slug or entry.status != "published":
+        return
+    values = {**(request.view_args or {}), "slug": entry.slug}
+    abort(redirect(url_for(request.endpoint, **values, **request.args.to_dict()), 301))

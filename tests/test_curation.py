@@ -158,7 +158,7 @@ def test_a_reviewer_who_edited_the_entry_cannot_approve_it(app):
     bob.post(f"/curation/tools/{tool_id}/edit", data={**editor_data(summary="Bob's rewrite."), "csrf_token": token,
                                                       "version": version})
     response = approve(bob, tool_id)
-    assert "You changed this entry after it was submitted" in response.get_data(as_text=True)
+    assert "You wrote part of the text under review" in response.get_data(as_text=True)
     assert tool(app, tool_id).status == "in_review"
 
 

@@ -14,7 +14,7 @@ from catalogue.extensions import db
 from catalogue.models import AuditEvent, GuidancePage, GuidanceTranslation, Tool, ToolTranslation, User
 from tests.auth import csrf_token
 from tests.curation_helpers import curator_clients, version_on
-from tests.factories import make_tools, tool_record
+from tests.factories import make_tools, make_user, tool_record
 from tests.test_assessment import every, form_data
 from tests.test_guidance import publish_guidance
 from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the fixture, for the PostgreSQL test
@@ -24,6 +24,16 @@ from tests.translation_helpers import said
 FRENCH = {"summary": "Un outil fictif qui trie les signalements.",
           "description": "Il **classe** les signalements.<script>alert(1)</script>",
           "responsible_use": "Gardez une personne dans la boucle."}
+
+
+@pytest.fixture(autouse=True)
+def translations_saved_directly(monkeypatch):
+    """These tests are about the translations themselves (checks, versions, readers): they save them as on an entry
+    readers do not see yet. That a translation of a published entry waits for a second curator is shown in
+    tests/test_proposed_changes.py."""
+    from catalogue.entry_translations import services
+
+    monkeypatch.setattr(services, "needs_review", lambda entry: False)
 
 
 @pytest.fixture
@@ -129,7 +139,10 @@ def test_a_changed_original_is_announced_and_the_original_is_one_link_away(app, 
     with app.app_context():
         tool = db.session.get(Tool, tool_id)
         values = {**editing.revisions.snapshot(tool), "summary": "A fictional tool that sorts and ranks reports."}
-        editing.save_entry(tool, values, db.session.scalars(select(User)).first(), tool.version)
+        author = db.session.scalars(select(User)).first()
+        change = editing.propose_edit(tool, values, author, tool.version)
+        editing.proposals.approve(change, make_user("curator", email="second@harbour-police.example"),
+                                  change.version)
 
     _status, html = page_for("fr", app, "/tools/sample-tool")
     assert "Un outil fictif qui trie les signalements." in lead(html)

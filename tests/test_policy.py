@@ -35,7 +35,8 @@ def matrix_app(request, tmp_path, empty_data_dir):
         app.sample_values = {"slug": "sample-tool", "user_id": users["member"].id, "agency_id": agency.id,
                              "token": "not-a-token", "tool_id": tool.id, "entry_id": tool.id, "kind": "tools",
                              "number": 1, "term_id": term.id, "vocabulary": term.vocabulary.slug,
-                             "training_id": training.id, "request_id": 1, "language": "fr"}
+                             "training_id": training.id, "request_id": 1, "language": "fr",
+                             "change_id": 1}
         app.user_ids = {role: user.id for role, user in users.items()}
         app.sample_values["assessment_id"] = 1  # nobody's: members get 404, roles without the permission 403
         # An agency whose slug is the shared sample slug, so agency pages render; its tool usage and a unit of the

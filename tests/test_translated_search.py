@@ -57,6 +57,14 @@ def corpus(corpus_app):
         yield corpus_app
 
 
+@pytest.fixture(autouse=True)
+def translations_saved_directly(monkeypatch):
+    """Search follows translations however they are saved; that a translation of a published entry first waits for
+    a second curator is shown in tests/test_proposed_changes.py."""
+    monkeypatch.setattr(services, "needs_review", lambda entry: False)
+
+
+
 def found(text: str, language: str = "en") -> list[str]:
     return [hit.tool.slug for hit in search(SearchRequest(text=text, language=language)).hits]
 

@@ -54,7 +54,8 @@ def post_routes(app):
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(secured_app, as_admin):
     samples = {"slug": "sample-tool", "user_id": secured_app.member_id, "agency_id": 1, "token": "x", "tool_id": 1,
                "entry_id": 1, "kind": "tools", "number": 1, "term_id": 1, "vocabulary": "purposes",
-               "training_id": 1, "unit_id": 1, "usage_id": 1, "request_id": 1, "language": "fr"}
+               "training_id": 1, "unit_id": 1, "usage_id": 1, "request_id": 1, "language": "fr",
+               "change_id": 1}
     before = snapshot(secured_app)
     samples["assessment_id"] = 1
     checked = 0

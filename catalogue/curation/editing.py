@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit, slugs
 from catalogue.conflicts import unit_of_work
-from catalogue.curation import revisions
+from catalogue.curation import proposals, revisions
 from catalogue.curation.kinds import TOOL, Kind, kind_of, target_of
 from catalogue.extensions import db
 from catalogue.markdown import strip_markup
@@ -55,11 +56,8 @@ def unique_slug(name: str, exclude_id: int | None = None, kind: Kind = TOOL) -> 
 
 
 def _slug_used(kind: Kind, slug: str, exclude_id: int | None) -> bool:
-    model = kind.model
-    query = select(model.id).where(model.slug == slug)
-    if exclude_id:
-        query = query.where(model.id != exclude_id)
-    return db.session.scalar(query) is not None
+    """Whether another entry uses ``slug``, now or before a rename (old addresses keep redirecting to their entry)."""
+    return proposals.slug_taken(kind, slug, exclude_id)
 
 
 def _name_key(name: str) -> str:
@@ -142,16 +140,9 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
     LikelyDuplicates when a tool's name or website newly resembles another entry and the curator has not confirmed it
     is different.
     """
-    kind = kind_of(entry)
-    if loaded_version != entry.version:
-        raise conflict(entry, loaded_version)
-    values = clean_values(kind, values)
-    slug = values.get("slug") or entry.slug
-    if slug != entry.slug and _slug_used(kind, slug, entry.id):
-        raise SlugTaken(slug)
-    renamed = _changes_any(entry, values, kind.duplicate_fields)
-    if renamed and not allow_duplicates and (similar := _duplicates(kind, values, exclude_id=entry.id)):
-        raise LikelyDuplicates(similar)
+    if proposals.is_live(entry):
+        raise proposals.ProposalRefused(_("Readers see this entry: propose the change for review instead."))
+    kind, values, slug = _checked(entry, values, loaded_version, allow_duplicates)
     entry_id = entry.id
 
     def refused(error: Exception) -> Exception:
@@ -163,6 +154,7 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
         with db.session.no_autoflush:  # one UPDATE per save, so the version counts saves
             changed = revisions.apply_content(entry, values)
         if slug != entry.slug:
+            proposals.remember_slug(kind, entry)
             entry.slug = slug
             changed = True
         if not changed:
@@ -172,6 +164,32 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
         revisions.record_revision(entry, "edited", author, note)
         audit.record(f"{kind.name}.edit", target=target_of(entry), actor=author, detail=note)
     return True
+
+
+def _checked(entry, values: dict[str, Any], loaded_version: int | None, allow_duplicates: bool):
+    """The kind, the cleaned values and the slug of an edit, after the checks every edit passes."""
+    kind = kind_of(entry)
+    if loaded_version != entry.version:
+        raise conflict(entry, loaded_version)
+    values = clean_values(kind, values)
+    slug = values.get("slug") or entry.slug
+    if slug != entry.slug and _slug_used(kind, slug, entry.id):
+        raise SlugTaken(slug)
+    renamed = _changes_any(entry, values, kind.duplicate_fields)
+    if renamed and not allow_duplicates and (similar := _duplicates(kind, values, exclude_id=entry.id)):
+        raise LikelyDuplicates(similar)
+    return kind, values, slug
+
+
+def propose_edit(entry, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
+                 allow_duplicates: bool = False, loaded_change_version: int | None = None):
+    """The editor's values for a published entry, as a proposed change that waits for another curator; the entry
+    itself is untouched. The same checks as a save; raises ``proposals.ProposalOpen`` when someone else's change is
+    open (or moved on since the form was loaded). Returns the change."""
+    kind, values, slug = _checked(entry, values, loaded_version, allow_duplicates)
+    return proposals.propose(entry, "edit", {**values, "slug": slug}, author, entry.version, note,
+                             loaded_change_version=loaded_change_version,
+                             moved=lambda: conflict(entry, loaded_version))
 
 
 def conflict(entry, loaded_version: int | None, kept: dict[str, str] | None = None) -> EditConflict:
@@ -189,14 +207,19 @@ def moved_on(kind: Kind, entry_id: int, loaded_version: int | None, kept: dict[s
     return NotFound() if entry is None else conflict(entry, loaded_version, kept)
 
 
-def restore_revision(entry, number: int, author: User, loaded_version: int | None) -> int:
-    """Bring back a revision's content as a new revision; returns the new revision's number."""
+def restore_revision(entry, number: int, author: User, loaded_version: int | None) -> int | None:
+    """Bring back a revision's content as a new revision; returns the new revision's number. For a published entry
+    the restore is proposed for review instead (None)."""
     revision = revisions.get_revision(entry, number)
     if revision is None:
         raise NotFound()
     if loaded_version != entry.version:
         raise conflict(entry, loaded_version)
     kind, entry_id = kind_of(entry), entry.id
+    if proposals.is_live(entry):
+        content = {name: revision.snapshot.get(name) for name in kind.content.CONTENT_FIELDS}
+        proposals.propose(entry, "restore", content, author, entry.version, f"Restored from revision {number}")
+        return None
     with unit_of_work(lambda _error: moved_on(kind, entry_id, loaded_version)):
         with db.session.no_autoflush:
             revisions.apply_content(entry, revision.snapshot)

@@ -22,6 +22,7 @@ from catalogue.choices import options
 from catalogue.forms import (
     SLUG_PATTERN,
     CheckboxListField,
+    EditorForm,
     VersionedForm,
     WholeNumberField,
     language_choices,
@@ -41,7 +42,7 @@ ACTION_LABELS = {
     "archived": _l("Archived"), "reopened": _l("Reopened"), "restored": _l("Restored"),
     "verified": _l("Verified again"), "imported": _l("Imported"), "vocabulary": _l("Vocabulary change"),
 }
-class ToolForm(VersionedForm):
+class ToolForm(EditorForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     slug = StringField(
         _l("Address (slug)"), validators=[Optional(), Length(max=80),
@@ -120,12 +121,26 @@ def fill_from(form: ToolForm, tool: Tool) -> None:
     form.version.data = str(tool.version)
 
 
+CHANGE_LABELS = {"edit": _l("Edit"), "restore": _l("Restore an older revision"),
+                 "translate": _l("Translation"), "untranslate": _l("Delete a translation")}
+CHANGE_STATES = {"open": _l("Waiting for review"), "approved": _l("Approved"), "returned": _l("Returned"),
+                 "withdrawn": _l("Withdrawn")}
+
+
 class NoteForm(VersionedForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class ReasonForm(VersionedForm):
     note = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])
+
+
+class ApproveChangeForm(VersionedForm):
+    reverifies = BooleanField(
+        _l("This change re-verifies the entry"),
+        description=_l("Tick only if you checked the changed facts against the inclusion criteria and their sources "
+                       "today. Otherwise “Last verified” keeps its date."))
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class ReturnForm(VersionedForm):

@@ -22,4 +22,5 @@ def curation_labels():
     kind = KINDS.get((request.view_args or {}).get("kind"), TOOL)
     return {"status_labels": f.STATUS_LABELS, "action_labels": f.ACTION_LABELS, "entry_url": entry_url,
             "field_labels": revisions.field_labels(kind), "kind": kind, "kinds": KINDS, "kind_of": kind_of,
-            "topic_labels": TOPIC_LABELS}
+            "topic_labels": TOPIC_LABELS,
+            "change_labels": f.CHANGE_LABELS, "change_states": f.CHANGE_STATES}

@@ -13,9 +13,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from catalogue.choices import options
-from catalogue.curation import dashboard, editing, kept, revisions, settings, workflow
+from catalogue.curation import dashboard, editing, kept, proposals, revisions, settings, workflow
 from catalogue.curation import forms as f
-from catalogue.curation.kinds import KINDS, Kind
+from catalogue.curation.kinds import KINDS, Kind, kind_of
 from catalogue.curation.pages import ENTRY, KIND, curation_labels, entry_url
 from catalogue.errors import render_error
 from catalogue.extensions import db
@@ -74,6 +74,7 @@ def expired_form(error: CSRFError):
 def dashboard_page():
     user = me()
     return render_template("curation/dashboard.html", drafts=dashboard.my_drafts(user),
+                           proposed=proposals.waiting(user),
                            waiting=dashboard.waiting_for_review(user), stale=dashboard.stale_entries(),
                            counts={kind: dashboard.status_counts(kind) for kind in KINDS.values()},
                            recent=dashboard.recent_changes(),
@@ -149,15 +150,29 @@ def edit_entry(kind: str, entry_id: int):
         _discard_kept()
     restored = _restored_form(entry_kind, entry)
     form = restored or _form(entry_kind, entry)
+    change = proposals.open_change(entry) if proposals.is_live(entry) else None
     if request.method == "GET":
         if restored is None:
             entry_kind.fill_form(form, entry)
-        return _editor(form, entry_kind, entry)
+            if change is not None:
+                _fill_from_change(form, change)
+        return _editor(form, entry_kind, entry, change=change)
     if request.form.get("action") == "preview" or not form.validate_on_submit():
-        return _editor(form, entry_kind, entry, status=400 if form.errors else 200)
+        return _editor(form, entry_kind, entry, status=400 if form.errors else 200, change=change)
     try:
+        if proposals.is_live(entry):
+            proposed = editing.propose_edit(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
+                                            _not_duplicate(form), form.loaded_change_version())
+            flash(_("Your change is proposed for review. Readers see the published text until another curator "
+                    "approves it."), "success")
+            return redirect(url_for("curation.change", change_id=proposed.id), 303)
         changed = editing.save_entry(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
                                      _not_duplicate(form))
+    except proposals.ProposalOpen as found:
+        return _editor(form, entry_kind, entry, status=409, change_open=found.change)
+    except proposals.ProposalRefused as refused:
+        form.form_errors.append(refused.message)
+        return _editor(form, entry_kind, entry, status=409)
     except editing.EditConflict as conflict:
         form.version.data = str(conflict.entry.version)
         return render_template("curation/conflict.html", form=form, entry=conflict.entry, conflict=conflict,
@@ -170,6 +185,14 @@ def edit_entry(kind: str, entry_id: int):
     flash(_("Changes saved.") if changed else _("Nothing had changed, so no new revision was made."),
           "success" if changed else "info")
     return redirect(entry_url("entry", entry), 303)
+
+
+def _fill_from_change(form, change) -> None:
+    """The editor shows the open proposed change, so a second curator continues it instead of starting over."""
+    for name, value in change.values.items():
+        if name in form and name not in ("version", "csrf_token", "note"):
+            form[name].data = value
+    form.change_version.data = str(change.version)
 
 
 def _discard_kept() -> None:
@@ -196,6 +219,7 @@ def _entry_page(entry, status: int = 200, **forms):
     }
     defaults.update(forms)
     return render_template("curation/entry.html", entry=entry, approval_block=workflow.may_approve(entry, me()),
+                           open_changes=proposals.open_changes(entry), returned=proposals.returned_to(entry, me()),
                            latest=revisions.latest_revision(entry), stale_before=settings.stale_before(),
                            **defaults), status
 
@@ -346,6 +370,15 @@ def restore(kind: str, entry_id: int, number: int):
         new_number = editing.restore_revision(entry, number, me(), form.loaded_version())
     except editing.EditConflict as conflict:
         return _changed(conflict)
+    except proposals.ProposalOpen as found:
+        flash(_("This entry already has a proposed change waiting for review; there can be one at a time. Continue "
+                "it, or ask its author to withdraw it."), "error")
+        return redirect(url_for("curation.change", change_id=found.change.id) if found.change
+                        else entry_url("entry", entry), 303)
+    if new_number is None:
+        flash(_("Restoring revision %(old)s is proposed for review. Readers see the published text until another "
+                "curator approves it.", old=number), "success")
+        return redirect(url_for("curation.change", change_id=proposals.open_change(entry).id), 303)
     flash(_("Revision %(old)s restored as revision %(new)s.", old=number, new=new_number), "success")
     return redirect(entry_url("history", entry), 303)
 
@@ -362,3 +395,66 @@ def settings_page():
         form.allow_self_approval.data = settings.self_approval_allowed()
     return render_template("curation/settings.html", form=form,
                            months=current_app.config["CATALOGUE_STALE_AFTER_MONTHS"]), 400 if form.errors else 200
+
+
+@blueprint.get("/changes/<int:change_id>")
+@requires("tools.curate")
+def change(change_id: int):
+    return _change_page(proposals.get_change(change_id))
+
+
+def _change_page(change, status: int = 200, **forms):
+    entry = proposals.entry_of(change)
+    version = str(change.version)
+    defaults = {"approve_form": f.ApproveChangeForm(version=version, formdata=None),
+                "return_form": f.ReturnForm(version=version, formdata=None, prefix="return"),
+                "withdraw_form": f.VersionedForm(version=version, formdata=None, prefix="withdraw")}
+    defaults.update(forms)
+    return render_template("curation/change.html", change=change, entry=entry, kind=kind_of(entry),
+                           diff=proposals.diff(change, entry), facts=proposals.changes_facts(change, entry),
+                           authors=proposals.authors_of(change), blocked=proposals.may_approve(change, me()),
+                           labels=revisions.term_labels(), field_labels=revisions.field_labels(kind_of(entry)),
+                           **defaults), status
+
+
+def _decide(change_id: int, form, form_name: str, action: Callable, done: str, **kwargs):
+    change = proposals.get_change(change_id)
+    if not form.validate_on_submit():
+        return _change_page(change, 400, **{form_name: form})
+    try:
+        action(change, me(), form.loaded_version(), **kwargs)
+    except proposals.ProposalOpen:
+        flash(_("This change was changed or decided since you opened it. Look at it as it is now."), "error")
+        return redirect(url_for("curation.change", change_id=change_id), 303)
+    except proposals.ProposalRefused as refused:
+        db.session.rollback()
+        form.form_errors.append(refused.message)
+        return _change_page(proposals.get_change(change_id), 409, **{form_name: form})
+    flash(done, "success")
+    return redirect(entry_url("entry", proposals.entry_of(change)), 303)
+
+
+@blueprint.post("/changes/<int:change_id>/approve")
+@requires("tools.review")
+def approve_change(change_id: int):
+    form = f.ApproveChangeForm()
+    return _decide(change_id, form, "approve_form", proposals.approve,
+                   _("Approved: readers see the change now, and search finds it."),
+                   reverifies=bool(form.reverifies.data), note=form.note.data or "")
+
+
+@blueprint.post("/changes/<int:change_id>/return")
+@requires("tools.review")
+def return_change(change_id: int):
+    form = f.ReturnForm(prefix="return")
+    return _decide(change_id, form, "return_form", proposals.return_change,
+                   _("Returned to its author with your reason. The published entry is unchanged."),
+                   reason=form.note.data or "")
+
+
+@blueprint.post("/changes/<int:change_id>/withdraw")
+@requires("tools.curate")
+def withdraw_change(change_id: int):
+    form = f.VersionedForm(prefix="withdraw")
+    return _decide(change_id, form, "withdraw_form", proposals.withdraw,
+                   _("Your proposed change was withdrawn. The published entry is unchanged."))

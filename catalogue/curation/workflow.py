@@ -82,21 +82,30 @@ def submit(entry, user: User, loaded_version: int | None, note: str = "") -> Non
 
 
 def may_approve(entry, user: User) -> str | None:
-    """Why ``user`` may not approve ``entry`` (four eyes), or None when they may."""
+    """Why ``user`` may not approve ``entry`` (four eyes), or None when they may: not the submitter, nor anyone who
+    wrote a revision of the text since it was last published (submitting is not writing, so an author stays excluded
+    when someone else submitted their text)."""
     if settings.self_approval_allowed():
         return None
     if entry.submitted_by_id == user.id:
         return _("You submitted this entry, so another curator must review it.")
     revision = kind_of(entry).revision
-    submission = db.session.scalar(select(revision.number).where(
-        revision.entry_id == entry.id, revision.action == "submitted").order_by(revision.number.desc())
+    published = db.session.scalar(select(revision.number).where(
+        revision.entry_id == entry.id, revision.action == "approved").order_by(revision.number.desc())
         .limit(1)) or 0
-    edited = db.session.scalar(select(revision.id).where(
-        revision.entry_id == entry.id, revision.number > submission, revision.author_id == user.id,
+    wrote = db.session.scalar(select(revision.id).where(
+        revision.entry_id == entry.id, revision.number > published, revision.author_id == user.id,
         revision.action.in_(CONTENT_ACTIONS)).limit(1))
-    if edited:
-        return _("You changed this entry after it was submitted, so another curator must review it.")
+    if wrote:
+        return _("You wrote part of the text under review, so another curator must review it.")
     return None
+
+
+def _wrote(entry, user: User) -> bool:
+    revision = kind_of(entry).revision
+    return db.session.scalar(select(revision.id).where(
+        revision.entry_id == entry.id, revision.author_id == user.id, revision.action.in_(CONTENT_ACTIONS))
+        .limit(1)) is not None
 
 
 def check_verification(entry, verification: Verification) -> None:
@@ -128,7 +137,7 @@ def approve(entry, user: User, loaded_version: int | None, verification: Verific
         _record_verification(entry, user, verification)
         entry.status = "published"
         entry.review_comments = ""
-        self_approved = entry.submitted_by_id == user.id
+        self_approved = entry.submitted_by_id == user.id or _wrote(entry, user)
         audit.record(f"{kind_of(entry).name}.approve", target=target_of(entry), actor=user,
                      detail="self-approved (allowed by setting)" if self_approved else note)
         _finish(entry, user, "approved", "publish", note)

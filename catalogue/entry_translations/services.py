@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 
 from catalogue import audit
 from catalogue.conflicts import unit_of_work
+from catalogue.curation import proposals
 from catalogue.curation.kinds import Kind, target_of
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, translated_of
 from catalogue.extensions import db
@@ -99,6 +100,10 @@ def save_translation(entry, language: str, values: dict[str, str], author: User 
     if existing is not None and all(getattr(existing, name) == value for name, value in values.items()) \
             and existing.source == described.originals(entry):
         return False
+    if needs_review(entry):
+        proposals.propose(entry, "translate", values, author, existing.version if existing else 0,
+                          language=language, loaded_change_version=_continued(entry, language))
+        return True
     with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
         store(entry, language, values, author, existing)
         audit.record(f"{described.kind.name}.translate", target=target_of(entry), actor=author,
@@ -132,6 +137,51 @@ def delete_translation(entry, language: str, author: User | None, loaded_version
         raise NotFound()
     if existing.version != loaded_version:
         raise TranslationConflict(existing)
+    if needs_review(entry):
+        proposals.propose(entry, "untranslate", {}, author, existing.version, language=language,
+                          loaded_change_version=_continued(entry, language))
+        return
     with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
         db.session.delete(existing)
         audit.record(f"{described.kind.name}.untranslate", target=target_of(entry), actor=author, detail=language)
+
+
+def needs_review(entry) -> bool:
+    """Whether readers see the entry, so a change to its translations waits for another curator."""
+    return proposals.is_live(entry)
+
+
+def open_change(entry, language: str):
+    """The open proposed change to the entry's translation into ``language``, if any."""
+    return proposals.open_change(entry, language)
+
+
+def _continued(entry, language: str) -> int | None:
+    """A translation change is continued, not refused, while it is open: the translation page shows it."""
+    current = proposals.open_change(entry, language)
+    return current.version if current is not None else None
+
+
+def _apply_translation(entry, change, reviewer: User) -> None:
+    """Approving a proposed translation: store it as its translator wrote it (the caller commits)."""
+    existing = get_translation(entry, change.language)
+    if (existing.version if existing else 0) != change.base_version:
+        raise proposals.ProposalRefused(_("The translation was changed since this change was proposed. Return it, "
+                                          "so its author can start again from the translation as it is now."))
+    author = change.author or reviewer
+    store(entry, change.language, dict(change.values), author, existing)
+    audit.record(f"{translated_of(entry).kind.name}.translate", target=target_of(entry), actor=author,
+                 detail=f"{change.language}: {'changed' if existing else 'added'}")
+
+
+def _apply_untranslation(entry, change, reviewer: User) -> None:
+    existing = get_translation(entry, change.language)
+    if existing is None or existing.version != change.base_version:
+        raise proposals.ProposalRefused(_("The translation was changed since this change was proposed. Return it, "
+                                          "so its author can start again from the translation as it is now."))
+    db.session.delete(existing)
+    audit.record(f"{translated_of(entry).kind.name}.untranslate", target=target_of(entry),
+                 actor=change.author or reviewer, detail=change.language)
+
+
+proposals.APPLIERS.update(translate=_apply_translation, untranslate=_apply_untranslation)

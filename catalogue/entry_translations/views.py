@@ -73,6 +73,11 @@ def edit(kind: str, entry_id: int, language: str):
     translation = services.get_translation(entry, language)
     form = translation_form(described, described.originals(entry), obj=translation,
                             version=str(translation.version if translation else 0))
+    change = services.open_change(entry, language)
+    if change is not None and change.action == "translate" and not form.is_submitted():
+        for name, value in change.values.items():
+            if name in form:
+                form[name].data = value
     if not form.validate_on_submit():
         return _page(entry, language, form, status=400 if form.errors else 200, translation=translation)
     try:
@@ -83,6 +88,10 @@ def edit(kind: str, entry_id: int, language: str):
     except services.TranslationRefused as refused:
         form.form_errors.append(refused.message)
         return _page(entry, language, form, status=400, translation=translation)
+    if changed and services.open_change(entry, language) is not None:
+        flash(_("Your translation into %(language)s is proposed for review. Readers see it once another curator "
+                "approves it.", language=language_name(language)), "success")
+        return redirect(entry_url("entry", entry, _anchor="translations"), 303)
     flash(_("Translation into %(language)s saved.", language=language_name(language)) if changed
           else _("Nothing had changed, so nothing was saved."), "success" if changed else "info")
     return redirect(entry_url("entry", entry, _anchor="translations"), 303)
@@ -104,6 +113,10 @@ def delete(kind: str, entry_id: int, language: str):
         form = translation_form(described, described.originals(entry), obj=conflict.current,
                                 version=str(conflict.current.version if conflict.current else 0), formdata=None)
         return _page(entry, language, form, status=409, delete_conflict=True, translation=conflict.current)
+    if services.open_change(entry, language) is not None:
+        flash(_("Deleting the translation into %(language)s is proposed for review.",
+                language=language_name(language)), "success")
+        return redirect(entry_url("entry", entry, _anchor="translations"), 303)
     flash(_("Translation into %(language)s deleted. Readers of %(language)s see the English original again.",
             language=language_name(language)), "success")
     return redirect(entry_url("entry", entry, _anchor="translations"), 303)

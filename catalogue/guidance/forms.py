@@ -11,14 +11,14 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from catalogue.choices import options
 from catalogue.extensions import db
-from catalogue.forms import SLUG_PATTERN, CheckboxListField, VersionedForm, markdown_length
+from catalogue.forms import SLUG_PATTERN, CheckboxListField, EditorForm, markdown_length
 from catalogue.guidance.content import TOPIC_LABELS, VOCABULARIES
 from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, Vocabulary
 from catalogue.taxonomy import current_terms
 
 
-class GuidanceForm(VersionedForm):
+class GuidanceForm(EditorForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     slug = StringField(
         _l("Address (slug)"), validators=[Optional(), Length(max=80),

@@ -9,7 +9,8 @@ from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
 from catalogue.guidance.content import TOOL_VOCABULARIES, TOPIC_LABELS
-from catalogue.models import GuidancePage, Term, Tool, Vocabulary, guidance_terms, tool_terms
+from catalogue.models import FormerSlug, GuidancePage, Term, Tool, Vocabulary, guidance_terms, tool_terms
+from catalogue.redirects import moved_to
 
 
 def published():
@@ -19,6 +20,7 @@ def published():
 def get_published(slug: str) -> GuidancePage:
     page = db.session.scalar(published().where(GuidancePage.slug == slug))
     if page is None:
+        moved_to(FormerSlug.entry_kind == "guidance", GuidancePage, slug)
         raise NotFound()
     return page
 

@@ -6,7 +6,8 @@ from sqlalchemy import Select, func, or_, select
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
-from catalogue.models import STATUSES, Term, Tool, Vocabulary, tool_terms
+from catalogue.models import STATUSES, FormerSlug, Term, Tool, Vocabulary, tool_terms
+from catalogue.redirects import moved_to
 from catalogue.rows import contains
 from catalogue.search.registry import REGISTRY
 from catalogue.taxonomy import term_counts, vocabularies
@@ -45,6 +46,7 @@ def database_search(words: list[str], filters: dict[str, list[str]], page: int, 
 def get_published(slug: str) -> Tool:
     tool = db.session.scalar(published().where(Tool.slug == slug))
     if tool is None:
+        moved_to(FormerSlug.entry_kind == "tool", Tool, slug)
         raise NotFound()
     return tool
 
