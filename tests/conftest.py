@@ -147,6 +147,16 @@ def copy_data_dir(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True)
 
 
+def read_only_demo(tmp_path_factory, demo_data_dir, name: str):
+    """One copy of the demo catalogue for a whole module whose tests only read it; disposes of its engine after."""
+    data_dir = tmp_path_factory.mktemp(name)
+    copy_data_dir(demo_data_dir, data_dir)
+    app = make_app(data_dir)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 def empty_app(data_dir: Path, template: Path, **extra):
     """An app with the schema, the vocabularies and an empty index, copied from ``template`` (the ``empty_data_dir``
     fixture); disposes of its engine afterwards."""

@@ -19,8 +19,7 @@ from benchmarks.relevance import (
     validate,
     vocabulary_terms,
 )
-from catalogue.extensions import db
-from tests.conftest import copy_data_dir, make_app
+from tests.conftest import read_only_demo
 
 # The overall success@3 reached so far, rounded down. Raise it when search improves; never lower it to pass.
 SUCCESS_AT_3_FLOOR = 0.97  # 0.326 before the search-as-asked work (docs/search.md "Relevance")
@@ -31,12 +30,7 @@ MIN_PER_KIND = 8
 @pytest.fixture(scope="module")
 def relevance_app(tmp_path_factory, demo_data_dir):
     """One copy of the demo catalogue for the whole module: the queries only read it."""
-    data_dir = tmp_path_factory.mktemp("relevance")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from read_only_demo(tmp_path_factory, demo_data_dir, "relevance")
 
 
 def test_judged_set_is_valid_and_covers_every_kind_and_language():

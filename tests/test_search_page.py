@@ -14,7 +14,7 @@ from catalogue.extensions import db
 from catalogue.search import service
 from catalogue.tools import views
 from catalogue.tools.forms import chosen_sort
-from tests.conftest import copy_data_dir, make_app
+from tests.conftest import copy_data_dir, make_app, read_only_demo
 
 # On the demo data a tool-name word puts its tool well ahead of the others, and that tool is not first by name.
 VAULT, VAULT_FIRST_BY_NAME = "zircon-vault", "farrowdale-sextortion-aid"
@@ -24,12 +24,7 @@ CARVE = "nimbleway-carve"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
     """One copy of the demo catalogue for the module: these tests only read."""
-    data_dir = tmp_path_factory.mktemp("search-page")
-    copy_data_dir(demo_data_dir, data_dir)
-    app = make_app(data_dir)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from read_only_demo(tmp_path_factory, demo_data_dir, "search-page")
 
 
 @pytest.fixture
