@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -75,8 +76,22 @@ class WholeNumberField(IntegerField):
                                 low=number(self.low), high=number(self.high)))
 
 
+def plain_line_breaks(formdata):
+    """Browsers send a textarea's line breaks as CRLF; entries store LF. Kept as sent, an untouched field differed from
+    the stored text (a change to review, a revision, CRs in published text)."""
+    if formdata is None or not hasattr(formdata, "items"):
+        return formdata
+    return MultiDict([(key, value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value)
+                      for key, value in formdata.items(multi=True)])
+
+
 class VersionedForm(FlaskForm):
-    """A form that carries the version of the entry it was loaded with."""
+    """A form that carries the version of the entry it was loaded with (and the editors' text, with plain line
+    breaks)."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            return plain_line_breaks(super().wrap_formdata(form, formdata))
 
     version = HiddenField()
 

@@ -240,3 +240,17 @@ def test_a_renamed_tool_answers_301_at_its_old_address_which_no_one_else_may_tak
                                                                        website="https://other.example"),
                                                         "csrf_token": csrf_token(alice, "/curation/tools/new")})
     assert response.status_code == 409
+
+
+def test_line_breaks_as_browsers_send_them_are_no_change(app):
+    """Browsers send a textarea's line breaks as CRLF: an untouched multi-line field must not count as changed, nor
+    put carriage returns into published text."""
+    alice, bob, tool_id = published_tool(app)
+    stored = "First paragraph.\n\nSecond paragraph."
+    number = change_id(edit(alice, tool_id, description=stored))
+    assert decide(bob, number, "approve").status_code == 303
+    number = change_id(edit(alice, tool_id, summary=NEW, description=stored.replace("\n", "\r\n")))
+    review = bob.get(f"/curation/changes/{number}").get_data(as_text=True)
+    assert "Summary" in review and "Description" not in review
+    assert decide(bob, number, "approve").status_code == 303
+    assert "\r" not in tool(app, tool_id).description
