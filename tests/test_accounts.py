@@ -245,8 +245,7 @@ def test_argon2_hashes_are_upgraded_when_the_parameters_change(accounts_app):
 def test_a_session_cookie_replayed_after_sign_out_is_refused(accounts_app):
     with accounts_app.app_context():
         make_user("member")
-    client = accounts_app.test_client()
-    sign_in(client, "member@harbour-police.example", PASSWORD)
+    client = signed_in(accounts_app, "member@harbour-police.example", through_form=True)
     stolen = client.get_cookie("session").value
     response = client.post("/account/sign-out", data={"csrf_token": csrf_token(client, "/account/")})
     assert response.status_code == 303
@@ -270,9 +269,7 @@ def test_sessions_end_after_the_idle_and_absolute_timeouts(accounts_app, stale):
 def test_changing_the_password_signs_out_other_devices_but_not_this_one(accounts_app):
     with accounts_app.app_context():
         make_user("member")
-    here, elsewhere = accounts_app.test_client(), accounts_app.test_client()
-    for client in (here, elsewhere):
-        sign_in(client, "member@harbour-police.example", PASSWORD)
+    here, elsewhere = (signed_in(accounts_app, "member@harbour-police.example", through_form=True) for _ in "12")
     response = here.post("/account/password", data={
         "current": PASSWORD, "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD,
         "csrf_token": csrf_token(here, "/account/password")})
@@ -327,8 +324,7 @@ def test_reset_links_come_from_the_configured_base_url_never_the_host_header(acc
 def test_a_reset_link_works_once_and_signs_out_every_session(accounts_app):
     with accounts_app.app_context():
         make_user("member")
-    signed_in = accounts_app.test_client()
-    sign_in(signed_in, "member@harbour-police.example", PASSWORD)
+    other_device = signed_in(accounts_app, "member@harbour-police.example", through_form=True)
     client = accounts_app.test_client()
     request_reset(client, "member@harbour-police.example")
     path = link_in(outbox(accounts_app)[0])
@@ -337,7 +333,7 @@ def test_a_reset_link_works_once_and_signs_out_every_session(accounts_app):
     assert weak.status_code == 200 and "at least 12" in weak.get_data(as_text=True)
     done = client.post(path, data={"password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD, "csrf_token": token})
     assert done.status_code == 303 and done.headers["Location"] == "/account/sign-in"
-    assert signed_in.get("/account/").status_code == 302
+    assert other_device.get("/account/").status_code == 302
     reused = client.get(path)
     assert reused.status_code == 400 and "already been used" in reused.get_data(as_text=True)
     assert sign_in(accounts_app.test_client(), "member@harbour-police.example", GOOD_PASSWORD).status_code == 303

@@ -260,8 +260,7 @@ def test_an_admin_can_reset_a_lost_second_factor(closed_app, admin_client):
     assert response.status_code == 303
     assert fetch(closed_app, User, id=curator_id).mfa_secret is None
     assert fetch(closed_app, AuditEvent, action="mfa.reset").target == "user:curator@harbour-police.example"
-    client = closed_app.test_client()
-    sign_in(client, "curator@harbour-police.example", PASSWORD)
+    client = signed_in(closed_app, "curator@harbour-police.example", through_form=True)  # no code any more
     assert client.get("/tools/").headers["Location"] == "/account/mfa"
 
 

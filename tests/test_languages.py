@@ -9,7 +9,7 @@ import pytest
 from catalogue.extensions import db
 from catalogue.languages import COOKIE
 from catalogue.models import User
-from tests.auth import csrf_token, sign_in, signed_in
+from tests.auth import csrf_token, signed_in
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.test_accounts import register
 
@@ -60,15 +60,14 @@ def test_a_signed_in_member_keeps_the_choice_on_the_account(app):
     with app.app_context():
         user = make_user("member", agency=make_agency("harbour", ["harbour-police.example"]))
         email = user.email
-    first = app.test_client()
-    sign_in(first, email, PASSWORD)
+    first = signed_in(app, email, through_form=True)
     choose(first, "ar", path="/account/")
     with app.app_context():
         assert db.session.scalar(db.select(User.locale).where(User.email == email)) == "ar"
     # Another browser, no cookie, a French browser: the account's choice wins once signed in.
     second = app.test_client()
     assert page_language(second.get("/account/sign-in", headers={"Accept-Language": "fr"}))[0] == "fr"
-    sign_in(second, email, PASSWORD)
+    signed_in(app, email, client=second, through_form=True)
     assert page_language(second.get("/account/", headers={"Accept-Language": "fr"})) == ("ar", "rtl")
 
 
@@ -121,14 +120,14 @@ def test_signing_in_adopts_the_language_picked_before(app):
         email, user_id = user.email, user.id
     client = app.test_client()
     choose(client, "zh", path="/account/sign-in")
-    sign_in(client, email, PASSWORD)
+    signed_in(app, email, client=client, through_form=True)
     with app.app_context():
         assert db.session.get(User, user_id).locale == "zh"
     # A later choice on the account is kept over an older cookie in another browser.
     other = app.test_client()
     other.set_cookie(COOKIE, "ru")
     choose(client, "fr", path="/account/")
-    sign_in(other, email, PASSWORD)
+    signed_in(app, email, client=other, through_form=True)
     with app.app_context():
         assert db.session.get(User, user_id).locale == "fr"
     assert page_language(other.get("/account/")) == ("fr", "ltr")

@@ -10,9 +10,9 @@ import pytest
 from catalogue.accounts.sessions import LAST_SEEN
 from catalogue.extensions import db
 from catalogue.models import AuditEvent, ToolRevision
-from tests.auth import csrf_token, current_code, enter_code, sign_in
+from tests.auth import csrf_token, signed_in
 from tests.curation_helpers import approve, create_draft, curator_clients, editor_data, post_step, tool, version_on
-from tests.factories import PASSWORD, make_tools, tool_record
+from tests.factories import make_tools, tool_record
 
 
 def edit(client, tool_id: int, version: str | None = None, **fields):
@@ -132,11 +132,7 @@ def test_a_save_after_the_session_ended_is_kept_and_restored_after_signing_in(ap
     assert response.status_code == 303 and response.headers["Location"].startswith("/account/sign-in")
     assert tool(app, tool_id).summary != "Typed during a long phone call."
 
-    sign_in(alice, "alice@harbour-police.example", PASSWORD)
-    with app.app_context():
-        from catalogue.models import User
-        secret = db.session.scalar(db.select(User).filter_by(email="alice@harbour-police.example")).mfa_secret
-    enter_code(alice, current_code(secret))
+    signed_in(app, "alice@harbour-police.example", client=alice, through_form=True)  # with alice's code
     html = alice.get(page).get_data(as_text=True)
     assert "Restore what I typed" in html
     key = html.split("?restore=")[1].split('"')[0]
