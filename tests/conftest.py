@@ -220,9 +220,11 @@ def ctx(app):
 
 
 def pytest_collection_modifyitems(items):
-    """Every test of a ``test_browser*.py`` module drives Chromium."""
+    """Every test of a ``test_browser*.py`` module, and any other that asks for a Playwright browser or page, drives
+    Chromium."""
     for item in items:
-        if item.path.name.startswith("test_browser"):
+        uses_playwright = {"browser", "context", "page"} & set(getattr(item, "fixturenames", ()))
+        if item.path.name.startswith("test_browser") or uses_playwright:
             item.add_marker(pytest.mark.browser)
 
 
