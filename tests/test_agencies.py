@@ -670,7 +670,8 @@ def test_the_demo_loader_refuses_unknown_specialisms(ctx, demo_file):
         demo.load_agencies()
 
 
-def test_the_demo_command_twice_adds_nothing_and_names_the_demo_point_of_contact(app, runner, demo_file):
+def test_the_demo_command_twice_adds_nothing_and_names_the_demo_point_of_contact(demo_app, demo_file):
+    app, runner = demo_app, demo_app.test_cli_runner()  # the demo tools are there already; the agencies are not
     first = runner.invoke(args=["catalogue", "demo"])
     assert first.exit_code == 0, first.output
     assert "Demo agencies: 2 added, with 2 points of contact" in first.output

@@ -606,12 +606,12 @@ def test_stats_json_counts_published_trainings(app, runner):
     assert stats["trainings"] == 1
 
 
-def test_the_demo_command_loads_trainings_and_enrols_demo_accounts(app, runner):
-    result = runner.invoke(args=["catalogue", "demo"])
+def test_the_demo_command_loads_trainings_and_enrols_demo_accounts(demo_command_app):
+    result = demo_command_app.first_demo_run  # on an empty catalogue
     assert result.exit_code == 0, result.output
     assert "Demo trainings: 11 new" in result.output
     assert re.search(r"Demo enrolments of these accounts in demo trainings: [1-9]\d* added", result.output)
-    again = runner.invoke(args=["catalogue", "demo"]).output
+    again = demo_command_app.test_cli_runner().invoke(args=["catalogue", "demo"]).output
     assert "Demo trainings: 0 new, 0 updated" in again and "demo trainings: 0 added" in again
 
 

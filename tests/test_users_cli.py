@@ -83,16 +83,12 @@ def test_demo_creates_fictional_agencies_and_one_account_per_role_in_development
     assert runner.invoke(args=["catalogue", "demo"]).exit_code == 0  # a second run changes nothing
 
 
-def test_demo_creates_no_accounts_in_production(tmp_path, runner, monkeypatch):
-    from tests.conftest import make_app
+def test_demo_creates_no_accounts_in_production(tmp_path, demo_data_dir):
+    from tests.conftest import copy_data_dir, make_app
 
+    copy_data_dir(demo_data_dir, tmp_path / "prod")  # the demo tools loaded already: the accounts are the question
     app = make_app(tmp_path / "prod", CATALOGUE_ENV="production", TESTING=False, SECRET_KEY="p" * 40,
                    MAIL_SERVER="smtp.agency.example")
-    with app.app_context():
-        db.create_all()
-        from catalogue.taxonomy import sync_vocabularies
-
-        sync_vocabularies()
     result = app.test_cli_runner().invoke(args=["catalogue", "demo"])
     assert "no demo agencies or accounts" in result.output
     with app.app_context():
