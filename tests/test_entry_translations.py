@@ -391,10 +391,9 @@ def test_translations_on_postgresql(migrated_postgres, monkeypatch):
     assert 'lang="fr"' in lead(html) and said("fr", TRANSLATED_ON) in html
     with app.app_context():
         tool, author = db.session.get(Tool, tool_id), db.session.scalars(select(User)).first()
-        monkeypatch.setattr(services, "get_translation", lambda *_args: None)
-        with pytest.raises(services.TranslationConflict):  # the unique constraint, then a usable session
-            services.save_translation(tool, "fr", FRENCH, author, 0)
-        monkeypatch.undo()
+        with monkeypatch.context() as patched, pytest.raises(services.TranslationConflict):
+            patched.setattr(services, "get_translation", lambda *_args: None)
+            services.save_translation(tool, "fr", FRENCH, author, 0)  # the unique constraint, then a usable session
         translation = services.get_translation(tool, "fr")
         services.delete_translation(tool, "fr", author, translation.version)
         assert db.session.scalar(select(func.count()).select_from(ToolTranslation)) == 0
