@@ -188,7 +188,9 @@ def test_the_assessment_chart_puts_labels_at_the_start_and_bars_grow_away_from_t
     for index, question in enumerate(page.locator("fieldset.question").all()):
         question.locator("input[type=radio]").nth(index % 5).check()
     page.locator("form.questionnaire button.button-start").click()
+    page.wait_for_load_state("load")  # measured before the result page had laid out, under a busy machine
     chart = page.locator("svg.score-chart")
+    chart.wait_for(state="visible")
     labels, bars, values = chart.locator(".chart-label"), chart.locator("rect.chart-bar"), chart.locator(".chart-value")
     for index in range(labels.count()):
         assert reads_before(labels.nth(index), bars.nth(index), language)  # the label, then the bar
