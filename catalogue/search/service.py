@@ -307,7 +307,7 @@ def _correction(s: Searcher, parsed: ParsedQuery, found: Match, known) -> str | 
         folded = word.lower()
         if word not in unmatched or is_han(word) or synonyms.normalise(word) in protected:
             continue  # Chinese is matched by character pairs, not spelled word by word
-        for candidate in corrector.suggest(folded, limit=3, maxdist=1 if len(folded) <= 4 else 2):
+        for candidate in corrector.suggest(folded, limit=3, maxdist=1 if len(folded) <= 4 else 2, prefix=1):
             if candidate != folded and analysed(candidate, "description") and candidate not in QUERY_FILLER:
                 fixes[word] = candidate
                 break
