@@ -1,0 +1,30 @@
+"""A database that cannot be reached answers 503 with the site's page and Retry-After, never 500 (issue 19)."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.conftest import make_app
+
+
+def test_an_unreachable_database_answers_503_with_when_to_come_back(tmp_path, caplog):
+    # Nothing listens on port 1: every connection is refused, as during a database restart.
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://catalogue:none@127.0.0.1:1/catalogue")
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="catalogue"):
+        response = client.get("/tools/?q=operation+nightjar")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    page = response.get_data(as_text=True)
+    assert "cannot reach its database" in page and "Quote this reference" in page
+    logged = [record.getMessage() for record in caplog.records if "Database unavailable" in record.getMessage()]
+    assert logged and "nightjar" not in logged[0]  # the path, never the search words
+    assert client.get("/healthz").status_code == 200  # the process itself is alive
+    assert client.get("/readyz").status_code == 503
+
+
+def test_the_outage_page_speaks_the_browsers_language(tmp_path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://catalogue:none@127.0.0.1:1/catalogue")
+    response = app.test_client().get("/tools/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and '<html lang="fr"' in page and "momentanément indisponible" in page
