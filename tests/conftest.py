@@ -93,30 +93,28 @@ def make_app(data_dir: Path, **extra):
     return app
 
 
-@pytest.fixture(scope="session")
-def empty_data_dir(tmp_path_factory) -> Path:
-    """A data directory with the schema, the vocabularies and an empty index, built once and copied per test."""
-    data_dir = tmp_path_factory.mktemp("empty-template")
+def template_data_dir(tmp_path_factory, name: str, fill) -> Path:
+    """A data directory with the schema and an index, filled by ``fill()`` in an app context, for tests to copy."""
+    data_dir = tmp_path_factory.mktemp(name)
     app = make_app(data_dir)
     with app.app_context():
         db.create_all()
-        sync_vocabularies()
         store.rebuild()
+        fill()
         db.engine.dispose()
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def empty_data_dir(tmp_path_factory) -> Path:
+    """A data directory with the schema, the vocabularies and an empty index, built once and copied per test."""
+    return template_data_dir(tmp_path_factory, "empty-template", sync_vocabularies)
 
 
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
     """A data directory (database and search index) holding the demo dataset, built once and copied per test."""
-    data_dir = tmp_path_factory.mktemp("demo-template")
-    app = make_app(data_dir)
-    with app.app_context():
-        db.create_all()
-        store.rebuild()
-        load_demo()
-        db.engine.dispose()
-    return data_dir
+    return template_data_dir(tmp_path_factory, "demo-template", load_demo)
 
 
 @pytest.fixture(scope="session")

@@ -219,13 +219,19 @@ def leave(client, slug: str):
     return client.post(f"{page}/leave", data={"csrf_token": csrf_token(client, page)})
 
 
-def test_a_line_break_in_a_title_cannot_break_or_add_to_its_emails(app):
+def alice_leaves_a_full_training(app, title: str):
+    """Alice and Bob (waiting) on a one-seat training; Alice leaves through the page, which gives Bob her seat and
+    an e-mail."""
     with app.app_context():
-        training = make_training(title="Chat triage\r\nBcc: everyone@evil.example", capacity=1)
+        training = make_training(title=title, capacity=1)
         alice, bob = member("alice"), member("bob")
         enrol(training, alice), enrol(training, bob)
         slug, client = training.slug, signed_in(app, alice)
-    assert leave(client, slug).status_code == 303
+    return leave(client, slug)
+
+
+def test_a_line_break_in_a_title_cannot_break_or_add_to_its_emails(app):
+    assert alice_leaves_a_full_training(app, "Chat triage\r\nBcc: everyone@evil.example").status_code == 303
     [message] = outbox(app)
     assert message["To"] == "bob@harbour-police.example" and message["Bcc"] is None
     assert message["Subject"] == "You have a seat: Chat triage Bcc: everyone@evil.example"
@@ -266,12 +272,7 @@ def test_messages_the_mail_server_refused_are_sent_by_the_retry_command(app, mon
     sender = type(mail._sender)(max_workers=1)
     monkeypatch.setattr(mail, "_sender", sender)
     app.config.update(MAIL_SERVER="smtp.agency.example")
-    with app.app_context():
-        training = make_training(title="Hash matching basics", capacity=1)
-        alice, bob = member("alice"), member("bob")
-        enrol(training, alice), enrol(training, bob)
-        slug, client = training.slug, signed_in(app, alice)
-    assert leave(client, slug).status_code == 303
+    assert alice_leaves_a_full_training(app, "Hash matching basics").status_code == 303
     sender.shutdown(wait=True)  # the delivery beside the request has failed
     assert FakeSMTP.sent == []
     runner = app.test_cli_runner()
