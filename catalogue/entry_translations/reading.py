@@ -13,16 +13,9 @@ from flask import has_request_context, request
 from markupsafe import Markup
 
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, target_languages, translated_of
-from catalogue.languages import LANGUAGES, direction, reader_language
+from catalogue.languages import LANGUAGES, direction, reader_language, translation_in
 
 MISSING, CURRENT, STALE = "missing", "current", "stale"
-
-
-def translation_in(entry, language: str):
-    for translation in entry.translations:
-        if translation.language == language:
-            return translation
-    return None
 
 
 def is_stale(translation, entry, described: Translated | None = None) -> bool:

@@ -59,6 +59,14 @@ def reader_language() -> str:
     return code if code in current_app.config["LANGUAGES"] else ORIGINAL
 
 
+def translation_in(entry, language: str):
+    """The curators' translation of ``entry`` into ``language`` among those loaded with it, if there is one."""
+    for translation in entry.translations:
+        if translation.language == language:
+            return translation
+    return None
+
+
 def direction(code: str) -> str:
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
 

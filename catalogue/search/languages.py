@@ -118,9 +118,10 @@ class HanNgramTokenizer(Tokenizer):
         yield token
 
 
-#: Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alif) and tatweel: written or not, the word is the same.
-ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
-ARABIC_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+#: Arabic folded as readers type it: diacritics (harakat, tanwin, shadda, sukun, dagger alif) and tatweel dropped,
+#: hamza forms of alef read as alef, ى as ي and ة as ه. The index and the synonym groups both fold with it.
+ARABIC_FOLDS = {**{code: None for code in (*range(0x064B, 0x0660), 0x0670, 0x0640)},
+                **str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})}
 #: Light10 (Larkey, Ballesteros and Connell, 2007): prefixes and suffixes removed, each once, in this order.
 ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
@@ -132,7 +133,7 @@ def arabic_light_stem(word: str) -> str:
 
     Root stemmers (ISRI) reduce words to three-letter roots and so conflate unrelated words: استدراج (grooming) and
     درجة (grade) share the root درج. Light stemming keeps them apart while الصور, صور and صورة still meet."""
-    word = ARABIC_MARKS.sub("", word).translate(ARABIC_LETTER_FORMS)
+    word = word.translate(ARABIC_FOLDS)
     if len(word) >= 5 and word.startswith("و"):  # وتحليل, not وجوه (faces), whose و is its own
         word = word[1:]
     for prefix in ARABIC_PREFIXES:
@@ -140,7 +141,7 @@ def arabic_light_stem(word: str) -> str:
             word = word[len(prefix):]
             break
     for suffix in ARABIC_SUFFIXES:
-        suffix = suffix.translate(ARABIC_LETTER_FORMS)
+        suffix = suffix.translate(ARABIC_FOLDS)
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[:-len(suffix)]
     return word

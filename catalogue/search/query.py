@@ -50,10 +50,6 @@ class ParsedQuery:
     def empty(self) -> bool:
         return not self.clauses
 
-    @property
-    def positive(self) -> list[Clause]:
-        return [clause for clause in self.clauses if not clause.negated]
-
 
 #: Words that say what the user wants rather than what it is ("tools for …", "I need software that …"): never
 #: required, never searched. English stop words are the prose analyser's; these are the catalogue's own.

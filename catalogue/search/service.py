@@ -15,7 +15,7 @@ from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
-from catalogue.languages import reader_language
+from catalogue.languages import reader_language, translation_in
 from catalogue.markdown import markdown_to_text
 from catalogue.models import Tool
 from catalogue.search import facets, ranking, store, synonyms
@@ -176,7 +176,7 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     result = SearchResult(request)
 
     if not parsed.empty and total < FEW_RESULTS:
-        corrected_text = _correction(s, parsed, found, known)
+        corrected_text = _correction(s, parsed, known)
         if corrected_text:
             corrected = parse(corrected_text, parsed.language)
             corrected_found = match(s, corrected, maps.live)
@@ -220,7 +220,6 @@ class Match:
     """Which documents match the query's words: each positive clause's bitmap (its synonyms and OR alternatives
     included), and the documents no exclusion removes."""
 
-    live: int
     clauses: list[tuple[Clause, int]]
     allowed: int
 
@@ -273,7 +272,7 @@ def match(s: Searcher, parsed: ParsedQuery, live: int) -> Match:
             allowed &= ~matched
         else:
             clauses.append((clause, matched & live))
-    return Match(live, clauses, allowed)
+    return Match(clauses, allowed)
 
 
 def matching(s: Searcher, parsed: ParsedQuery, live: int) -> int:
@@ -295,7 +294,7 @@ def _clause_bitmap(s: Searcher, clause, languages: tuple[str, ...]) -> int:
     return found
 
 
-def _correction(s: Searcher, parsed: ParsedQuery, found: Match, known) -> str | None:
+def _correction(s: Searcher, parsed: ParsedQuery, known) -> str | None:
     """The query with each word that matches nothing replaced by the nearest word of the index, if any. Never
     proposes a stop word or filler, and never changes a word a synonym group or the vocabulary knows (``tor`` is
     not ``for``)."""
@@ -358,7 +357,7 @@ def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
     """``row``'s summary with the query's words marked, else a marked passage of its text, each in the language
     the reader is shown it in (a curators' translation, or the original)."""
     translated = language != ORIGINAL and hasattr(type(row), "translations")  # the class: asking the row loads them
-    translation = next((t for t in row.translations if t.language == language), None) if translated else None
+    translation = translation_in(row, language) if translated else None
 
     def in_language(index_field: str, attribute: str) -> tuple[str, str]:
         text = getattr(translation, attribute, "") if translation is not None else ""

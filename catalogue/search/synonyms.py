@@ -30,6 +30,7 @@ from catalogue.config import SYNONYMS_FILE, UnsafeConfiguration
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES
 from catalogue.models import SynonymGroup
+from catalogue.search.languages import ARABIC_FOLDS
 
 MAX_PHRASE_CHARACTERS = 60
 MAX_PHRASE_WORDS = 5
@@ -41,11 +42,9 @@ GROUP_FIELDS = frozenset({"key", "phrases", "language", "note"})
 SHIPPED, EDITED, ADDED = "shipped", "edited", "added"
 
 #: Folded on top of NFKC, case folding and Whoosh's accent map: dashes, underscores and slashes separate words;
-#: Russian ``ё`` is read as ``е``; Arabic short vowels and tatweel are dropped and hamza forms of alef read as alef,
-#: as readers usually type them without; the typographic apostrophe is the plain one.
-_FOLDS = {**accent_map, **{ord(c): " " for c in "-‐‑‒–—―−_/\\"}, ord("ё"): "е", ord("’"): "'",
-          ord("ـ"): None, **{ord(c): "ا" for c in "أإآٱ"},
-          **{code: None for code in (*range(0x064B, 0x0660), 0x0670)}}
+#: Russian ``ё`` is read as ``е``; Arabic is folded as the index folds it (``ARABIC_FOLDS``); the typographic
+#: apostrophe is the plain one.
+_FOLDS = {**accent_map, **{ord(c): " " for c in "-‐‑‒–—―−_/\\"}, ord("ё"): "е", ord("’"): "'", **ARABIC_FOLDS}
 
 
 def normalise(text: str) -> str:
