@@ -62,10 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     """Errors reach the server's log. ``app.logger`` is the ``catalogue`` logger, which every module's logger passes
     its records to; made now, it writes to the WSGI server's error stream (gunicorn's error log) unless logging was
-    configured already. SQL parameters are left out of database errors, and so out of the log: they can hold case
-    details and password hashes."""
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
-                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    configured already (SQL parameters are kept out of database errors by the engine options in config.py)."""
     app.logger  # noqa: B018 - made now, so its handler is chosen before any module logs
 
 

@@ -48,7 +48,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's parameters (case details, password hashes) stay out of errors and logs
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PAGE_SIZE": 20,
         "SEARCH_APPLY_ON_COMMIT": True,
         "BABEL_DEFAULT_LOCALE": "en",

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.extensions import db
+from catalogue.search import health as search_health
 from catalogue.search import store
 
 PATHS = frozenset({"/healthz", "/readyz"})
@@ -53,8 +54,7 @@ def readiness(app: Flask) -> tuple[int, dict]:
         finally:
             db.session.remove()
         try:
-            s = store.searcher()
-            behind = store.latest_change() - store.last_applied(s)
+            behind = search_health.pending_changes()
             limit = app.config["CATALOGUE_READY_MAX_LAG"]
             checks["search"] = "ok" if behind <= limit else f"{behind} changes behind (at most {limit})"
         except (store.IndexUnavailable, SQLAlchemyError) as error:

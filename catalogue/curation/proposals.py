@@ -286,12 +286,3 @@ def remember_slug(kind: Kind, entry) -> None:
         db.session.add(FormerSlug(entry_kind=kind.name, slug=entry.slug, entry_id=entry.id))
     # An entry that takes back one of its own former addresses keeps it reserved; the row stays.
 
-
-def renamed_to(kind: Kind, slug: str) -> str | None:
-    """The current address of an entry that answered at ``slug`` before it was renamed, or None."""
-    entry_id = db.session.scalar(select(FormerSlug.entry_id).where(FormerSlug.entry_kind == kind.name,
-                                                                   FormerSlug.slug == slug))
-    if entry_id is None:
-        return None
-    entry = db.session.get(kind.model, entry_id)
-    return entry.slug if entry is not None and entry.slug != slug else None

@@ -427,7 +427,6 @@ def _decide(change_id: int, form, form_name: str, action: Callable, done: str, *
         flash(_("This change was changed or decided since you opened it. Look at it as it is now."), "error")
         return redirect(url_for("curation.change", change_id=change_id), 303)
     except proposals.ProposalRefused as refused:
-        db.session.rollback()
         form.form_errors.append(refused.message)
         return _change_page(proposals.get_change(change_id), 409, **{form_name: form})
     flash(done, "success")

@@ -85,8 +85,14 @@ def status() -> dict:
         s = store.searcher()
         info["documents"] = s.doc_count() - 1
         info["last_applied_change"] = store.last_applied(s)
-        info["pending_changes"] = db.session.scalar(
-            select(func.count()).select_from(SearchChange).where(SearchChange.id > info["last_applied_change"]))
+        info["pending_changes"] = pending_changes(s)
     except store.IndexUnavailable as error:
         info["problem"] = str(error)
     return info
+
+
+def pending_changes(s=None) -> int:
+    """How many saved changes the index has not applied yet; raises ``store.IndexUnavailable``."""
+    s = s or store.searcher()
+    return db.session.scalar(select(func.count()).select_from(SearchChange)
+                             .where(SearchChange.id > store.last_applied(s))) or 0
