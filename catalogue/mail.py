@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import after_this_request, current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, get_locale
 
+from catalogue.config import make_private_directory
 from catalogue.extensions import db
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,14 @@ def language_of(user) -> str:
 
 
 def write_to_outbox(message: EmailMessage) -> Path:
-    directory = outbox_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stem = message["Message-ID"].strip("<>").split("@")[0]
-    path = directory / f"{stem}.eml"
+    return write_message(message, outbox_dir())
+
+
+def write_message(message: EmailMessage, directory: Path) -> Path:
+    """``message`` as an .eml file named by its Message-ID, readable by the app's user only (it may hold a reset
+    link)."""
+    make_private_directory(directory)
+    path = directory / f"{message['Message-ID'].strip('<>').split('@')[0]}.eml"
     path.write_bytes(bytes(message))
     path.chmod(0o600)
     return path
@@ -153,10 +158,7 @@ def keep_unsent(message: EmailMessage, directory: Path) -> None:
     """Keep a message that could not be delivered, for ``retry_unsent`` (readable by the app's user only: it may hold
     a reset link)."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = directory / f"{message['Message-ID'].strip('<>').split('@')[0]}.eml"
-        path.write_bytes(bytes(message))
-        path.chmod(0o600)
+        write_message(message, directory)
     except OSError:
         log.exception("The undelivered e-mail %r to %s could not be kept either", message["Subject"], message["To"])
 

@@ -14,10 +14,10 @@ from catalogue.rows import MAX_ID, whole_number
 MAX_PAGE = 10_000
 
 
-def page_number(value: int | None = None) -> int:
-    """``value`` (default: the request's ``page`` parameter) between 1 and ``MAX_PAGE``; odd input reads as 1."""
-    if value is None:
-        value = whole_number(request.args.get("page"), low=-MAX_ID)
+def page_number(args=None) -> int:
+    """The ``page`` parameter of ``args`` (default: the request's query string) between 1 and ``MAX_PAGE``; odd or
+    negative input reads as 1."""
+    value = whole_number((request.args if args is None else args).get("page"), low=-MAX_ID)
     return min(max(value or 1, 1), MAX_PAGE)
 
 

@@ -9,7 +9,6 @@ from wtforms import HiddenField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from catalogue.paging import page_number
-from catalogue.rows import MAX_ID, whole_number
 from catalogue.search.registry import facet_fields
 from catalogue.search.service import SearchRequest
 
@@ -45,7 +44,7 @@ class SearchForm(FlaskForm):
 def parse_search(args: MultiDict, per_page: int) -> SearchRequest:
     """Read q, sort, page and one parameter per vocabulary; odd values fall back to defaults."""
     filters = {name: args.getlist(name) for name in facet_fields() if args.getlist(name)}
-    page = page_number(whole_number(args.get("page"), low=-MAX_ID) or 1)
+    page = page_number(args)
     return SearchRequest(text=args.get("q", ""), filters=filters, sort=chosen_sort(args), page=page,
                          per_page=per_page)
 
