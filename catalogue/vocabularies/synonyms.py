@@ -13,11 +13,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit
+from catalogue.conflicts import unit_of_work
 from catalogue.extensions import db
 from catalogue.models import SynonymGroup, User
 from catalogue.models.base import utcnow
@@ -153,15 +152,13 @@ def add_group(phrases: list[str], language: str | None, actor: User) -> Group:
     taken = {group.key for group in synonyms.shipped_groups()} | set(overrides())
     key = unique_slug(slugify(phrases[0], "group", synonyms.MAX_KEY_LENGTH - 4), taken.__contains__,
                       synonyms.MAX_KEY_LENGTH)
-    db.session.add(SynonymGroup(key=key, language=language, phrases=phrases, updated_at=utcnow(),
-                                updated_by_id=actor.id))
-    audit.record("synonyms.add", target=target_of(key), actor=actor,
-                 detail=f"{language or ALL_LANGUAGES}: " + "; ".join(phrases))
-    try:
-        db.session.commit()
-    except IntegrityError:  # another administrator's group took the same key a moment ago
-        db.session.rollback()
-        raise GroupRefused([_("Another group was added at the same moment. Send the form again.")]) from None
+    # Another administrator's group taking the same key a moment ago is refused with a message.
+    with unit_of_work(lambda _error: GroupRefused([_("Another group was added at the same moment. Send the form "
+                                                     "again.")])):
+        db.session.add(SynonymGroup(key=key, language=language, phrases=phrases, updated_at=utcnow(),
+                                    updated_by_id=actor.id))
+        audit.record("synonyms.add", target=target_of(key), actor=actor,
+                     detail=f"{language or ALL_LANGUAGES}: " + "; ".join(phrases))
     return get_group(key)
 
 
@@ -210,11 +207,8 @@ def row_at(key: str, loaded_version: int | None) -> SynonymGroup | None:
 def save(row: SynonymGroup, actor: User, action: str, detail: str) -> None:
     """Commit the row with the audit event. Another administrator's save in between (a newer version, or the first
     row for a shipped group) makes this one a conflict, never an overwrite."""
-    row.updated_at, row.updated_by_id = utcnow(), actor.id
-    db.session.add(row)
-    audit.record(action, target=target_of(row.key), actor=actor, detail=detail)
-    try:
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        raise GroupConflict(find_group(row.key)) from None
+    key = row.key
+    with unit_of_work(lambda _error: GroupConflict(find_group(key))):
+        row.updated_at, row.updated_by_id = utcnow(), actor.id
+        db.session.add(row)
+        audit.record(action, target=target_of(key), actor=actor, detail=detail)
