@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.extensions import db
@@ -47,16 +48,16 @@ def test_a_curator_translates_a_tool_and_a_french_reader_finds_it(browser, site)
     curator.get_by_label("Responsible use").fill("Une personne confirme chaque classement.")
     curator.get_by_role("button", name="Save translation").click()
     # The tool is published: the translation waits for a second curator before readers see it (four eyes).
-    assert curator.get_by_text("Your translation into French is proposed for review.").is_visible()
+    expect(curator.get_by_text("Your translation into French is proposed for review.")).to_be_visible()
 
     reviewer = browser.new_context(java_script_enabled=False).new_page()
     sign_in(reviewer, site.base, "reviewer@harbour-police.example", totp_secret=site.reviewer_secret)
     reviewer.get_by_role("link", name="Curation").click()
     reviewer.locator("section", has=reviewer.get_by_role("heading", name=re.compile("^Proposed changes"))) \
         .get_by_role("link", name=re.compile("Bramblecheck")).click()
-    assert reviewer.get_by_text(SUMMARY).first.is_visible()
+    expect(reviewer.get_by_text(SUMMARY).first).to_be_visible()
     reviewer.get_by_role("button", name="Approve and publish the change").click()
-    assert reviewer.get_by_text("Approved: readers see the change now, and search finds it.").is_visible()
+    expect(reviewer.get_by_text("Approved: readers see the change now, and search finds it.")).to_be_visible()
     curator.goto(site.base + "/tools/bramblecheck")
     curator.get_by_role("link", name="Curate this entry").click()
     assert french.get_by_text("Up to date").is_visible()
