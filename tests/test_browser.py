@@ -23,15 +23,15 @@ def live_server(tmp_path_factory, demo_data_dir):
 def test_home_to_catalogue_to_page_two_to_tool_to_print_sheet(page, live_server):
     page.goto(live_server + "/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Find the right AI tool")
-    assert page.get_by_role("note").filter(has_text="Demonstration data").is_visible()
+    expect(page.get_by_role("note").filter(has_text="Demonstration data")).to_be_visible()
 
     page.get_by_role("link", name="Browse the catalogue").click()
     page.wait_for_url(re.compile(r"/tools/$"))
-    assert page.get_by_text(re.compile(r"Showing 1–20 of \d+ tools")).is_visible()
+    expect(page.get_by_text(re.compile(r"Showing 1–20 of \d+ tools"))).to_be_visible()
 
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
     page.wait_for_url(re.compile(r"/tools/\?page=2$"))
-    assert page.get_by_text(re.compile(r"Showing 21–40 of \d+ tools")).is_visible()
+    expect(page.get_by_text(re.compile(r"Showing 21–40 of \d+ tools"))).to_be_visible()
     current = page.get_by_role("navigation", name="Pages").locator("[aria-current=page]")
     assert current.inner_text().strip().endswith("2")
 
@@ -39,14 +39,14 @@ def test_home_to_catalogue_to_page_two_to_tool_to_print_sheet(page, live_server)
     name = first_card.inner_text()
     first_card.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith(name)
-    assert page.get_by_role("heading", name="Responsible use").is_visible()
-    assert page.get_by_role("heading", name="Related tools").is_visible()
+    expect(page.get_by_role("heading", name="Responsible use")).to_be_visible()
+    expect(page.get_by_role("heading", name="Related tools")).to_be_visible()
 
     page.get_by_role("link", name="One-page tool sheet for printing").click()
     page.wait_for_url(re.compile(r"/print$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith(name)
-    assert not page.locator(".site-header").is_visible()
-    assert not page.get_by_role("heading", name="Related tools").is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
+    expect(page.get_by_role("heading", name="Related tools")).not_to_be_visible()
     pdf = page.pdf(format="A4", print_background=False)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the tool sheet should print on one A4 page"
 
@@ -54,7 +54,7 @@ def test_home_to_catalogue_to_page_two_to_tool_to_print_sheet(page, live_server)
 def test_print_media_hides_navigation_on_the_normal_detail_page(page, live_server):
     page.goto(live_server + "/tools/")
     page.locator(".tool-card-title a").first.click()
-    assert page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()  # waits for the print sheet to apply on a busy machine
     expect(page.locator(".related")).to_be_hidden()
@@ -65,7 +65,7 @@ def test_skip_link_is_first_in_tab_order_and_moves_focus_to_main(page, live_serv
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert skip.evaluate("element => element === document.activeElement")
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -130,7 +130,7 @@ def test_search_filter_remove_chip_share_and_compare(page, live_server, browser)
     page.wait_for_url(re.compile(r"/tools/compare\?tool="))
     headers = page.locator("table.compare thead th").all_inner_texts()
     assert [h.replace("DEMO", "").strip() for h in headers] == names[:2]
-    assert page.get_by_role("rowheader", name="Deployment").is_visible()
+    expect(page.get_by_role("rowheader", name="Deployment")).to_be_visible()
 
 
 def test_shortlist_journey_without_javascript(browser, live_server):
@@ -140,10 +140,10 @@ def test_shortlist_journey_without_javascript(browser, live_server):
     first = page.locator(".tool-card").first
     name = first.locator(".tool-card-title a").inner_text()
     first.get_by_role("button", name=re.compile("Add to shortlist")).click()
-    assert page.get_by_text(f"{name} was added to your shortlist.").is_visible()
+    expect(page.get_by_text(f"{name} was added to your shortlist.")).to_be_visible()
     assert "q=hash" in page.url
     page.get_by_role("link", name=re.compile("Shortlist")).click()
-    assert page.get_by_role("rowheader", name=name).is_visible()
+    expect(page.get_by_role("rowheader", name=name)).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
     assert download.value.suggested_filename == "shortlist.csv"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import serve, sign_in
 from tests.conftest import copy_data_dir, make_app
@@ -53,32 +54,32 @@ def test_register_confirm_approve_sign_in_and_enrol(browser, site):
     applicant.get_by_label("Repeat the new password").fill("a different password entirely")
     applicant.get_by_label("I accept the terms of use.").check()
     applicant.get_by_role("button", name="Send my application").click()
-    assert applicant.get_by_text("The two passwords are not the same.").is_visible()
+    expect(applicant.get_by_text("The two passwords are not the same.")).to_be_visible()
     assert applicant.get_by_label("Full name").input_value() == "Amal Haddad"  # what was typed is kept
     applicant.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     applicant.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
     applicant.get_by_role("button", name="Send my application").click()
-    assert applicant.get_by_role("heading", name="Check your e-mail").is_visible()
+    expect(applicant.get_by_role("heading", name="Check your e-mail")).to_be_visible()
 
     applicant.goto(site.base + newest_link(site))
     applicant.get_by_role("button", name="Confirm my e-mail address").click()
-    assert applicant.get_by_text("your e-mail address is confirmed").is_visible()
+    expect(applicant.get_by_text("your e-mail address is confirmed")).to_be_visible()
 
     admin = browser.new_context(java_script_enabled=False).new_page()
     sign_in(admin, site.base, "admin@harbour-police.example", totp_secret=site.admin_secret)
     admin.get_by_role("link", name="Administration").click()
-    assert admin.get_by_role("heading", name="Amal Haddad").is_visible()
+    expect(admin.get_by_role("heading", name="Amal Haddad")).to_be_visible()
     admin.get_by_role("button", name="Approve Amal Haddad").click()
-    assert admin.get_by_text("Amal Haddad is now a member.").is_visible()
+    expect(admin.get_by_text("Amal Haddad is now a member.")).to_be_visible()
 
     member = browser.new_context(java_script_enabled=False).new_page()
     sign_in(member, site.base, "amal@harbour-police.example", NEW_PASSWORD)
-    assert member.get_by_role("link", name="Browse the catalogue").is_visible()
+    expect(member.get_by_role("link", name="Browse the catalogue")).to_be_visible()
     member.get_by_role("link", name=re.compile("^Account")).click()
     member.get_by_role("link", name="Set up two-step sign-in").click()
-    assert member.get_by_role("img", name="QR code").is_visible()
+    expect(member.get_by_role("img", name="QR code")).to_be_visible()
     secret = member.locator("#mfa-secret").inner_text().replace(" ", "")
     member.get_by_role("textbox", name="Code").fill(pyotp.TOTP(secret).now())
     member.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert member.get_by_role("heading", name="Your recovery codes").is_visible()
+    expect(member.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     assert member.locator(".recovery-codes li").count() == 10

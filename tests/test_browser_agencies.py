@@ -4,6 +4,7 @@ specialism, opens an agency, reads its points of contact, and goes on to a tool 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.extensions import db
@@ -40,34 +41,34 @@ def test_a_member_finds_an_agency_by_region_and_specialism_and_goes_to_a_tool_it
     page = browser.new_context(java_script_enabled=False).new_page()
     sign_in(page, site.base, "member@harbour-police.example", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Agencies").click()
-    assert page.get_by_role("heading", name="Agency directory").is_visible()
+    expect(page.get_by_role("heading", name="Agency directory")).to_be_visible()
 
     page.get_by_label("Region", exact=True).select_option("europe")
     page.get_by_label("Specialism", exact=True).select_option("victim-identification")
     page.get_by_role("button", name="Show agencies").click()
-    assert page.get_by_text("1 agency", exact=True).is_visible()
+    expect(page.get_by_text("1 agency", exact=True)).to_be_visible()
     results = page.locator(".agency-list")
-    assert results.get_by_role("link", name="Nordhafen Police", exact=True).is_visible()
+    expect(results.get_by_role("link", name="Nordhafen Police", exact=True)).to_be_visible()
     assert results.get_by_role("link", name="Sakura Hotline").count() == 0  # Asia
     assert results.get_by_role("link", name="Lisboa Prosecutors").count() == 0  # another specialism
-    assert results.get_by_text("1 point of contact · 1 catalogue tool used").is_visible()
+    expect(results.get_by_text("1 point of contact · 1 catalogue tool used")).to_be_visible()
 
     results.get_by_role("link", name="Nordhafen Police", exact=True).click()
-    assert page.get_by_role("heading", name="Nordhafen Police", level=1).is_visible()
-    assert page.get_by_text("Victim Identification Team").is_visible()
+    expect(page.get_by_role("heading", name="Nordhafen Police", level=1)).to_be_visible()
+    expect(page.get_by_text("Victim Identification Team")).to_be_visible()
     contacts = page.locator("section", has=page.get_by_role("heading", name="Points of contact"))
-    assert contacts.get_by_role("heading", name="Greta Contact").is_visible()
-    assert contacts.get_by_text("Head of victim identification").is_visible()
-    assert contacts.get_by_text("Europe/Berlin (UTC+0").is_visible()
-    assert contacts.get_by_text("Mon–Fri 08:00–16:00").is_visible()
+    expect(contacts.get_by_role("heading", name="Greta Contact")).to_be_visible()
+    expect(contacts.get_by_text("Head of victim identification")).to_be_visible()
+    expect(contacts.get_by_text("Europe/Berlin (UTC+0")).to_be_visible()
+    expect(contacts.get_by_text("Mon–Fri 08:00–16:00")).to_be_visible()
 
     tools = page.locator("section", has=page.get_by_role("heading", name="Catalogue tools it uses"))
-    assert tools.get_by_text("Fast on large seizures; check near misses.").is_visible()
+    expect(tools.get_by_text("Fast on large seizures; check near misses.")).to_be_visible()
     tools.get_by_role("link", name=TOOL).click()
-    assert page.get_by_role("heading", name=TOOL, level=1).is_visible()
+    expect(page.get_by_role("heading", name=TOOL, level=1)).to_be_visible()
     using = page.locator("section", has=page.get_by_role("heading", name="Agencies that use this tool"))
-    assert using.get_by_role("link", name="Nordhafen Police", exact=True).is_visible()
-    assert using.get_by_text("Fast on large seizures; check near misses.").is_visible()
+    expect(using.get_by_role("link", name="Nordhafen Police", exact=True)).to_be_visible()
+    expect(using.get_by_text("Fast on large seizures; check near misses.")).to_be_visible()
 
 
 def test_the_coverage_overview_leads_to_a_country(browser, site):
@@ -75,8 +76,8 @@ def test_the_coverage_overview_leads_to_a_country(browser, site):
     sign_in(page, site.base, "member@harbour-police.example", PASSWORD)
     page.goto(site.base + "/agencies/")
     coverage = page.locator("section#coverage")
-    assert coverage.locator("section", has=page.get_by_role("heading", name="Africa")).get_by_text(
-        "No agency in this region yet.").is_visible()
+    africa = coverage.locator("section", has=page.get_by_role("heading", name="Africa"))
+    expect(africa.get_by_text("No agency in this region yet.")).to_be_visible()
     coverage.locator(".coverage-countries").get_by_role("link", name="Japan").click()
     assert page.get_by_label("Country", exact=True).input_value() == "JP"
-    assert page.locator(".agency-list").get_by_role("link", name="Sakura Hotline").is_visible()
+    expect(page.locator(".agency-list").get_by_role("link", name="Sakura Hotline")).to_be_visible()

@@ -5,6 +5,7 @@ under My assessments."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from catalogue.assessment import questionnaire
 from tests.browser import serve_demo_copy, sign_in
@@ -35,28 +36,29 @@ def test_a_member_completes_the_questionnaire_sees_the_result_and_saves_it(brows
             answer(page, question.id, 1 if question.id in fairness else 3)
     page.get_by_role("button", name="See my result").click()
 
-    assert page.get_by_role("heading", name="1 question is not answered yet").is_visible()
+    expect(page.get_by_role("heading", name="1 question is not answered yet")).to_be_visible()
     assert page.locator("#question-law-1").get_by_label("Mostly in place").is_checked()  # the others are kept
     assert page.get_by_label("Name of this assessment (optional)").input_value() == "Cyber unit, before procurement"
     page.get_by_role("link", name=QUESTIONNAIRE.question("gov-2").text).click()
     answer(page, "gov-2", 0)
     page.get_by_role("button", name="See my result").click()
 
-    assert page.get_by_role("heading", name="Cyber unit, before procurement").is_visible()
+    expect(page.get_by_role("heading", name="Cyber unit, before procurement")).to_be_visible()
     chart = page.get_by_role("img", name="Readiness score per principle, in percent")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert page.locator(".score-chart rect.chart-bar").count() == 5
-    assert page.locator(".score-table").get_by_role("row", name="Fairness 25% Early").is_visible()
+    expect(page.locator(".score-table").get_by_role("row", name="Fairness 25% Early")).to_be_visible()
     recommendations = page.locator(".recommendations")
     assert recommendations.locator("h3").first.inner_text().startswith("Fairness")  # the weakest first
-    assert recommendations.get_by_text(QUESTIONNAIRE.question("fair-1").recommendation).is_visible()
-    assert recommendations.get_by_text(QUESTIONNAIRE.question("gov-2").recommendation).is_visible()
-    assert recommendations.get_by_role("link", name="Bias and accuracy testing").is_visible()
+    expect(recommendations.get_by_text(QUESTIONNAIRE.question("fair-1").recommendation)).to_be_visible()
+    expect(recommendations.get_by_text(QUESTIONNAIRE.question("gov-2").recommendation)).to_be_visible()
+    expect(recommendations.get_by_role("link", name="Bias and accuracy testing")).to_be_visible()
 
     page.get_by_role("button", name="Save to my assessments").click()
-    assert page.get_by_text("Saved to “My assessments”. Only you can see it.").is_visible()
+    expect(page.get_by_text("Saved to “My assessments”. Only you can see it.")).to_be_visible()
     page.get_by_role("link", name="My assessments").first.click()
     row = page.get_by_role("row", name="Cyber unit, before procurement")
-    assert row.is_visible() and "Early" not in row.inner_text()
+    expect(row).to_be_visible()
+    assert "Early" not in row.inner_text()
     row.get_by_role("link", name="Cyber unit, before procurement", exact=True).click()
-    assert page.get_by_role("img", name="Readiness score per principle, in percent").is_visible()
+    expect(page.get_by_role("img", name="Readiness score per principle, in percent")).to_be_visible()

@@ -4,6 +4,7 @@ point of contact acknowledges the request, replies and closes it; both see the t
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.extensions import db
@@ -37,7 +38,7 @@ def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
     sender.get_by_role("navigation", name="Main").get_by_role("link", name="Catalogue").click()
     sender.get_by_role("link", name=site.tool_name, exact=True).first.click()
     usage = sender.locator("section", has=sender.get_by_role("heading", name="Agencies that use this tool"))
-    assert usage.get_by_text("We run it on every seized phone.").is_visible()
+    expect(usage.get_by_text("We run it on every seized phone.")).to_be_visible()
     usage.get_by_role("link", name="Ask an agency that uses this tool").click()
     # the form arrives filled in with the agency, the type and the tool
     assert "Northbridge Police Cyber Unit" in sender.get_by_label("Agency").locator("option:checked").inner_text()
@@ -48,10 +49,10 @@ def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
     sender.get_by_label("H2 – not to be passed on without the sender's permission").check()
     sender.get_by_label("I confirm that this request contains no abuse material").check()
     sender.get_by_role("button", name="Send the request").click()
-    assert sender.get_by_text("Your request has been sent as number").is_visible()
-    assert sender.get_by_role("heading", name=SUBJECT).is_visible()
-    assert sender.get_by_role("heading", name="Handling code H2").is_visible()
-    assert sender.get_by_role("link", name=site.tool_name).first.is_visible()
+    expect(sender.get_by_text("Your request has been sent as number")).to_be_visible()
+    expect(sender.get_by_role("heading", name=SUBJECT)).to_be_visible()
+    expect(sender.get_by_role("heading", name="Handling code H2")).to_be_visible()
+    expect(sender.get_by_role("link", name=site.tool_name).first).to_be_visible()
     request_url = sender.url
 
     contact = browser.new_context(java_script_enabled=False).new_page()
@@ -61,19 +62,19 @@ def test_a_request_is_sent_acknowledged_answered_and_closed(browser, site):
     requests_link.click()
     contact.get_by_role("link", name=SUBJECT).click()
     contact.get_by_role("button", name="Acknowledge").click()
-    assert contact.get_by_text("You acknowledged the request.").is_visible()
+    expect(contact.get_by_text("You acknowledged the request.")).to_be_visible()
     contact.get_by_label("Your message").fill("We use it daily. Long exports work if you split them by month.")
     contact.get_by_role("button", name="Send the message").click()
-    assert contact.get_by_text("Your message has been added to the thread.").is_visible()
+    expect(contact.get_by_text("Your message has been added to the thread.")).to_be_visible()
     contact.get_by_role("button", name="Close the request").click()
-    assert contact.get_by_text("The request is closed.").is_visible()
+    expect(contact.get_by_text("The request is closed.")).to_be_visible()
 
     for page in (contact, sender):
         page.goto(request_url)
         history = page.locator("section", has=page.get_by_role("heading", name="History"))
         for step in ("Sent the request", "Acknowledged the request", "Wrote a message", "Closed the request"):
-            assert history.get_by_text(step).is_visible(), step
-        assert page.get_by_text("Long exports work if you split them by month.").is_visible()
-        assert page.get_by_text("Nothing more: this request is closed.").is_visible()
+            expect(history.get_by_text(step), step).to_be_visible()
+        expect(page.get_by_text("Long exports work if you split them by month.")).to_be_visible()
+        expect(page.get_by_text("Nothing more: this request is closed.")).to_be_visible()
     sender.get_by_role("link", name="My requests").first.click()
-    assert sender.get_by_role("link", name=SUBJECT).is_visible()
+    expect(sender.get_by_role("link", name=SUBJECT)).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import serve, sign_in
 from tests.conftest import copy_data_dir, make_app
@@ -40,15 +41,15 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
     writer.get_by_label("Summary").fill("Flags chat messages that show grooming patterns for human review.")
     writer.get_by_label("Description").fill("Tidewater **ranks** conversations by risk.\n\n- explains each flag")
     writer.get_by_role("button", name="Save draft").click()
-    assert writer.get_by_text("Choose at least one.").is_visible()  # refused, and what was typed is kept
+    expect(writer.get_by_text("Choose at least one.")).to_be_visible()  # refused, and what was typed is kept
     assert writer.get_by_label("Name", exact=True).input_value() == "Tidewater Grooming Lens"
     writer.get_by_role("checkbox", name="Grooming detection").check()
     writer.get_by_role("button", name="Preview").click()
     assert writer.locator(".preview strong").inner_text() == "ranks"
     writer.get_by_role("button", name="Save draft").click()
-    assert writer.get_by_text("Draft “Tidewater Grooming Lens” created.").is_visible()
+    expect(writer.get_by_text("Draft “Tidewater Grooming Lens” created.")).to_be_visible()
     writer.get_by_role("button", name="Submit for review").click()
-    assert writer.get_by_text("Submitted for review.").is_visible()
+    expect(writer.get_by_text("Submitted for review.")).to_be_visible()
     assert writer.get_by_role("link", name="Review this entry").count() == 0  # not for its own author
 
     reviewer = browser.new_context(java_script_enabled=False).new_page()
@@ -63,11 +64,11 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
         criteria.nth(index).check()
     reviewer.get_by_label("Sources checked").fill("Provider's technical documentation, version 3 (2026)")
     reviewer.get_by_role("button", name="Approve and publish").click()
-    assert reviewer.get_by_text("Published. The entry is in the catalogue and in search.").is_visible()
+    expect(reviewer.get_by_text("Published. The entry is in the catalogue and in search.")).to_be_visible()
 
     member = browser.new_context(java_script_enabled=False).new_page()
     sign_in(member, site.base, MEMBER, totp_secret=site.secrets[MEMBER])
     member.goto(site.base + "/tools/?q=tidewater")  # at once: no waiting, no retry
     member.get_by_role("link", name="Tidewater Grooming Lens").click()
-    assert member.get_by_text("Last verified").is_visible()
+    expect(member.get_by_text("Last verified")).to_be_visible()
     assert member.locator(".tool-description strong").inner_text() == "ranks"

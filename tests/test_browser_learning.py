@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from catalogue.assessment import questionnaire
 from tests.browser import serve_demo_copy, sign_in
@@ -36,10 +37,10 @@ def test_workflow_to_tool_to_guidance_to_assessment_to_training(browser, site):
     page.goto(site.base + "/tools/?workflow_steps=victim-identification&technologies=face-analysis")
     page.locator(".tool-card-title a").first.click()
     before = page.locator(".before-use")
-    assert before.get_by_role("heading", name="Before you use this tool").is_visible()
+    expect(before.get_by_role("heading", name="Before you use this tool")).to_be_visible()
     before.get_by_role("link", name=re.compile("^Face analysis")).click()
-    assert page.get_by_role("heading", level=1, name=re.compile("^Face analysis")).is_visible()
-    assert page.get_by_role("heading", name="Tools this guidance concerns").is_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Face analysis"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Tools this guidance concerns")).to_be_visible()
 
     page.get_by_role("link", name="Learning Centre").click()
     page.get_by_role("link", name="Readiness self-assessment").click()
@@ -47,8 +48,8 @@ def test_workflow_to_tool_to_guidance_to_assessment_to_training(browser, site):
     for question in QUESTIONNAIRE.questions:
         page.locator(f"#question-{question.id}").get_by_label(scale[2], exact=True).check()
     page.get_by_role("button", name="See my result").click()
-    assert page.get_by_role("img", name="Readiness score per principle, in percent").is_visible()
-    assert page.locator(".score-table").get_by_role("row", name=re.compile("^Lawfulness 50%")).is_visible()
+    expect(page.get_by_role("img", name="Readiness score per principle, in percent")).to_be_visible()
+    expect(page.locator(".score-table").get_by_role("row", name=re.compile("^Lawfulness 50%"))).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learning Centre").click()
     page.get_by_role("heading", name="Trainings").get_by_role("link", name="Trainings").click()
@@ -57,7 +58,7 @@ def test_workflow_to_tool_to_guidance_to_assessment_to_training(browser, site):
     title = open_cards.first.locator(".training-card-title a").inner_text()
     open_cards.first.locator(".training-card-title a").click()
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("You are enrolled. The training is in My trainings").is_visible()
+    expect(page.get_by_text("You are enrolled. The training is in My trainings")).to_be_visible()
     page.get_by_role("link", name="My trainings").first.click()
     enrolled = page.locator("section", has=page.get_by_role("heading", name="Enrolled"))
-    assert enrolled.get_by_role("link", name=title).is_visible()
+    expect(enrolled.get_by_role("link", name=title)).to_be_visible()

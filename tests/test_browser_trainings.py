@@ -4,6 +4,7 @@ enrols, finds it in My trainings, and gives the seat back."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import serve_demo_copy, sign_in
 from tests.factories import PASSWORD
@@ -22,21 +23,21 @@ def test_a_member_enrols_from_the_list_and_finds_it_in_my_trainings(browser, sit
     sign_in(page, site.base, "member@harbour-police.example", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learning Centre").click()
     page.get_by_role("heading", name="Trainings").get_by_role("link", name="Trainings").click()
-    assert page.get_by_role("heading", name="Trainings", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Trainings", exact=True)).to_be_visible()
     page.get_by_label("Kind").select_option("webinar")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name=TITLE).click()
-    assert page.get_by_role("heading", name=TITLE).is_visible()
-    assert page.get_by_text("(Europe/London, UTC+0").first.is_visible()  # the training's zone and its offset
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.get_by_text("(Europe/London, UTC+0").first).to_be_visible()  # the training's zone and its offset
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("You are enrolled. The training is in My trainings").is_visible()
-    assert page.get_by_role("button", name="Cancel my seat").is_visible()
+    expect(page.get_by_text("You are enrolled. The training is in My trainings")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel my seat")).to_be_visible()
 
     page.get_by_role("link", name="My trainings").first.click()
     enrolled = page.locator("section", has=page.get_by_role("heading", name="Enrolled"))
-    assert enrolled.get_by_role("link", name=TITLE).is_visible()
-    assert page.get_by_role("link", name="Download my calendar (.ics)").is_visible()
+    expect(enrolled.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("link", name="Download my calendar (.ics)")).to_be_visible()
 
     enrolled.get_by_role("button", name="Cancel my seat").click()
-    assert page.get_by_text("Your seat is cancelled.").is_visible()
-    assert page.get_by_text("You are not enrolled in any upcoming training.").is_visible()
+    expect(page.get_by_text("Your seat is cancelled.")).to_be_visible()
+    expect(page.get_by_text("You are not enrolled in any upcoming training.")).to_be_visible()
