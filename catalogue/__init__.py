@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_search()
+    clean_search_leftovers(app)
     check_synonym_file(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -133,6 +134,18 @@ def register_search() -> None:
     tools()
     guidance()
     trainings()
+
+
+def clean_search_leftovers(app: Flask) -> None:
+    """Index directories a killed ``search rebuild`` left behind are deleted at start (and by every rebuild)."""
+    from catalogue.search import store
+
+    with app.app_context():
+        try:
+            if removed := store.clean_leftovers():
+                app.logger.info("Deleted %s search index leftover(s): %s", len(removed), ", ".join(removed))
+        except OSError as error:
+            app.logger.warning("Search index leftovers could not be deleted: %s", error)
 
 
 def check_synonym_file(app: Flask) -> None:

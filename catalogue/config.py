@@ -52,6 +52,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PAGE_SIZE": 20,
         "SEARCH_APPLY_ON_COMMIT": True,
+        # Seconds a request that saved waits for the index's write lock held by another process, so that the first
+        # search after the save finds it (docs/search.md); past it the next search or commit applies the change.
+        "SEARCH_COMMIT_WAIT": 2.0,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["ar", "zh", "en", "fr", "ru", "es"],
         "WTF_CSRF_TIME_LIMIT": None,

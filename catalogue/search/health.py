@@ -93,6 +93,12 @@ def status() -> dict:
 
 def pending_changes(s=None) -> int:
     """How many saved changes the index has not applied yet; raises ``store.IndexUnavailable``."""
-    s = s or store.searcher()
-    return db.session.scalar(select(func.count()).select_from(SearchChange)
-                             .where(SearchChange.id > store.last_applied(s))) or 0
+    try:
+        s = s or store.searcher()
+        last = store.last_applied(s)
+    except store.IndexUnavailable:
+        raise
+    except Exception as error:  # a damaged segment can fail anywhere while reading
+        store.forget_all()
+        raise store.IndexUnavailable(f"the index cannot be read: {error!r}") from error
+    return db.session.scalar(select(func.count()).select_from(SearchChange).where(SearchChange.id > last)) or 0

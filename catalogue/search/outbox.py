@@ -2,8 +2,10 @@
 
 Writing: a flush that touches a tool (or a term label) inserts ``search_changes`` rows on the same connection, so a
 rollback leaves nothing and a commit can never lose one. Applying: after a commit, and whenever a search finds the
-index behind, the process that gets the index's write lock without waiting applies every pending change by
-re-reading the current rows; anyone else carries on with the index as it is.
+index behind, the process that gets the index's write lock applies every pending change by re-reading the current
+rows. A search never waits for the lock (it carries on with the index as it is); the request that saved waits for it
+up to ``SEARCH_COMMIT_WAIT`` seconds, so that once a save is acknowledged the very first search finds it, whichever
+process answers that search.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def _record_changes(session: Session, _context) -> None:
 def _apply_after_commit(session: Session) -> None:
     if session.info.pop(PENDING, False) and has_app_context() and current_app.config.get("SEARCH_APPLY_ON_COMMIT"):
         try:
-            catch_up()
+            catch_up(wait=current_app.config.get("SEARCH_COMMIT_WAIT", 0.0))
         except Exception:  # the commit succeeded; a later search or process catches up
             log.exception("Applying search changes after commit failed")
 
@@ -85,16 +87,31 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def catch_up(limit: int = 5000) -> str:
-    """Apply pending changes if the write lock is free. Returns 'applied', 'current', 'busy' or 'unavailable'."""
-    try:
-        ix = store.open_index()
-    except store.IndexUnavailable:
-        return "unavailable"
-    try:
-        writer = ix.writer(timeout=0.0)
-    except LockError:
-        return "busy"
+def catch_up(limit: int = 5000, wait: float = 0.0) -> str:
+    """Apply pending changes if the write lock is free within ``wait`` seconds. Returns 'applied', 'current', 'busy'
+    or 'unavailable'."""
+    for _attempt in range(3):
+        try:
+            ix = store.open_index()
+        except store.IndexUnavailable:
+            return "unavailable"
+        try:
+            writer = ix.writer(timeout=wait, delay=0.02)
+        except LockError:
+            return "busy"
+        except Exception:
+            if store.is_current(ix):
+                raise
+            store.forget(ix.storage.folder)  # swapped out and deleted while we opened it: use the new one
+            continue
+        if store.is_current(ix):
+            return _apply(ix, writer, limit)
+        writer.cancel()  # a rebuild swapped a new index in while we waited for the lock of the old one
+        store.forget(ix.storage.folder)
+    return "busy"
+
+
+def _apply(ix, writer, limit: int) -> str:
     try:
         with ix.searcher() as s:
             last = store.last_applied(s)

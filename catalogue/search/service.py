@@ -133,6 +133,7 @@ def search(request: SearchRequest) -> SearchResult:
             current_app.logger.warning("Search index unavailable (%s); answering from the database", error)
         else:
             current_app.logger.exception("Searching the index failed; answering from the database")
+            store.forget_all()  # a damaged file: open it afresh next time rather than reuse broken readers
         db.session.rollback()
         store.rebuild_in_background()
         result = _search_database(parsed, request)

@@ -2,6 +2,11 @@
 
 Layout under ``CATALOGUE_DATA_DIR/search``: ``CURRENT`` names the live index directory; ``rebuild`` writes a new
 directory and swaps ``CURRENT`` atomically. Every process opens what ``CURRENT`` names and notices a swap.
+
+Files are read with plain reads, never memory-mapped: a segment truncated or damaged on disk then raises an error that
+search answers from the database, where a memory-mapped read past its end kills the worker with SIGBUS. The old
+directory is deleted under its write lock, so a writer in another process never writes into a directory being
+deleted; directories a killed rebuild left behind are deleted by the next rebuild or start.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from catalogue.extensions import db
@@ -30,6 +36,8 @@ from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, stat
 
 BATCH = 500
 CLI_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+#: Seconds a swap waits for a writer in another process to finish with the old index before deleting it anyway later.
+SWAP_WAIT = 30.0
 
 
 class IndexUnavailable(Exception):
@@ -53,6 +61,11 @@ def current_dir() -> Path | None:
     return root() / name if name else None
 
 
+def storage(directory: Path | str) -> FileStorage:
+    """The files of one index directory, read without memory mapping (see the module's docstring)."""
+    return FileStorage(str(directory), supports_mmap=False)
+
+
 def open_index() -> whoosh_index.Index:
     """The live index, opened once per process and directory; raises ``IndexUnavailable``."""
     directory = current_dir()
@@ -62,14 +75,18 @@ def open_index() -> whoosh_index.Index:
     with _opened_lock:
         if key not in _opened:
             try:
-                ix = whoosh_index.open_dir(key)
-            except IndexUnavailable:
-                raise
+                ix = storage(key).open_index()
             except Exception as error:
                 raise IndexUnavailable(f"the index cannot be opened: {error!r}") from error
             _opened.clear()
             _opened[key] = ix
         return _opened[key]
+
+
+def is_current(ix: whoosh_index.Index) -> bool:
+    """Whether ``ix`` is still the live index (a rebuild in any process may have swapped another in)."""
+    directory = current_dir()
+    return directory is not None and str(directory) == ix.storage.folder
 
 
 def searcher() -> Searcher:
@@ -137,9 +154,16 @@ def published_count(session: Session) -> int:
                for d in kinds().values())
 
 
+_rebuilding = threading.local()
+
+
 @contextmanager
-def rebuild_lock():
-    """Only one rebuild at a time across processes; others return at once instead of queueing."""
+def rebuild_lock(reentrant: bool = False):
+    """Only one rebuild at a time across processes; others return at once instead of queueing. ``reentrant``: a
+    thread already holding it gets it again (the clean-up at the end of a rebuild)."""
+    if reentrant and getattr(_rebuilding, "held", False):
+        yield True
+        return
     root().mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(root() / "rebuild.lock", "w") as handle:
         try:
@@ -147,9 +171,11 @@ def rebuild_lock():
         except BlockingIOError:
             yield False
             return
+        _rebuilding.held = True
         try:
             yield True
         finally:
+            _rebuilding.held = False
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -169,7 +195,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
         with Session(db.engine) as session:
             mark = latest_change(session)  # changes after this are applied by catch-up after the swap
             total = published_count(session)
-            ix = whoosh_index.create_in(str(directory), build_schema())
+            ix = storage(directory).create_index(build_schema())
             if threading.active_count() > 1:
                 processes = 1  # forking a process with other threads running can deadlock the children
             writer = ix.writer(limitmb=256, procs=processes, multisegment=processes > 1)
@@ -185,13 +211,62 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
 
 
 def swap_to(directory: Path) -> None:
+    """Point ``CURRENT`` at ``directory``. The old index is swapped out while holding its write lock (a writer in
+    another process finishes its commit first, and any writer after it sees the swap and moves to the new index),
+    then deleted with every other directory no process can still be writing."""
     pointer = root() / "CURRENT"
-    temporary = root() / f"CURRENT.{uuid.uuid4().hex}"
-    temporary.write_text(directory.name, encoding="utf-8")
-    os.replace(temporary, pointer)
-    for old in root().glob("index-*"):
-        if old != directory and old.is_dir():
+    old = current_dir()
+    with _write_locked(old, wait=SWAP_WAIT) as locked:
+        temporary = root() / f"CURRENT.{uuid.uuid4().hex}"
+        temporary.write_text(directory.name, encoding="utf-8")
+        os.replace(temporary, pointer)
+        if locked and old is not None and old != directory:
             shutil.rmtree(old, ignore_errors=True)
+    clean_leftovers()
+
+
+def clean_leftovers() -> list[str]:
+    """Delete index directories that ``CURRENT`` does not name and no one writes (left by a killed rebuild, or an old
+    index whose writer was busy at the swap), and stray pointer files. Nothing while a rebuild is running, whose
+    directory is not named yet. Returns the names deleted."""
+    if not root().is_dir():
+        return []
+    removed = []
+    with rebuild_lock(reentrant=True) as acquired:
+        if not acquired:
+            return []
+        live = current_dir()
+        for path in root().iterdir():
+            if path.name.startswith("CURRENT.") and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+            elif path.name.startswith("index-") and path.is_dir() and path != live:
+                with _write_locked(path, wait=0) as locked:
+                    if locked:
+                        shutil.rmtree(path, ignore_errors=True)
+                        removed.append(path.name)
+    return removed
+
+
+@contextmanager
+def _write_locked(directory: Path | None, wait: float):
+    """Hold the Whoosh write lock of ``directory`` (the one ``ix.writer()`` takes); yields False if it stayed busy
+    for ``wait`` seconds or the directory holds no index."""
+    if directory is None or not directory.is_dir():
+        yield False
+        return
+    from whoosh.util import filelock
+
+    lock = storage(directory).lock(f"{whoosh_index._DEF_INDEX_NAME}_WRITELOCK")
+    try:
+        acquired = filelock.try_for(lock.acquire, timeout=wait, delay=0.05) if wait else lock.acquire()
+    except OSError:
+        acquired = False
+    try:
+        yield bool(acquired)
+    finally:
+        if acquired:
+            lock.release()
 
 
 _background: dict[str, threading.Thread] = {}
