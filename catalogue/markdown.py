@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -35,7 +36,14 @@ def render_markdown(text: str | None) -> Markup:
 
 def markdown_to_text(text: str | None) -> str:
     """Plain text of a Markdown field, for meta descriptions and snippets."""
-    return nh3.clean(_parser.render(text or ""), tags=set()).strip()
+    return _plain_text(text or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_text(text: str) -> str:
+    """Kept by the Markdown source itself, so an edited text is a new key and never shows stale: search result
+    pages ask for the same descriptions again and again (rendering one costs about half a millisecond)."""
+    return nh3.clean(_parser.render(text), tags=set()).strip()
 
 
 #: Elements whose content goes too, not only the tags: none of them belongs in a catalogue text.

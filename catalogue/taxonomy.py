@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, true
+from sqlalchemy.orm import selectinload
 
 from catalogue.extensions import db
 from catalogue.models import Term, Tool, Vocabulary, tool_terms
@@ -69,7 +70,9 @@ def sync_vocabularies(path: Path = SEED_FILE, *, commit: bool = True) -> SyncRes
 
 def vocabularies() -> list[Vocabulary]:
     """All vocabularies in display order, with their terms loaded."""
-    return list(db.session.scalars(select(Vocabulary).order_by(Vocabulary.position)).unique())
+    # Two queries, not one per vocabulary; each term's vocabulary is then found in the session, not joined again.
+    loading = selectinload(Vocabulary.terms).lazyload(Term.vocabulary)
+    return list(db.session.scalars(select(Vocabulary).options(loading).order_by(Vocabulary.position)).unique())
 
 
 def term_index(include_merged: bool = False) -> dict[str, dict[str, Term]]:

@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 import pycountry
 from flask import Flask, current_app, g
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup
 from sqlalchemy import exists, select
 
-from catalogue import labels, paging, policy
+from catalogue import labels, paging, policy, sources
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
-from catalogue.languages.formatting import arrow, number, percent, sorted_choices, wording
+from catalogue.languages.formatting import arrow, number, percent, sorted_choices, translations, wording
 from catalogue.markdown import render_markdown
 from catalogue.models import Tool
 
@@ -75,7 +75,7 @@ COUNT_PLACEHOLDERS = tuple(f"%({name}){kind}" for name in ("num", "count") for k
 def template_ngettext(singular: str, plural: str, n: int) -> str:
     """Jinja's ``ngettext``: the plural form for ``n``, with ``n`` itself written in the locale's way (1 234 in
     French, 1,234 in English), so template authors need not format counts by hand and the message ids stay put."""
-    text = get_translations().ungettext(singular, plural, n)
+    text = translations().ungettext(singular, plural, n)
     if isinstance(n, int) and not isinstance(n, bool):
         shown = number(n)
         for placeholder in COUNT_PLACEHOLDERS:
@@ -90,11 +90,13 @@ def register(app: Flask) -> None:
         role_label=lambda role: labels.ROLES.get(role, role),
         datetime=nice_datetime,
         number=number, percent=percent, wording=wording, bdi=bdi,
+        source_line=lambda item: item if isinstance(item, str) else sources.describe(item),
+        source_link=sources.link, source_kind=sources.kind_label,
     )
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: get_translations().ugettext(s), ngettext=template_ngettext, newstyle=True,
-        pgettext=lambda c, s: get_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+        gettext=lambda s: translations().ugettext(s), ngettext=template_ngettext, newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals["page_url"] = paging.page_url  # a global, so imported macros see it too
     app.jinja_env.trim_blocks = True

@@ -37,7 +37,7 @@ def guidance_document(page: GuidancePage) -> dict:
 
 
 def facet_values() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
-    return [(page.slug, page.title, page.summary, terms) for page, terms in facet_terms()]
+    return facet_terms()
 
 
 def register_with_search() -> None:

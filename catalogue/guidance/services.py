@@ -93,10 +93,22 @@ def for_terms(term_ids: list[int]) -> list[GuidancePage]:
                                    .order_by(GuidancePage.title)))
 
 
-def facet_terms() -> list[tuple[GuidancePage, list[tuple[str, str]]]]:
-    """Each published page with its terms as (vocabulary, term) slugs: what the catalogue's guidance facet ORs."""
-    return [(page, [(t.vocabulary.slug, t.slug) for t in applying_terms(page)])
-            for page in db.session.scalars(published().order_by(GuidancePage.title))]
+def facet_terms() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """Each published page (slug, title, summary) with its terms as (vocabulary, term) slugs: what the catalogue's
+    guidance facet ORs. Asked on every catalogue page, so one query of the columns it needs, not the pages' rows."""
+    rows = db.session.execute(
+        select(GuidancePage.slug, GuidancePage.title, GuidancePage.summary, Vocabulary.slug, Term.slug)
+        .outerjoin(guidance_terms, guidance_terms.c.guidance_id == GuidancePage.id)
+        .outerjoin(Term, Term.id == guidance_terms.c.term_id)
+        .outerjoin(Vocabulary, (Vocabulary.id == Term.vocabulary_id) & Vocabulary.slug.in_(TOOL_VOCABULARIES))
+        .where(GuidancePage.status == "published")
+        .order_by(GuidancePage.title, GuidancePage.slug, Vocabulary.position, Term.position))
+    pages: dict[str, tuple[str, str, str, list[tuple[str, str]]]] = {}
+    for slug, title, summary, vocabulary, term in rows:
+        page = pages.setdefault(slug, (slug, title, summary, []))
+        if vocabulary is not None:
+            page[3].append((vocabulary, term))
+    return list(pages.values())
 
 
 def tool_terms_of_pages(slugs: list[str]):

@@ -371,6 +371,8 @@ def marked_texts(row, marked: dict[str, set[str]], language: str, summary: str,
     if found:
         return found, None
     name, value = in_language("description", text)
+    if not marked[name]:  # no words to find (a list without a query): no passage, and no text to make
+        return None, None
     return None, snippet(markdown_to_text(value), marked[name], SCHEMA[name].analyzer)
 
 
