@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, IntegerField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from catalogue import sources
+from catalogue.choices import options
 from catalogue.languages.formatting import number, sorted_choices
 from catalogue.rows import MAX_ID, whole_number
 from catalogue.templating import language_name
@@ -107,3 +120,74 @@ class EditorForm(VersionedForm):
 
     def loaded_change_version(self) -> int | None:
         return whole_number(self.change_version.data) if self.change_version.data else None
+
+
+class SourceForm(Form):
+    """One source in the editor. A row left empty is ignored; a row with anything in it needs a title, a reference
+    and a kind."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=sources.TITLE_LIMIT)],
+                        description=_l("For example: Product data sheet, version 3."))
+    reference = StringField(_l("Web address or reference"),
+                            validators=[Optional(), Length(max=sources.REFERENCE_LIMIT)],
+                            description=_l("An http:// or https:// address, or a reference in words "
+                                           "(a report's number and page, a meeting and its date)."))
+    kind = SelectField(_l("Kind"), validators=[Optional()],
+                       choices=options([("", _l("Choose a kind")), *sources.KINDS.items()]))
+    accessed = DateField(_l("Date accessed (optional)"), validators=[Optional(), plausible_date])
+
+    def is_empty(self) -> bool:
+        typed = [self.title.data, self.reference.data, self.kind.data, *(self.accessed.raw_data or [])]
+        return self.accessed.data is None and not any(isinstance(v, str) and v.strip() for v in typed)
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_empty():
+            return True
+        valid = super().validate(extra_validators)
+        for name, message in ((self.title, _l("Give the source a title.")),
+                              (self.reference, _l("Give a web address or a reference."))):
+            if not (name.data or "").strip():
+                name.errors = [*name.errors, message]
+                valid = False
+        if not self.kind.data:
+            self.kind.errors = [*self.kind.errors, _l("Choose what kind of source this is.")]
+            valid = False
+        if (self.reference.data or "").strip() and (problem := sources.reference_problem(self.reference.data)):
+            self.reference.errors = [*self.reference.errors, problem]
+            valid = False
+        if self.accessed.data and self.accessed.data > date.today():
+            self.accessed.errors = [*self.accessed.errors, _l("The date accessed cannot be in the future.")]
+            valid = False
+        return valid
+
+
+class SourcesField(FieldList):
+    """An entry's sources: the stored ones plus ``BLANK_ROWS`` empty rows to add more (no JavaScript needed)."""
+
+    BLANK_ROWS = 2
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(FormField(SourceForm), label, min_entries=self.BLANK_ROWS,
+                         max_entries=sources.MAX_SOURCES, **kwargs)
+
+    def fill(self, items) -> None:
+        """Show ``items`` (stored sources) followed by empty rows."""
+        while self.entries:
+            self.pop_entry()
+        for item in sources.normalise(items):
+            accessed = item["accessed"]
+            self.append_entry({**item, "kind": item["kind"] or "",
+                               "accessed": date.fromisoformat(accessed) if _is_iso_date(accessed) else None})
+        for _ in range(min(self.BLANK_ROWS, sources.MAX_SOURCES - len(self.entries))):
+            self.append_entry()
+
+    def values(self) -> list[dict]:
+        return sources.normalise([entry.form.data for entry in self.entries])
+
+
+def _is_iso_date(text: str | None) -> bool:
+    try:
+        date.fromisoformat(text or "")
+    except ValueError:
+        return False
+    return True

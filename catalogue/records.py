@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalogue import sources
 from catalogue.models import Tool
 from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS
 
@@ -14,7 +15,7 @@ TOOL_FIELDS = (
     "slug", "name", "organisation", "country", "website", "summary", "description",
     *MULTI_TERM_FIELDS,
     *SINGLE_TERM_FIELDS,
-    "languages", "responsible_use", "last_reviewed", "status", "demo",
+    "languages", "responsible_use", "sources", "last_reviewed", "status", "demo",
     *TIMESTAMP_FIELDS,
 )
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -35,6 +36,8 @@ def tool_to_record(tool: Tool) -> dict[str, Any]:
             record[name] = tool.last_reviewed.isoformat() if tool.last_reviewed else None
         elif name == "languages":
             record[name] = list(tool.languages or [])
+        elif name == "sources":
+            record[name] = sources.normalise(tool.sources)
         else:
             record[name] = getattr(tool, name)
     return record

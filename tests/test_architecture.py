@@ -20,7 +20,7 @@ LAYERS = {
                "catalogue.redirects", "catalogue.choices", "catalogue.forms", "catalogue.slugs", "catalogue.paging",
                "catalogue.times", "catalogue.labels", "catalogue.spreadsheets", "catalogue.charts",
                "catalogue.templating", "catalogue.languages", "catalogue.taxonomy", "catalogue.records",
-               "catalogue.conflicts"),
+               "catalogue.conflicts", "catalogue.sources"),
     "search": ("catalogue.search",),
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.assessment",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",

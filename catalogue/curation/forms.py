@@ -23,6 +23,7 @@ from catalogue.forms import (
     SLUG_PATTERN,
     CheckboxListField,
     EditorForm,
+    SourcesField,
     VersionedForm,
     WholeNumberField,
     language_choices,
@@ -62,6 +63,7 @@ class ToolForm(EditorForm):
                                     description=_l("Markdown. What to check before and while using the tool."))
     languages = SelectMultipleField(_l("Interface languages"), validators=[Optional()],
                                     description=_l("Hold Ctrl (or Cmd) to choose several."))
+    sources = SourcesField(_l("Sources"))
     note = StringField(_l("Change note (optional)"), validators=[Optional(), Length(max=500)],
                        description=_l("Say briefly what you changed and why; it is kept in the history."))
     not_duplicate = BooleanField(_l("I have checked: this is a different tool. Save it anyway."))
@@ -73,7 +75,7 @@ class ToolForm(EditorForm):
             "organisation": self.organisation.data.strip(), "country": self.country.data or None,
             "website": (self.website.data or "").strip() or None, "summary": self.summary.data.strip(),
             "description": self.description.data or "", "responsible_use": self.responsible_use.data or "",
-            "languages": list(self.languages.data or []),
+            "languages": list(self.languages.data or []), "sources": self.sources.values(),
         }
         for name in TERM_FIELDS:
             if name in self:
@@ -115,6 +117,7 @@ def fill_from(form: ToolForm, tool: Tool) -> None:
         form[name].data = getattr(tool, name) or ""
     form.country.data = tool.country or ""
     form.languages.data = list(tool.languages or [])
+    form.sources.fill(tool.sources)
     for field in form.term_fields():
         terms = [t.slug for t in tool.terms_in(field.name)]
         field.data = terms if isinstance(field, SelectMultipleField) else (terms[0] if terms else "")

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from catalogue import sources
 from catalogue.curation.kinds import TOOL, Kind, kind_of
 from catalogue.extensions import db
 from catalogue.guidance.content import TOPIC_LABELS
@@ -96,16 +97,22 @@ def compare(old: dict[str, Any], new: dict[str, Any], kind: Kind = TOOL) -> list
     changes = []
     for name in content.SNAPSHOT_FIELDS:
         before, after = old.get(name), new.get(name)
+        if name in content.SOURCE_FIELDS:  # one readable line per source, compared in order
+            before, after = _described(before), _described(after)
         if _same(before, after):
             continue
         change = FieldChange(name, str(labels.get(name, name.replace("_", " ").capitalize())), before, after)
-        if name in content.LIST_FIELDS:
+        if name in content.LIST_FIELDS or name in content.SOURCE_FIELDS:
             change.removed = [v for v in before or [] if v not in (after or [])]
             change.added = [v for v in after or [] if v not in (before or [])]
         elif name in content.LONG_TEXT_FIELDS:
             change.diff = word_diff(before or "", after or "")
         changes.append(change)
     return changes
+
+
+def _described(items: Any) -> list[str]:
+    return [sources.describe(source) for source in sources.normalise(items)]
 
 
 def _same(a: Any, b: Any) -> bool:

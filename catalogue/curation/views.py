@@ -190,7 +190,9 @@ def edit_entry(kind: str, entry_id: int):
 def _fill_from_change(form, change) -> None:
     """The editor shows the open proposed change, so a second curator continues it instead of starting over."""
     for name, value in change.values.items():
-        if name in form and name not in ("version", "csrf_token", "note"):
+        if name == "sources":
+            form.sources.fill(value)
+        elif name in form and name not in ("version", "csrf_token", "note"):
             form[name].data = value
     form.change_version.data = str(change.version)
 

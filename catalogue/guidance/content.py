@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from catalogue import sources
 from catalogue.extensions import db
 from catalogue.models import GuidancePage
 from catalogue.taxonomy import apply_terms
@@ -16,15 +17,16 @@ from catalogue.taxonomy import apply_terms
 #: attach a page to far too many tools).
 VOCABULARIES = ("technologies", "purposes", "data_types", "workflow_steps")
 TOOL_VOCABULARIES = ("technologies", "purposes", "data_types")
-CONTENT_FIELDS = ("title", "summary", "topic", "body", *VOCABULARIES, "related")
+CONTENT_FIELDS = ("title", "summary", "topic", "body", *VOCABULARIES, "related", "sources")
 SNAPSHOT_FIELDS = ("slug", *CONTENT_FIELDS, "status", "last_reviewed", "verification_sources", "demo")
 LONG_TEXT_FIELDS = ("summary", "body", "verification_sources")
 LIST_FIELDS = (*VOCABULARIES, "related")
+SOURCE_FIELDS = ("sources",)
 MARKDOWN_FIELDS = ("body",)
 
 FIELD_LABELS = {
     "slug": _l("Address (slug)"), "title": _l("Title"), "summary": _l("Summary"), "topic": _l("Topic"),
-    "body": _l("Text"), "related": _l("Related guidance"), "status": _l("Status"),
+    "body": _l("Text"), "related": _l("Related guidance"), "sources": _l("Sources"), "status": _l("Status"),
     "last_reviewed": _l("Last reviewed"), "verification_sources": _l("Checked against"),
     "demo": _l("Demonstration entry"),
 }
@@ -47,6 +49,7 @@ def snapshot(page: GuidancePage) -> dict[str, Any]:
         "related": sorted(other.slug for other in page.related), "status": page.status,
         "last_reviewed": page.last_reviewed.isoformat() if page.last_reviewed else None,
         "verification_sources": page.verification_sources or "", "demo": page.demo,
+        "sources": sources.normalise(page.sources),
     }
     for vocabulary in VOCABULARIES:
         values[vocabulary] = [term.slug for term in page.terms_in(vocabulary)]
@@ -62,6 +65,10 @@ def apply_content(page: GuidancePage, values: dict[str, Any]) -> bool:
         if getattr(page, name) != value:
             setattr(page, name, value)
             changed = True
+    found = sources.normalise(values.get("sources"))
+    if (page.sources or []) != found:
+        page.sources = found
+        changed = True
     slugs = [slug for slug in values.get("related") or [] if slug != page.slug]
     related = list(db.session.scalars(select(GuidancePage).where(GuidancePage.slug.in_(slugs)))) if slugs else []
     if {p.id for p in page.related} != {p.id for p in related}:

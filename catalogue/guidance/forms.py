@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from catalogue.choices import options
 from catalogue.extensions import db
-from catalogue.forms import SLUG_PATTERN, CheckboxListField, EditorForm, markdown_length
+from catalogue.forms import SLUG_PATTERN, CheckboxListField, EditorForm, SourcesField, markdown_length
 from catalogue.guidance.content import TOPIC_LABELS, VOCABULARIES
 from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, Vocabulary
@@ -32,6 +32,7 @@ class GuidanceForm(EditorForm):
     body = TextAreaField(_l("Text"), validators=[InputRequired(), markdown_length],
                          description=_l("Markdown: **bold**, *italic*, lists, tables, links and ## headings."))
     related = CheckboxListField(_l("Related guidance"), validators=[Optional()])
+    sources = SourcesField(_l("Sources"))
     note = StringField(_l("Change note (optional)"), validators=[Optional(), Length(max=500)],
                        description=_l("Say briefly what you changed and why; it is kept in the history."))
 
@@ -39,7 +40,7 @@ class GuidanceForm(EditorForm):
         found: dict[str, Any] = {
             "title": self.title.data.strip(), "slug": (self.slug.data or "").strip(), "topic": self.topic.data,
             "summary": self.summary.data.strip(), "body": self.body.data or "",
-            "related": list(self.related.data or []),
+            "related": list(self.related.data or []), "sources": self.sources.values(),
         }
         for name in VOCABULARIES:
             found[name] = list(self[name].data or [])
@@ -78,6 +79,7 @@ def fill_from(form: GuidanceForm, page: GuidancePage) -> None:
     for name in ("title", "slug", "topic", "summary", "body"):
         form[name].data = getattr(page, name) or ""
     form.related.data = [other.slug for other in page.related]
+    form.sources.fill(page.sources)
     for field in form.term_fields():
         field.data = [t.slug for t in page.terms_in(field.name)]
     form.version.data = str(page.version)

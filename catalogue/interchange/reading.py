@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pycountry
 from jsonschema import Draft202012Validator
 
+from catalogue import sources
 from catalogue.interchange.fields import CSV_LIST_SEPARATOR, FORMAT_NAME, FORMAT_VERSION
 from catalogue.interchange.problems import InterchangeError, Problem
 from catalogue.records import LIST_FIELDS, TIMESTAMP_FIELDS, TIMESTAMP_FORMAT, TOOL_FIELDS
@@ -30,6 +31,7 @@ PATTERN_MESSAGES = {
     "languages": "must list ISO 639-1 codes in lowercase, e.g. 'en'",
     "created_at": "must be a UTC time written YYYY-MM-DDTHH:MM:SSZ",
     "updated_at": "must be a UTC time written YYYY-MM-DDTHH:MM:SSZ",
+    "sources": "must give each source's date accessed as YYYY-MM-DD",
 }
 TYPE_NAMES = {"string": "text", "array": "list", "object": "object", "boolean": "true or false", "null": "null",
               "integer": "whole number"}
@@ -87,6 +89,8 @@ def _csv_row_to_tool(row: dict[str, str | None]) -> dict[str, Any]:
         value = value.strip() if key not in ("description", "responsible_use") else value
         if key in LIST_FIELDS:
             tool[key] = [part.strip() for part in value.split(CSV_LIST_SEPARATOR) if part.strip()]
+        elif key == "sources":
+            tool[key] = _csv_sources(value)
         elif key == "demo":
             tool[key] = value.lower() in ("true", "1", "yes")
         elif value == "" and key not in ("description", "responsible_use"):
@@ -97,6 +101,17 @@ def _csv_row_to_tool(row: dict[str, str | None]) -> dict[str, Any]:
         else:
             tool[key] = value
     return tool
+
+
+def _csv_sources(value: str) -> Any:
+    """A CSV cell holds the sources as a JSON list (empty for none); text that is not JSON is left for the schema
+    check to report."""
+    if not value:
+        return []
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        return value
 
 
 def _without_formula_guard(value: str) -> str:
@@ -141,7 +156,9 @@ def _fields_with_nul(raw: dict[str, Any]) -> list[str]:
     def has_nul(value: Any) -> bool:
         if isinstance(value, str):
             return "\x00" in value
-        return isinstance(value, list) and any(isinstance(item, str) and "\x00" in item for item in value)
+        if isinstance(value, dict):
+            return any(has_nul(item) for item in value.values())
+        return isinstance(value, list) and any(isinstance(item, str | dict) and has_nul(item) for item in value)
 
     return [field for field, value in raw.items() if has_nul(value)]
 
@@ -155,6 +172,15 @@ def _describe(error, document: Any) -> Problem:
         raw = document["tools"][record - 1]
         slug = raw.get("slug") if isinstance(raw, dict) and isinstance(raw.get("slug"), str) else None
     kind, value, instance = error.validator, error.validator_value, error.instance
+    if field == "sources" and len(path) >= 4 and isinstance(path[3], int):
+        source = f"source {path[3] + 1}"
+        if kind == "required":
+            missing = [name for name in value if isinstance(instance, dict) and name not in instance]
+            return Problem(f"{source} needs: {', '.join(missing)}", record, slug, field)
+        if kind == "additionalProperties":
+            extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+            return Problem(f"{source} has unknown field(s): {', '.join(extra)}; a source has title, reference, "
+                           "kind and accessed", record, slug, field)
     if kind == "required":  # one error per missing field; its message names the field
         named = re.match(r"'([^']+)' is a required property", error.message)
         missing = [name for name in value if name not in instance]
@@ -175,6 +201,9 @@ def _describe(error, document: Any) -> Problem:
     if kind == "pattern":
         return Problem(f"{PATTERN_MESSAGES.get(str(field), 'has the wrong form')} (got {instance!r})",
                        record, slug, field)
+    if kind == "type" and field == "sources" and isinstance(instance, str) and len(path) == 3:
+        return Problem("must be a list of sources (in CSV: a JSON list, e.g. [{\"title\": \"…\", \"reference\": "
+                       "\"https://…\", \"kind\": \"vendor\"}])", record, slug, field)
     if kind == "type":
         expected = value if isinstance(value, list) else [value]
         names = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
@@ -221,6 +250,24 @@ def _check_meaning(raw: dict[str, Any], terms: dict[str, dict[str, Any]], skip: 
                 datetime.strptime(raw[field], TIMESTAMP_FORMAT)
             except ValueError:
                 found.append((field, f"{raw[field]!r} is not a real time"))
+    if "sources" not in skip and isinstance(raw.get("sources"), list):
+        found.extend(("sources", message) for message in _source_problems(raw["sources"]))
+    return found
+
+
+def _source_problems(items: list) -> list[str]:
+    found = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            continue
+        reference, accessed = item.get("reference"), item.get("accessed")
+        if isinstance(reference, str) and (problem := sources.reference_problem(reference)):
+            found.append(f"source {number}: {reference[:80]!r}: {problem}")
+        if isinstance(accessed, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed):
+            try:
+                date.fromisoformat(accessed)
+            except ValueError:
+                found.append(f"source {number}: {accessed!r} is not a real date")
     return found
 
 
@@ -234,6 +281,7 @@ def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
         record[field] = record[field] or None
     record["status"] = record["status"] or "draft"
     record["demo"] = bool(record["demo"])
+    record["sources"] = sources.normalise(record["sources"])
     if record["last_reviewed"]:
         record["last_reviewed"] = date.fromisoformat(record["last_reviewed"])
     for field in TIMESTAMP_FIELDS:

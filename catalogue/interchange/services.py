@@ -25,7 +25,7 @@ from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, sync_vocab
 
 MARKDOWN_FIELDS = ("description", "responsible_use")
 PLAIN_FIELDS = ("name", "organisation", "country", "website", "summary", "description", "languages",
-                "responsible_use", "last_reviewed", "status", "demo")
+                "responsible_use", "sources", "last_reviewed", "status", "demo")
 
 
 @dataclass
@@ -134,6 +134,8 @@ def dump_csv(document: dict[str, Any]) -> str:
 
 
 def _csv_cell(key: str, value: Any) -> str:
+    if key == "sources":  # records in a cell: a JSON list, empty for none
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
     if key in LIST_FIELDS:
         return CSV_LIST_SEPARATOR.join(value)
     if isinstance(value, bool):

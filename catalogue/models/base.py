@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -24,8 +24,8 @@ def utcnow() -> datetime:
 
 
 class CurationRecord:
-    """Who did what to a curated entry (a tool or a guidance page), the reviewer's comments on a returned entry, and
-    the sources of the last verification."""
+    """Who did what to a curated entry (a tool or a guidance page), the reviewer's comments on a returned entry, the
+    sources of the last verification, and the sources its claims come from (``catalogue.sources``)."""
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -34,6 +34,7 @@ class CurationRecord:
     review_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verification_sources: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sources: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default="[]")
 
     @declared_attr
     def created_by(cls):
