@@ -94,13 +94,17 @@ def test_the_header_mirrors_brand_navigation_and_language_switcher(browser, site
     shoot(page, "catalogue", language)
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
     nav = page.locator(".site-header nav")
-    assert reads_before(page.locator(".brand"), nav, language)
+    assert reads_before(page.locator(".brand"), page.locator(".site-tools"), language)  # account links, language
+    brand_box, nav_box = box(page.locator(".brand")), box(nav)
+    assert brand_box["y"] + brand_box["height"] <= nav_box["y"] + 1  # the navigation has the row under them
     items = nav.locator(":scope > ul > li")
     first, others = box(items.first), [box(items.nth(i)) for i in range(1, items.count())]
     if language == "ar":
         assert all(first["right"] >= other["right"] - 1 for other in others)
+        assert abs(first["right"] - brand_box["right"]) < 2  # starts under the brand
     else:
         assert all(first["x"] <= other["x"] + 1 for other in others)
+        assert abs(first["x"] - brand_box["x"]) < 2
     assert reads_before(items.nth(0), items.nth(1), language)
     switcher = page.locator(".language-switcher")
     assert reads_before(switcher.locator("label"), switcher.locator("select"), language)
