@@ -154,16 +154,46 @@ def test_restoring_a_revision_of_a_published_tool_is_proposed(app):
     assert tool(app, tool_id).summary == OLD
 
 
-def translate(client, tool_id: int, language: str = "fr", delete: bool = False):
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="{name}"', page)
+    return (found.group(1) or found.group(2) or "") if found else ""
+
+
+def translate(client, tool_id: int, language: str = "fr", delete: bool = False, page: str | None = None,
+              summary: str = "Classe les conversations."):
+    """Post the translation form (or its delete form) with the versions of the page loaded now, or of ``page``."""
     path = f"/curation/tools/{tool_id}/translations/{language}"
-    page = client.get(path).get_data(as_text=True)
+    page = page or client.get(path).get_data(as_text=True)
     if delete:
-        version = re.search(r'name="delete-version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="delete-version"', page)
         return client.post(f"{path}/delete", data={"delete-csrf_token": csrf_token(client, path),
-                                                   "delete-version": version.group(1) or version.group(2)})
-    return client.post(path, data={"csrf_token": csrf_token(client, path), "version": version_on(client, path),
-                                   "summary": "Classe les conversations.", "description": "Il **classe**.",
+                                                   "delete-version": hidden(page, "delete-version"),
+                                                   "delete-change_version": hidden(page, "delete-change_version")})
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "version": hidden(page, "version"),
+                                   "change_version": hidden(page, "change_version"),
+                                   "summary": summary, "description": "Il **classe**.",
                                    "responsible_use": "Garder un humain."})
+
+
+def test_two_translators_at_once_never_overwrite_each_others_proposed_change(app):
+    alice, bob, tool_id = published_tool(app)
+    (carol,) = curator_clients(app, "carol@harbour-police.example")
+    path = f"/curation/tools/{tool_id}/translations/fr"
+    alice_page, carol_page = alice.get(path).get_data(as_text=True), carol.get(path).get_data(as_text=True)
+    assert translate(alice, tool_id, page=alice_page, summary="Version d'Alice.").status_code == 303
+
+    late = translate(carol, tool_id, page=carol_page, summary="Version de Carol.")
+    html = late.get_data(as_text=True)
+    assert late.status_code == 409
+    assert "Another curator proposed a change to this translation" in html and "Version de Carol." in html
+    with app.app_context():
+        change = db.session.scalar(db.select(ProposedChange).filter_by(language="fr", status="open"))
+        assert change.values["summary"] == "Version d'Alice."
+
+    assert translate(carol, tool_id, page=html, summary="Version de Carol.").status_code == 303  # continues it
+    with app.app_context():
+        change = db.session.scalar(db.select(ProposedChange).filter_by(language="fr", status="open"))
+        assert change.values["summary"] == "Version de Carol." and len(change.authors) == 2
+    assert decide(bob, change.id, "approve").status_code == 303
 
 
 def translations(app) -> int:

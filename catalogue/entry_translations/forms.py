@@ -7,14 +7,15 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, StopValidation
 
 from catalogue.entry_translations.kinds import Translated
-from catalogue.forms import VersionedForm, markdown_length
+from catalogue.forms import EditorForm, markdown_length
 
 
-class DeleteForm(VersionedForm):
-    """Deleting carries the version too: a translation changed since the page was loaded is not deleted."""
+class DeleteForm(EditorForm):
+    """Deleting carries the versions too: a translation (or its proposed change) changed since the page was loaded is
+    not deleted."""
 
 
-class TranslationForm(VersionedForm):
+class TranslationForm(EditorForm):
     def values(self) -> dict[str, str]:
         return {name: self[name].data or "" for name in self.translated_fields}
 

@@ -39,6 +39,14 @@ class TranslationRefused(Exception):
 
 
 @dataclass
+class TranslationChangeOpen(Exception):
+    """Another curator's proposed change to this translation is open, or it moved on since the form was loaded (the
+    curator is offered to continue it). Nothing was written."""
+
+    change: Any
+
+
+@dataclass
 class TranslationConflict(Exception):
     """Someone saved or deleted this translation after the form was loaded. Nothing was written."""
 
@@ -85,7 +93,7 @@ def check_lengths(described: Translated, values: dict[str, str]) -> None:
 
 
 def save_translation(entry, language: str, values: dict[str, str], author: User | None,
-                     loaded_version: int | None) -> bool:
+                     loaded_version: int | None, loaded_change_version: int | None = None) -> bool:
     """Add or change the translation of ``entry`` into ``language`` if nobody saved it since ``loaded_version``
     (0 or None: the form was loaded when there was none). Returns whether anything changed; saving an unchanged
     translation of an original that changed since marks it as up to date.
@@ -101,8 +109,8 @@ def save_translation(entry, language: str, values: dict[str, str], author: User 
             and existing.source == described.originals(entry):
         return False
     if needs_review(entry):
-        proposals.propose(entry, "translate", values, author, existing.version if existing else 0,
-                          language=language, loaded_change_version=_continued(entry, language))
+        _propose(entry, "translate", values, author, existing.version if existing else 0, language,
+                 loaded_change_version)
         return True
     with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
         store(entry, language, values, author, existing)
@@ -128,7 +136,8 @@ def store(entry, language: str, values: dict[str, str], author: User | None, exi
     return translation
 
 
-def delete_translation(entry, language: str, author: User | None, loaded_version: int | None) -> None:
+def delete_translation(entry, language: str, author: User | None, loaded_version: int | None,
+                       loaded_change_version: int | None = None) -> None:
     """Delete the translation the form showed. Raises NotFound if there is none, TranslationConflict if it changed."""
     language = check_language(language)
     described = translated_of(entry)
@@ -138,8 +147,7 @@ def delete_translation(entry, language: str, author: User | None, loaded_version
     if existing.version != loaded_version:
         raise TranslationConflict(existing)
     if needs_review(entry):
-        proposals.propose(entry, "untranslate", {}, author, existing.version, language=language,
-                          loaded_change_version=_continued(entry, language))
+        _propose(entry, "untranslate", {}, author, existing.version, language, loaded_change_version)
         return
     with unit_of_work(lambda _error: TranslationConflict(get_translation(entry, language))):
         db.session.delete(existing)
@@ -156,10 +164,17 @@ def open_change(entry, language: str):
     return proposals.open_change(entry, language)
 
 
-def _continued(entry, language: str) -> int | None:
-    """A translation change is continued, not refused, while it is open: the translation page shows it."""
-    current = proposals.open_change(entry, language)
-    return current.version if current is not None else None
+def _propose(entry, action: str, values: dict[str, str], author: User | None, base_version: int, language: str,
+             loaded_change_version: int | None) -> None:
+    """A change to a published entry's translation waits for another curator. The form carries the version of the
+    open change it showed (if any), so two translators at once never overwrite each other's proposal."""
+    try:
+        proposals.propose(entry, action, values, author, base_version, language=language,
+                          loaded_change_version=loaded_change_version)
+    except proposals.ProposalOpen as found:
+        raise TranslationChangeOpen(found.change) from None
+    except proposals.ProposalRefused as refused:
+        raise TranslationRefused(refused.message) from None
 
 
 def _apply_translation(entry, change, reviewer: User) -> None:

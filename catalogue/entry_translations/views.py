@@ -45,9 +45,14 @@ def _page(entry, language: str, form, delete_form=None, status: int = 200, **con
         text_direction=direction(language),
         form=form, translation=translation, described=described, originals=described.originals(entry),
         changes=changes,
-        delete_form=delete_form or DeleteForm(version=str(translation.version if translation else 0), formdata=None,
-                                               prefix="delete"),
+        delete_form=delete_form or _delete_form(entry, language, translation),
         **context), status
+
+
+def _delete_form(entry, language: str, translation) -> DeleteForm:
+    change = services.open_change(entry, language)
+    return DeleteForm(version=str(translation.version if translation else 0), formdata=None, prefix="delete",
+                      change_version=str(change.version) if change is not None else "")
 
 
 def _refused(entry, refused: services.TranslationRefused):
@@ -74,14 +79,19 @@ def edit(kind: str, entry_id: int, language: str):
     form = translation_form(described, described.originals(entry), obj=translation,
                             version=str(translation.version if translation else 0))
     change = services.open_change(entry, language)
-    if change is not None and change.action == "translate" and not form.is_submitted():
-        for name, value in change.values.items():
+    if change is not None and not form.is_submitted():
+        form.change_version.data = str(change.version)
+        for name, value in change.values.items() if change.action == "translate" else ():
             if name in form:
                 form[name].data = value
     if not form.validate_on_submit():
         return _page(entry, language, form, status=400 if form.errors else 200, translation=translation)
     try:
-        changed = services.save_translation(entry, language, form.values(), me(), form.loaded_version())
+        changed = services.save_translation(entry, language, form.values(), me(), form.loaded_version(),
+                                            form.loaded_change_version())
+    except services.TranslationChangeOpen as found:
+        form.change_version.data = str(found.change.version) if found.change else ""
+        return _page(entry, language, form, status=409, change_open=found.change, translation=translation)
     except services.TranslationConflict as conflict:
         form.version.data = str(conflict.current.version if conflict.current else 0)
         return _page(entry, language, form, status=409, conflict=conflict, translation=conflict.current)
@@ -108,7 +118,13 @@ def delete(kind: str, entry_id: int, language: str):
         form = translation_form(described, described.originals(entry), obj=services.get_translation(entry, language))
         return _page(entry, language, form, delete_form, status=400)
     try:
-        services.delete_translation(entry, language, me(), delete_form.loaded_version())
+        services.delete_translation(entry, language, me(), delete_form.loaded_version(),
+                                    delete_form.loaded_change_version())
+    except services.TranslationChangeOpen as found:
+        form = translation_form(described, described.originals(entry), obj=services.get_translation(entry, language))
+        return _page(entry, language, form, status=409, change_open=found.change)
+    except services.TranslationRefused as refused:
+        return _refused(entry, refused)
     except services.TranslationConflict as conflict:
         form = translation_form(described, described.originals(entry), obj=conflict.current,
                                 version=str(conflict.current.version if conflict.current else 0), formdata=None)
