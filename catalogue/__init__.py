@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from catalogue import observability
 from catalogue.accounts import sessions
 from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
@@ -56,6 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_input_guard(app)
     register_security_headers(app)
     register_commands(app)
+    observability.register_metrics(app)
+    app.wsgi_app = observability.MetricsEndpoint(app, app.wsgi_app)
     app.wsgi_app = HealthChecks(app, app.wsgi_app)  # outermost: answered before sessions, limits and CSRF
     return app
 
@@ -63,8 +66,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     """Errors reach the server's log. ``app.logger`` is the ``catalogue`` logger, which every module's logger passes
     its records to; made now, it writes to the WSGI server's error stream (gunicorn's error log) unless logging was
-    configured already (SQL parameters are kept out of database errors by the engine options in config.py)."""
+    configured already, as text or JSON with each record's request id (``observability``; SQL parameters are kept
+    out of database errors by the engine options in config.py)."""
     app.logger  # noqa: B018 - made now, so its handler is chosen before any module logs
+    observability.register_logging(app)
+    observability.register_request_ids(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -244,8 +250,9 @@ def signed_in() -> bool:
 
 
 def register_commands(app: Flask) -> None:
-    from catalogue.cli import catalogue_cli, search_cli, users_cli
+    from catalogue.cli import catalogue_cli, ops_cli, search_cli, users_cli
 
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(ops_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(users_cli)

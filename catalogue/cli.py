@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import secrets
+import shlex
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from catalogue import mail
+from catalogue import mail, operations
 from catalogue.accounts.services import agency_by_slug, find_user
 from catalogue.admin import demo
 from catalogue.admin.services import RefusedChange, active_admins, create_user, deactivate, list_accounts
@@ -29,7 +31,7 @@ from catalogue.interchange.services import dump_csv, dump_json, export_document,
 from catalogue.languages import LANGUAGES
 from catalogue.models import ROLES
 from catalogue.policy import MFA_REQUIRED_ROLES
-from catalogue.search import health, store
+from catalogue.search import health, retention, store
 from catalogue.search.outbox import catch_up
 from catalogue.search.query import QueryError
 from catalogue.search.service import SearchRequest, search
@@ -43,6 +45,7 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "tools.json"
 catalogue_cli = AppGroup("catalogue", help="Manage the catalogue's content.")
 search_cli = AppGroup("search", help="Maintain the search index (a disposable copy of the database).")
 users_cli = AppGroup("users", help="Manage accounts.")
+ops_cli = AppGroup("ops", help="Back up and restore the database.")
 
 
 def _progress(label: str):
@@ -258,6 +261,92 @@ def status_command(as_json: bool) -> None:
         return
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' '):<22} {value if value is not None else '-'}")
+
+
+@search_cli.command("prune")
+@click.option("--stale-after", type=click.IntRange(1, 3650), default=7, show_default=True, metavar="DAYS",
+              help="Indexes not seen for this many days no longer hold back pruning; they rebuild when next used.")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted, deleting nothing.")
+def prune_command(stale_after: int, dry_run: bool) -> None:
+    """Delete outbox changes (search_changes) every index seen lately has applied; run from cron, e.g. daily."""
+    catch_up()
+    store_position = health.status()["last_applied_change"]
+    if store_position is not None:
+        retention.record_position(store_position, force=True)  # this host's own index, as it is now
+    report = retention.prune(timedelta(days=stale_after), dry_run=dry_run)
+    for position in report.following:
+        click.echo(f"index on {position.host} ({position.directory}): applied up to #{position.last_applied}, "
+                   f"seen {position.seen:%Y-%m-%d %H:%M} UTC")
+    verb = "Would delete" if dry_run else "Deleted"
+    if report.through:
+        click.echo(f"{verb} {report.deleted} change(s) up to #{report.through}; {report.kept} kept.")
+    else:
+        click.echo(f"Nothing to prune: no index seen in the last {stale_after} day(s) has applied a change that "
+                   f"could go; {report.kept} kept.")
+    for position in report.left_behind:
+        click.echo(f"The index on {position.host} ({position.directory}) was last seen {position.seen:%Y-%m-%d} at "
+                   f"#{position.last_applied}: it will answer from the database and rebuild itself when next used "
+                   "(or run `flask --app wsgi search rebuild` there).", err=True)
+
+
+@ops_cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+def backup_command(dest: Path, force: bool) -> None:
+    """Copy the database to DEST (a file, or a directory to put a dated file in) while the app keeps serving.
+
+    SQLite: SQLite's online backup, checked. PostgreSQL: prints the pg_dump line to run."""
+    if operations.sqlite_file() is None:
+        url = operations.postgres_url_for_tools()
+        click.echo("PostgreSQL: back up with its own tool (give the password in PGPASSWORD or ~/.pgpass):")
+        click.echo(f"  pg_dump --format=custom --no-owner --file {_quoted(dest)} {_quoted(url)}")
+        return
+    try:
+        report = operations.backup(dest, overwrite=force)
+    except operations.RefusedOperation as refusal:
+        raise click.ClickException(f"Backup refused: {refusal}.") from refusal
+    click.echo(f"Backed up to {report.path} ({report.size:,} bytes; integrity ok; migration {report.checked.revision};"
+               f" {report.checked.tools} tools, {report.checked.accounts} accounts). It holds personal and case data:"
+               " keep it encrypted and access-controlled. The search index needs no backup.")
+
+
+@ops_cli.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data (stop the app first).")
+@click.option("--no-rebuild", is_flag=True, help="Do not rebuild the search index (then run `search rebuild`).")
+def restore_command(src: Path, force: bool, no_rebuild: bool) -> None:
+    """Restore the database from the backup SRC after checking it, migrate it and rebuild the search index.
+
+    SQLite only; for PostgreSQL it prints the pg_restore line to run."""
+    if operations.sqlite_file() is None:
+        url = operations.postgres_url_for_tools()
+        click.echo("PostgreSQL: stop the app on every host, then restore with its own tool:")
+        click.echo(f"  pg_restore --clean --if-exists --no-owner --dbname {_quoted(url)} {_quoted(src)}")
+        click.echo("then run `flask --app wsgi db upgrade` once, and `flask --app wsgi search rebuild` on every host.")
+        return
+    try:
+        report = operations.restore(src, force=force)
+    except operations.RefusedOperation as refusal:
+        raise click.ClickException(f"Restore refused: {refusal}.") from refusal
+    if report.kept_previous:
+        click.echo(f"The database it replaced is kept at {report.kept_previous}.")
+    click.echo(f"Restored {report.target} from {report.source} (integrity ok; {report.checked.tools} tools, "
+               f"{report.checked.accounts} accounts).")
+    if report.upgraded_from:
+        click.echo(f"Migrated from {report.upgraded_from} to the current schema.")
+    if no_rebuild:
+        click.echo("Now run `flask --app wsgi search rebuild`: the index does not match the restored database.")
+        return
+    count = store.rebuild(processes=store.CLI_PROCESSES)
+    if count is None:
+        click.echo("A rebuild was already running: run `flask --app wsgi search rebuild` when it ends.", err=True)
+        sys.exit(1)
+    catch_up()
+    click.echo(f"Search index rebuilt: {count} published document(s).")
+
+
+def _quoted(value) -> str:
+    return shlex.quote(str(value))
 
 
 @users_cli.command("create")

@@ -69,6 +69,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CATALOGUE_BASE_URL": env.get("CATALOGUE_BASE_URL", "").rstrip("/"),
         "CATALOGUE_PROXY_COUNT": int(env.get("CATALOGUE_PROXY_COUNT", "0")),
         "CATALOGUE_READY_MAX_LAG": int(env.get("CATALOGUE_READY_MAX_LAG", "1000")),
+        "CATALOGUE_LOG_FORMAT": env.get("CATALOGUE_LOG_FORMAT", "text").strip().lower(),
+        "CATALOGUE_METRICS": flag(env.get("CATALOGUE_METRICS", "1")),
+        "CATALOGUE_METRICS_TOKEN": env.get("CATALOGUE_METRICS_TOKEN", ""),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "PASSWORD_TIME_COST": 3,
@@ -99,6 +102,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     }
     settings.update(overrides)
     settings.setdefault("SESSION_COOKIE_SECURE", settings["CATALOGUE_ENV"] == "production")
+    if settings["CATALOGUE_LOG_FORMAT"] not in {"text", "json"}:
+        raise UnsafeConfiguration("CATALOGUE_LOG_FORMAT must be 'text' or 'json'.")
     if settings["CATALOGUE_ENV"] not in {"development", "production"}:
         raise UnsafeConfiguration("CATALOGUE_ENV must be 'development' or 'production'.")
     if settings["CATALOGUE_ENV"] == "production":

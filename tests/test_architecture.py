@@ -26,7 +26,7 @@ LAYERS = {
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
                  "catalogue.interchange", "catalogue.pages", "catalogue.shortlist", "catalogue.tools",
                  "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.languages.views"),
-    "app": ("catalogue", "catalogue.cli", "catalogue.health"),
+    "app": ("catalogue", "catalogue.cli", "catalogue.health", "catalogue.observability", "catalogue.operations"),
 }
 ORDER = list(LAYERS)
 

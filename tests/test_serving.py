@@ -91,3 +91,18 @@ def test_readiness_says_what_is_wrong(served):
     status, body, headers = get(base + "/readyz")
     assert status == 503 and '"search": "unavailable' in body and headers.get("Retry-After")
     assert get(base + "/healthz")[0] == 200  # alive all the same
+
+
+def test_metrics_of_every_worker_add_up_by_endpoint(served):
+    """gunicorn.conf.py gives the workers one PROMETHEUS_MULTIPROC_DIR: /metrics counts what all of them served."""
+    import re
+
+    base, log, _data = served
+    for _request in range(8):
+        assert get(base + "/about")[0] == 200
+    status, body, headers = get(base + "/metrics")
+    assert status == 200 and "Set-Cookie" not in headers
+    counted = re.search(r'catalogue_http_request_duration_seconds_count\{endpoint="pages\.about",method="GET",'
+                        r'status="200"\} (\d+)', body)
+    assert counted and float(counted.group(1)) == 8, body[:2000]
+    assert re.search(r'"GET /about HTTP/1.1" 200 \d+ \d+ms [0-9a-f]{16}', log.read_text())  # the request id

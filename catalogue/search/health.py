@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange
-from catalogue.search import store
+from catalogue.search import retention, store
 from catalogue.search.outbox import catch_up
 from catalogue.search.registry import kinds
 from catalogue.search.schema import STATE_ID, document_id, translation_stamp
@@ -101,4 +101,6 @@ def pending_changes(s=None) -> int:
     except Exception as error:  # a damaged segment can fail anywhere while reading
         store.forget_all()
         raise store.IndexUnavailable(f"the index cannot be read: {error!r}") from error
+    if last < retention.pruned_through():
+        raise store.IndexUnavailable("the index is behind changes pruned from the outbox; it must be rebuilt")
     return db.session.scalar(select(func.count()).select_from(SearchChange).where(SearchChange.id > last)) or 0

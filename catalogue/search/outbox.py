@@ -19,7 +19,7 @@ from whoosh.index import LockError
 
 from catalogue.extensions import db
 from catalogue.models import SearchChange, Term
-from catalogue.search import store
+from catalogue.search import retention, store
 from catalogue.search.registry import kinds
 from catalogue.search.schema import document_id, state_document
 
@@ -122,7 +122,10 @@ def _apply(ix, writer, limit: int) -> str:
             ).all()
             if not changes:
                 writer.cancel()
+                retention.record_position(last)
                 return "current"
+            if changes[0][0] > last + 1 and last < retention.pruned_through(session):
+                raise store.IndexUnavailable("the index is behind changes pruned from the outbox; it must be rebuilt")
             for kind, ids in _affected(session, changes).items():
                 model, document = kinds()[kind].model, kinds()[kind].document
                 found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
@@ -137,6 +140,7 @@ def _apply(ix, writer, limit: int) -> str:
     except BaseException:
         writer.cancel()
         raise
+    retention.record_position(changes[-1][0])
     if len(changes) == limit:
         return catch_up(limit)
     return "applied"

@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 from catalogue.extensions import db
 from catalogue.languages import catalogues_stamp
 from catalogue.models import SearchChange
+from catalogue.search import retention
 from catalogue.search.registry import kinds
 from catalogue.search.schema import SCHEMA_VERSION, STATE_ID, build_schema, state_document
 
@@ -207,6 +208,7 @@ def rebuild(progress: Callable[[Iterable], Iterable] | None = None, processes: i
             writer.add_document(**state_document(mark))
             writer.commit(optimize=True)
         swap_to(directory)
+        retention.record_position(mark, force=True)
     return count  # changes committed after ``mark`` are applied by the next commit's or search's catch-up
 
 
