@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from catalogue import audit, slugs
 from catalogue.conflicts import unit_of_work
-from catalogue.curation import proposals, revisions
+from catalogue.curation import proposals, revisions, writing
 from catalogue.curation.kinds import TOOL, Kind, kind_of, target_of
 from catalogue.extensions import db
 from catalogue.markdown import strip_markup
@@ -57,7 +57,7 @@ def unique_slug(name: str, exclude_id: int | None = None, kind: Kind = TOOL) -> 
 
 def _slug_used(kind: Kind, slug: str, exclude_id: int | None) -> bool:
     """Whether another entry uses ``slug``, now or before a rename (old addresses keep redirecting to their entry)."""
-    return proposals.slug_taken(kind, slug, exclude_id)
+    return writing.slug_taken(kind, slug, exclude_id)
 
 
 def _name_key(name: str) -> str:
@@ -132,6 +132,24 @@ def _lost_creation(kind: Kind, values: dict[str, Any], slug: str, allow_duplicat
     return SlugTaken(slug)
 
 
+@dataclass
+class Edited:
+    """What became of an edit: saved (``changed`` says whether anything differed), or proposed for review."""
+
+    changed: bool
+    proposed: Any = None  # the ProposedChange, when readers see the entry
+
+
+def edit_entry(entry, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
+               allow_duplicates: bool = False, loaded_change_version: int | None = None) -> Edited:
+    """The editor's save: a draft (or an entry in review) changes at once; a published entry gets a proposed change
+    that waits for another curator. Raises what ``save_entry`` and ``propose_edit`` raise."""
+    if proposals.is_live(entry):
+        return Edited(True, propose_edit(entry, values, author, loaded_version, note, allow_duplicates,
+                                         loaded_change_version))
+    return Edited(save_entry(entry, values, author, loaded_version, note, allow_duplicates))
+
+
 def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int | None, note: str = "",
                allow_duplicates: bool = False) -> bool:
     """Save the editor's values over ``entry`` if nobody saved since ``loaded_version``. Returns whether it changed.
@@ -151,19 +169,8 @@ def save_entry(entry, values: dict[str, Any], author: User, loaded_version: int 
         return moved_on(kind, entry_id, loaded_version)
 
     with unit_of_work(refused):
-        with db.session.no_autoflush:  # one UPDATE per save, so the version counts saves
-            changed = revisions.apply_content(entry, values)
-        if slug != entry.slug:
-            proposals.remember_slug(kind, entry)
-            entry.slug = slug
-            changed = True
-        if not changed:
-            return False
-        entry.updated_by = author
-        entry.updated_at = utcnow()
-        revisions.record_revision(entry, "edited", author, note)
-        audit.record(f"{kind.name}.edit", target=target_of(entry), actor=author, detail=note)
-    return True
+        changed = writing.write_content(entry, values, author, "edited", note, slug=slug)
+    return changed
 
 
 def _checked(entry, values: dict[str, Any], loaded_version: int | None, allow_duplicates: bool):
@@ -221,10 +228,6 @@ def restore_revision(entry, number: int, author: User, loaded_version: int | Non
         proposals.propose(entry, "restore", content, author, entry.version, f"Restored from revision {number}")
         return None
     with unit_of_work(lambda _error: moved_on(kind, entry_id, loaded_version)):
-        with db.session.no_autoflush:
-            revisions.apply_content(entry, revision.snapshot)
-        entry.updated_by = author
-        entry.updated_at = utcnow()
-        new = revisions.record_revision(entry, "restored", author, f"Restored from revision {number}")
-        audit.record(f"{kind.name}.restore", target=target_of(entry), actor=author, detail=f"revision {number}")
-    return new.number
+        writing.write_content(entry, revision.snapshot, author, "restored", f"Restored from revision {number}",
+                              detail=f"revision {number}", always=True)
+    return revisions.latest_revision(entry).number

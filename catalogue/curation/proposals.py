@@ -24,10 +24,10 @@ from werkzeug.exceptions import NotFound
 
 from catalogue import audit
 from catalogue.conflicts import lock_rows, unit_of_work
-from catalogue.curation import revisions, settings
+from catalogue.curation import revisions, settings, writing
 from catalogue.curation.kinds import KINDS, Kind, kind_of, target_of
 from catalogue.extensions import db
-from catalogue.models import FormerSlug, ProposedChange, User
+from catalogue.models import ProposedChange, User
 from catalogue.models.base import utcnow
 from catalogue.rows import get_or_404
 
@@ -220,23 +220,12 @@ def approve(change: ProposedChange, reviewer: User, loaded_version: int | None, 
 
 
 def _apply_content(entry, change: ProposedChange, author: User) -> None:
-    kind = kind_of(entry)
-    values = change.values
-    slug = values.get("slug") or entry.slug
-    with db.session.no_autoflush:
-        revisions.apply_content(entry, values)
-    if slug != entry.slug:
-        if slug_taken(kind, slug, entry.id):
-            raise ProposalRefused(_("Another entry uses the proposed address meanwhile. Return the change so its "
-                                    "author can choose another one."))
-        remember_slug(kind, entry)
-        entry.slug = slug
-    entry.updated_by = author
-    entry.updated_at = utcnow()
-    action = "restored" if change.action == "restore" else "edited"
-    revisions.record_revision(entry, action, author, change.note)
-    audit.record(f"{kind.name}.{'restore' if action == 'restored' else 'edit'}", target=target_of(entry),
-                 actor=author, detail=change.note)
+    slug = change.values.get("slug") or entry.slug
+    if slug != entry.slug and writing.slug_taken(kind_of(entry), slug, entry.id):
+        raise ProposalRefused(_("Another entry uses the proposed address meanwhile. Return the change so its "
+                                "author can choose another one."))
+    writing.write_content(entry, change.values, author, "restored" if change.action == "restore" else "edited",
+                          change.note, slug=slug)
 
 
 def return_change(change: ProposedChange, reviewer: User, loaded_version: int | None, reason: str) -> None:
@@ -262,27 +251,3 @@ def withdraw(change: ProposedChange, user: User, loaded_version: int | None) -> 
         change.decided_by, change.decided_at = user, utcnow()
         audit.record(f"{kind_of(entry).name}.withdraw", target=target_of(entry), actor=user,
                      detail=f"proposed change {change.id}")
-
-
-def slug_taken(kind: Kind, slug: str, entry_id: int | None) -> bool:
-    """Whether another entry of the kind uses ``slug`` now or used it before (former addresses stay reserved)."""
-    model = kind.model
-    query = select(model.id).where(model.slug == slug)
-    if entry_id:
-        query = query.where(model.id != entry_id)
-    if db.session.scalar(query) is not None:
-        return True
-    former = select(FormerSlug.entry_id).where(FormerSlug.entry_kind == kind.name, FormerSlug.slug == slug)
-    if entry_id:
-        former = former.where(FormerSlug.entry_id != entry_id)
-    return db.session.scalar(former) is not None
-
-
-def remember_slug(kind: Kind, entry) -> None:
-    """Keep the entry's current address before it changes; the caller commits."""
-    existing = db.session.scalar(select(FormerSlug).where(FormerSlug.entry_kind == kind.name,
-                                                          FormerSlug.slug == entry.slug))
-    if existing is None:
-        db.session.add(FormerSlug(entry_kind=kind.name, slug=entry.slug, entry_id=entry.id))
-    # An entry that takes back one of its own former addresses keeps it reserved; the row stays.
-

@@ -160,14 +160,8 @@ def edit_entry(kind: str, entry_id: int):
     if request.form.get("action") == "preview" or not form.validate_on_submit():
         return _editor(form, entry_kind, entry, status=400 if form.errors else 200, change=change)
     try:
-        if proposals.is_live(entry):
-            proposed = editing.propose_edit(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
-                                            _not_duplicate(form), form.loaded_change_version())
-            flash(_("Your change is proposed for review. Readers see the published text until another curator "
-                    "approves it."), "success")
-            return redirect(url_for("curation.change", change_id=proposed.id), 303)
-        changed = editing.save_entry(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
-                                     _not_duplicate(form))
+        edited = editing.edit_entry(entry, form.values(), me(), form.loaded_version(), form.note.data or "",
+                                    _not_duplicate(form), form.loaded_change_version())
     except proposals.ProposalOpen as found:
         return _editor(form, entry_kind, entry, status=409, change_open=found.change)
     except proposals.ProposalRefused as refused:
@@ -182,8 +176,12 @@ def edit_entry(kind: str, entry_id: int):
         return _editor(form, entry_kind, entry, status=409)
     except editing.LikelyDuplicates as found:
         return _editor(form, entry_kind, entry, status=409, duplicates=found.tools)
-    flash(_("Changes saved.") if changed else _("Nothing had changed, so no new revision was made."),
-          "success" if changed else "info")
+    if edited.proposed is not None:
+        flash(_("Your change is proposed for review. Readers see the published text until another curator "
+                "approves it."), "success")
+        return redirect(url_for("curation.change", change_id=edited.proposed.id), 303)
+    flash(_("Changes saved.") if edited.changed else _("Nothing had changed, so no new revision was made."),
+          "success" if edited.changed else "info")
     return redirect(entry_url("entry", entry), 303)
 
 

@@ -89,23 +89,21 @@ def may_approve(entry, user: User) -> str | None:
         return None
     if entry.submitted_by_id == user.id:
         return _("You submitted this entry, so another curator must review it.")
-    revision = kind_of(entry).revision
-    published = db.session.scalar(select(revision.number).where(
-        revision.entry_id == entry.id, revision.action == "approved").order_by(revision.number.desc())
-        .limit(1)) or 0
-    wrote = db.session.scalar(select(revision.id).where(
-        revision.entry_id == entry.id, revision.number > published, revision.author_id == user.id,
-        revision.action.in_(CONTENT_ACTIONS)).limit(1))
-    if wrote:
+    if _wrote(entry, user):
         return _("You wrote part of the text under review, so another curator must review it.")
     return None
 
 
 def _wrote(entry, user: User) -> bool:
+    """Whether ``user`` wrote any revision of the text under review: since the entry was last published. The same
+    rule refuses an approval (``may_approve``) and marks one as self-approved where the setting allows it."""
     revision = kind_of(entry).revision
+    published = db.session.scalar(select(revision.number).where(
+        revision.entry_id == entry.id, revision.action == "approved").order_by(revision.number.desc())
+        .limit(1)) or 0
     return db.session.scalar(select(revision.id).where(
-        revision.entry_id == entry.id, revision.author_id == user.id, revision.action.in_(CONTENT_ACTIONS))
-        .limit(1)) is not None
+        revision.entry_id == entry.id, revision.number > published, revision.author_id == user.id,
+        revision.action.in_(CONTENT_ACTIONS)).limit(1)) is not None
 
 
 def check_verification(entry, verification: Verification) -> None:
