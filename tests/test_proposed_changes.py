@@ -284,3 +284,30 @@ def test_line_breaks_as_browsers_send_them_are_no_change(app):
     assert "Summary" in review and "Description" not in review
     assert decide(bob, number, "approve").status_code == 303
     assert "\r" not in tool(app, tool_id).description
+
+
+def test_the_author_reads_the_reason_for_a_return_on_their_dashboard(app):
+    alice, bob, tool_id = published_tool(app)
+    number = change_id(edit(alice, tool_id, summary=NEW))
+    assert decide(bob, number, "return", note="Which evaluation says ninety-nine percent? Add it as a source.")\
+        .status_code == 303
+    dashboard = alice.get("/curation/").get_data(as_text=True)
+    assert "Your proposed changes that were returned" in dashboard
+    assert "Which evaluation says ninety-nine percent? Add it as a source." in dashboard
+    assert f'href="/curation/changes/{number}"' in dashboard
+    assert "Your proposed changes that were returned" not in bob.get("/curation/").get_data(as_text=True)
+
+
+def test_a_reviewer_sees_a_changed_translation_as_a_word_diff(app):
+    alice, bob, tool_id = published_tool(app)
+    assert translate(alice, tool_id, summary="Classe les conversations.").status_code == 303
+    with app.app_context():
+        first = db.session.scalar(db.select(ProposedChange.id).filter_by(language="fr", status="open"))
+    assert decide(bob, first, "approve").status_code == 303
+
+    assert translate(alice, tool_id, summary="Classe les messages.").status_code == 303
+    with app.app_context():
+        second = db.session.scalar(db.select(ProposedChange.id).filter_by(language="fr", status="open"))
+    review = bob.get(f"/curation/changes/{second}").get_data(as_text=True)
+    assert "<del>conversations.</del>" in review and "<ins>messages.</ins>" in review
+    assert "Responsible use" not in review.split("The whole proposed translation")[0].split("Published and proposed")[1]

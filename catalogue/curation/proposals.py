@@ -38,6 +38,8 @@ FACT_FIELDS = frozenset({"description", "organisation", "country", "website", "l
 #: How a translation change is applied on approval: action → function(entry, change, reviewer). Registered by the
 #: translations feature, which knows how translations are stored.
 APPLIERS: dict[str, Callable[[Any, ProposedChange, User], None]] = {}
+#: What a translation change would alter, field by field: action → function(entry, change), registered likewise.
+DIFFERS: dict[str, Callable[[Any, ProposedChange], list[revisions.FieldChange]]] = {}
 
 
 class ProposalRefused(Exception):
@@ -90,6 +92,22 @@ def returned_to(entry, user: User) -> list[ProposedChange]:
         ProposedChange.status == "returned", ProposedChange.author_id == user.id,
         ProposedChange.decided_at >= entry.updated_at)
         .order_by(ProposedChange.decided_at.desc()).limit(3)))
+
+
+def returned_recently(user: User, limit: int = 10) -> list[ProposedChange]:
+    """The user's changes that a reviewer returned, newest first, while nobody has changed the entry since (the
+    reviewer's reason is still what the author has to act on)."""
+    found = []
+    for change in db.session.scalars(select(ProposedChange).where(
+            ProposedChange.status == "returned", ProposedChange.author_id == user.id)
+            .order_by(ProposedChange.decided_at.desc()).limit(limit * 3)):
+        try:
+            change.entry = entry_of(change)
+        except NotFound:
+            continue
+        if change.decided_at >= change.entry.updated_at:
+            found.append(change)
+    return found[:limit]
 
 
 def get_change(change_id: int) -> ProposedChange:
@@ -161,6 +179,8 @@ def may_approve(change: ProposedChange, user: User) -> str | None:
 
 def diff(change: ProposedChange, entry) -> list[revisions.FieldChange]:
     """What the change would alter in what readers see, field by field (content changes only)."""
+    if change.action in DIFFERS:
+        return DIFFERS[change.action](entry, change)
     if change.action not in CONTENT:
         return []
     live = revisions.snapshot(entry)

@@ -74,7 +74,7 @@ def expired_form(error: CSRFError):
 def dashboard_page():
     user = me()
     return render_template("curation/dashboard.html", drafts=dashboard.my_drafts(user),
-                           proposed=proposals.waiting(user),
+                           proposed=proposals.waiting(user), returned_changes=proposals.returned_recently(user),
                            waiting=dashboard.waiting_for_review(user), stale=dashboard.stale_entries(),
                            counts={kind: dashboard.status_counts(kind) for kind in KINDS.values()},
                            recent=dashboard.recent_changes(),

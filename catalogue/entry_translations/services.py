@@ -19,7 +19,7 @@ from werkzeug.exceptions import NotFound
 
 from catalogue import audit
 from catalogue.conflicts import unit_of_work
-from catalogue.curation import proposals
+from catalogue.curation import proposals, revisions
 from catalogue.curation.kinds import Kind, target_of
 from catalogue.entry_translations.kinds import ORIGINAL, Translated, translated_of
 from catalogue.extensions import db
@@ -199,4 +199,13 @@ def _apply_untranslation(entry, change, reviewer: User) -> None:
                  actor=change.author or reviewer, detail=change.language)
 
 
+def _translation_diff(entry, change) -> list:
+    """The proposed translation against the one readers of that language see now (empty when there is none)."""
+    described = translated_of(entry)
+    existing = get_translation(entry, change.language)
+    before = {name: getattr(existing, name) if existing else "" for name in described.fields}
+    return revisions.compare(before, {**before, **change.values}, described.kind)
+
+
 proposals.APPLIERS.update(translate=_apply_translation, untranslate=_apply_untranslation)
+proposals.DIFFERS.update(translate=_translation_diff)
