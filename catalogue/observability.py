@@ -19,6 +19,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import os
 import re
 import secrets
 from datetime import UTC, datetime
@@ -99,6 +100,10 @@ def register_metrics(app: Flask):
         return None
     from prometheus_client import CollectorRegistry
     from prometheus_flask_exporter import PrometheusMetrics
+
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if shared:  # also set for `flask` commands run with the units' environment, before gunicorn made it
+        os.makedirs(shared, mode=0o700, exist_ok=True)
 
     # A registry per app: the default one refuses a second app's metrics (tests make many apps). In multiprocess
     # mode the values live in PROMETHEUS_MULTIPROC_DIR's files whatever the registry.
