@@ -1,6 +1,6 @@
 """A proposed change in Chromium, without JavaScript: the demo curator edits a published demo tool (a new summary and
 a new address) and proposes it with a note; a member still reads and finds the published text; the demo reviewer
-opens the change, sees the field-by-field difference and the note, and approves it; the member then reads and finds
+opens the change, sees the field-by-field difference, the sources and the note, and approves it; the member then reads and finds
 the new text at once, and the old address answers 301 to the new one."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ REVIEWER = "reviewer@demo.example"
 NEW_WORD = "zeppelinfield"  # in no demo text: only the proposed summary has it
 NEW_SUMMARY = f"Checks seized devices on scene with the {NEW_WORD} method and flags known material for review."
 NOTE = "The vendor renamed the product and documented the new triage method (release notes, 2026)."
+SOURCE_TITLE = "Release notes of the renamed product"
+SOURCE_URL = "https://vendor.example/release-notes-2026"
 SHOTS = Path("test-results/screenshots")
 
 
@@ -54,6 +56,13 @@ def test_a_proposed_change_waits_for_a_second_curator_then_readers_see_and_find_
     writer.get_by_label("Summary").fill(NEW_SUMMARY)
     writer.get_by_label("Address (slug)").fill(new_slug)
     writer.get_by_label("Change note (optional)").fill(NOTE)
+    source = writer.get_by_role("group", name="Source 1")
+    source.get_by_label("Title").fill(SOURCE_TITLE)
+    source.get_by_label("Web address or reference").fill("javascript:alert(1)")
+    source.get_by_label("Kind").select_option(label="Vendor documentation")
+    writer.get_by_role("button", name="Save changes").click()
+    expect(source.get_by_text("Only web addresses starting with http:// or https://")).to_be_visible()
+    source.get_by_label("Web address or reference").fill(SOURCE_URL)
     writer.get_by_role("button", name="Save changes").click()
     expect(writer.get_by_text("Your change is proposed for review.")).to_be_visible()
     change_url = writer.url
@@ -85,6 +94,9 @@ def test_a_proposed_change_waits_for_a_second_curator_then_readers_see_and_find_
     assert differences.locator("ins", has_text=NEW_WORD).count() == 1
     assert differences.locator("ins", has_text=new_slug).count() == 1
     assert differences.locator("del", has_text=slug).count() >= 1
+    sources = reviewer.locator("section.change-sources")
+    expect(sources.get_by_role("link", name=SOURCE_URL)).to_have_attribute("href", SOURCE_URL)
+    expect(sources).to_contain_text("Vendor documentation")
     SHOTS.mkdir(parents=True, exist_ok=True)
     reviewer.set_viewport_size({"width": 1280, "height": 900})
     reviewer.screenshot(path=str(SHOTS / "proposed-change-1280.png"), full_page=True)
@@ -96,6 +108,9 @@ def test_a_proposed_change_waits_for_a_second_curator_then_readers_see_and_find_
 
     reader.goto(f"{site.base}/tools/{new_slug}")  # at once: no waiting, no retry
     expect(reader.get_by_text(NEW_SUMMARY).first).to_be_visible()
+    listed_sources = reader.locator("section", has=reader.get_by_role("heading", name="Sources", exact=True))
+    expect(listed_sources.get_by_role("link", name=SOURCE_URL)).to_be_visible()
+    expect(listed_sources).to_contain_text(SOURCE_TITLE)
     moved = reader.request.get(f"{site.base}/tools/{slug}", max_redirects=0)
     assert moved.status == 301 and moved.headers["location"].endswith(f"/tools/{new_slug}")
     assert listed(reader, site.base, NEW_WORD, new_slug)
