@@ -13,7 +13,8 @@ models, as any process of the host does; every change goes through the outbox to
 - ``worker_killed``: kill -9 one worker mid-load; the master starts another.
 - ``master_killed``: kill -9 the master mid-load (its workers stop); started again at once, as systemd's
   ``Restart=`` would. Connection errors while it is down are counted, 500s must be none.
-- ``worker_killed_during_rebuild``: ``flask search rebuild`` runs, and a worker is killed while it does.
+- ``worker_killed_during_rebuild``, ``master_killed_during_rebuild``: ``flask search rebuild`` runs, and a worker
+  (or the master, started again at once) is killed while it does.
 - ``rebuild_killed``: kill -9 ``flask search rebuild`` half-way; the half-built directory must go at the next start.
 - ``index_deleted``: the index directory is deleted while serving.
 - ``index_corrupted``: every segment file is truncated to a third while serving (memory-mapped, this was SIGBUS).
@@ -64,8 +65,8 @@ from benchmarks.serving import (  # noqa: E402
 )
 
 QUERIES = ("hash matching", "grooming chat", "victim identification", "age estimation", "triage", "dark web")
-FAULTS = ("worker_killed", "master_killed", "worker_killed_during_rebuild", "rebuild_killed", "index_deleted",
-          "index_corrupted", "postgres_stopped", "two_hosts")
+FAULTS = ("worker_killed", "master_killed", "worker_killed_during_rebuild", "master_killed_during_rebuild",
+          "rebuild_killed", "index_deleted", "index_corrupted", "postgres_stopped", "two_hosts")
 DEGRADED = "Search is being rebuilt"
 
 
@@ -208,7 +209,7 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
         server.kill_master()
         notes["restart_s"] = round(server.start(), 2)
         notes["down_s"] = round(time.monotonic() - fault_at, 2)
-    elif name in ("worker_killed_during_rebuild", "rebuild_killed"):
+    elif name in ("worker_killed_during_rebuild", "master_killed_during_rebuild", "rebuild_killed"):
         before = {p.name for p in search_dir.glob("index-*")}
         rebuild = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "search", "rebuild"], cwd=ROOT,
                                    env=host.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -220,6 +221,11 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
             rebuild.kill()
             rebuild.wait()
             notes["leftovers_after_kill"] = len(list(search_dir.glob("index-*"))) - 1
+        elif name == "master_killed_during_rebuild":
+            killed.update(server.workers())
+            server.kill_master()
+            notes["restart_s"] = round(server.start(), 2)
+            notes["rebuild_exit"] = rebuild.wait(timeout=300)
         else:
             killed.add(server.kill_worker())
             notes["rebuild_exit"] = rebuild.wait(timeout=300)
@@ -242,11 +248,11 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
         thread.join()
     watcher.join()
     heal = heal[0]
+    workers_died = len((workers_before - set(server.workers())) - killed) if "master" not in name else 0
     if name == "rebuild_killed":
         server.stop()  # a deploy or reboot: the next start deletes what the killed rebuild left
         server.start()
         notes["leftovers_after_next_start"] = len(list(search_dir.glob("index-*"))) - 1
-    workers_died = len((workers_before - set(server.workers())) - killed) if name != "master_killed" else 0
     if name == "index_corrupted":
         notes["workers_replaced"] = len(workers_before - set(server.workers()))
     requests = sum(stats.statuses.values())

@@ -130,16 +130,17 @@ class Server:
         return pid
 
     def kill_master(self) -> None:
-        """kill -9 the master; its workers notice they are orphans and stop within a second or so."""
+        """kill -9 the master, then its orphaned workers, as systemd does when a unit's main process dies
+        (``KillMode=control-group``); left alone they would stop by themselves within seconds."""
         workers = self.workers()
         os.kill(self.master, signal.SIGKILL)
         self.process.wait()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
-            time.sleep(0.1)
-        for pid in workers:  # not to leave any behind whatever happens
+        for pid in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -277,6 +278,7 @@ class Client:
         except (OSError, http.client.HTTPException) as error:
             if self.stats and kind:
                 self.stats.record(kind, time.perf_counter() - start, None, type(error).__name__)
+            time.sleep(0.1)  # a browser does not retry a refused connection in a tight loop
             return None, {}, ""
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":

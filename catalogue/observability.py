@@ -55,8 +55,10 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id, record.method, record.path = request_id(), request.method, request.path
+            record.request_tag = f" [request {record.request_id}]"
         else:
             record.request_id = record.method = record.path = None
+            record.request_tag = ""
         return True
 
 
@@ -77,7 +79,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps({key: value for key, value in entry.items() if value is not None}, ensure_ascii=False)
 
 
-TEXT_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s [request %(request_id)s]: %(message)s"
+TEXT_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s%(request_tag)s: %(message)s"
 
 
 def register_logging(app: Flask) -> None:
