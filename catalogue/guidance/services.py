@@ -66,8 +66,7 @@ def for_tool(tool: Tool) -> list[Applying]:
     mine = {term.id: term for term in tool.terms if term.vocabulary.slug in TOOL_VOCABULARIES}
     if not mine:
         return []
-    pages = db.session.scalars(published().join(guidance_terms, guidance_terms.c.guidance_id == GuidancePage.id)
-                               .where(guidance_terms.c.term_id.in_(mine)).distinct())
+    pages = db.session.scalars(published().where(GuidancePage.id.in_(applying_to(mine))))
     found = [Applying(page, [mine[t.id] for t in page.terms if t.id in mine]) for page in pages]
     order = list(TOPIC_LABELS)
     return sorted(found, key=lambda a: (order.index(a.page.topic) if a.page.topic in order else 99, a.page.title))
@@ -88,9 +87,14 @@ def for_terms(term_ids: list[int]) -> list[GuidancePage]:
     """Published pages applying to any of these terms, by title."""
     if not term_ids:
         return []
-    return list(db.session.scalars(published().join(guidance_terms, guidance_terms.c.guidance_id == GuidancePage.id)
-                                   .where(guidance_terms.c.term_id.in_(term_ids)).distinct()
+    return list(db.session.scalars(published().where(GuidancePage.id.in_(applying_to(term_ids)))
                                    .order_by(GuidancePage.title)))
+
+
+def applying_to(term_ids):
+    """Ids of the pages holding any of these terms: a subquery, not DISTINCT over the pages' rows, which PostgreSQL
+    cannot compare (they have JSON columns)."""
+    return select(guidance_terms.c.guidance_id).where(guidance_terms.c.term_id.in_(term_ids))
 
 
 def facet_terms() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
