@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, selectinload
 from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 from catalogue.extensions import db
 from catalogue.languages import reader_language, translation_in
 from catalogue.markdown import markdown_to_text
-from catalogue.models import Tool
+from catalogue.models import Term, Tool
 from catalogue.search import facets, ranking, store, synonyms
 from catalogue.search.highlight import snippet
 from catalogue.search.languages import ORIGINAL, emphasis, field_name, is_han
@@ -334,7 +334,9 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, s
     page = top[end - request.per_page:end]
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
-    query = select(Tool).where(Tool.id.in_(ids), Tool.status == "published")
+    # The terms' vocabularies are in the session already (``search`` loaded them): found there, not joined again.
+    query = (select(Tool).where(Tool.id.in_(ids), Tool.status == "published")
+             .options(selectinload(Tool.terms).lazyload(Term.vocabulary)))
     if parsed.language == ORIGINAL:  # a reader of the original never looks at translations: leave them unread
         query = query.options(lazyload(Tool.translations))
     tools = {t.id: t for t in db.session.scalars(query)}

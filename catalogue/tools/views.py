@@ -10,10 +10,11 @@ from catalogue.search.groups import search_group
 from catalogue.search.query import QueryError
 from catalogue.search.service import search
 from catalogue.taxonomy import vocabularies
-from catalogue.tools import services
+from catalogue.tools import cards, services
 from catalogue.tools.forms import SearchForm, carries_sort_memory, parse_search
 
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
+blueprint.add_app_template_global(cards.tool_card, "kept_tool_card")
 
 MAX_COMPARE = 4
 OTHER_GROUPS = ("guidance", "training")  # searched from the same box, shown after the tools
