@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import url_for
 
 from catalogue.curation import revisions
-from catalogue.curation.tool_content import CONTENT_FIELDS
+from catalogue.curation.kinds import KINDS
+from catalogue.entry_translations.kinds import translated_of
 from catalogue.extensions import db
-from catalogue.models import AuditEvent, ProposedChange, Tool, ToolRevision, ToolTranslation
+from catalogue.models import AuditEvent, ProposedChange, ToolRevision, ToolTranslation
 from tests.auth import csrf_token, signed_in
 from tests.curation_helpers import approve, create_draft, curator_clients, editor_data, post_step, tool, version_on
 from tests.test_guidance import guidance_data, publish_guidance
@@ -317,28 +319,58 @@ def test_a_reviewer_sees_a_changed_translation_as_a_word_diff(app):
     assert "Responsible use" not in review.split("The whole proposed translation")[0].split("Published and proposed")[1]
 
 
-def _published_content(app, tool_id: int) -> dict:
-    """What readers of a published tool get: its content fields, its translations, and whether it is shown."""
+def _published_content(app, kind: str, entry_id: int) -> dict:
+    """What readers of a published entry get: its content fields, its translations, and whether it is shown."""
+    entry_kind = KINDS[kind]
     with app.app_context():
-        entry = db.session.get(Tool, tool_id)
-        content = {name: value for name, value in revisions.snapshot(entry).items() if name in CONTENT_FIELDS}
+        entry = db.session.get(entry_kind.model, entry_id)
+        content = {name: value for name, value in revisions.snapshot(entry).items()
+                   if name in entry_kind.content.CONTENT_FIELDS}
         content["slug"] = entry.slug
         shown = entry.status == "published"
-        rows = db.session.scalars(db.select(ToolTranslation).filter_by(entry_id=tool_id))
-        content["translations"] = sorted((t.language, t.summary, t.description) for t in rows)
+        model = translated_of(entry).model
+        rows = db.session.scalars(db.select(model).filter_by(entry_id=entry_id))
+        content["translations"] = sorted((t.language, t.summary) for t in rows)
     return {"shown": shown, "content": content}
 
 
-def test_no_post_route_lets_one_curator_change_what_readers_of_a_published_tool_see(app):
+#: Everything an editor, translation or workflow form of either kind could carry.
+EVERY_FIELD = {**editor_data(summary=NEW, slug="renamed-by-one-curator", note="one curator alone"),
+               **guidance_data(summary=NEW, slug="renamed-by-one-curator", title="Titre", body="Texte."),
+               "purposes": ["grooming-detection"], "criteria": ["1", "2", "3", "4"], "sources": "Vendor",
+               "verified_on": "2026-01-15",
+               "reverifies": "y", "reason": "x", "comments": "x", "description": "Il **classe**.",
+               "responsible_use": "Garder un humain.", "sources-0-title": "Claim",
+               "sources-0-reference": "https://vendor.example", "sources-0-kind": "vendor"}
+
+
+def _published_with_translation(app, kind: str):
+    """A published entry of ``kind`` with a published French translation, and its two curators."""
+    if kind == "tools":
+        author, reviewer, entry_id = published_tool(app)
+    else:
+        entry_id = publish_guidance(app)
+        author, reviewer = (signed_in(app, email) for email in ("writer0@harbour-police.example",
+                                                                 "reviewer0@harbour-police.example"))
+    path = f"/curation/{kind}/{entry_id}/translations/fr"
+    page = author.get(path).get_data(as_text=True)
+    assert author.post(path, data={"csrf_token": csrf_token(author, path), "version": hidden(page, "version"),
+                                   "title": "Titre publié", "summary": "Publiée.", "body": "Texte publié.",
+                                   "description": "Il classe.", "responsible_use": "Garder un humain."}
+                       ).status_code == 303
+    with app.app_context():
+        first = db.session.scalar(db.select(ProposedChange.id).filter_by(language="fr", status="open"))
+    assert decide(reviewer, first, "approve").status_code == 303
+    return author, entry_id
+
+
+@pytest.mark.parametrize("kind", ["tools", "guidance"])
+def test_no_post_route_lets_one_curator_change_what_readers_of_a_published_entry_see(app, kind):
     """Every state-changing curation route that names an entry, posted by one curator with everything a form could
     carry: the published text, address and translations stay as they were (taking the entry away from readers,
     which unpublishing and archiving do on purpose, is not changing what they read)."""
-    alice, bob, tool_id = published_tool(app)
-    assert translate(alice, tool_id, summary="Publiée.").status_code == 303  # a published translation to delete
-    with app.app_context():
-        first = db.session.scalar(db.select(ProposedChange.id).filter_by(language="fr", status="open"))
-    assert decide(bob, first, "approve").status_code == 303
-    before = _published_content(app, tool_id)
+    alice, entry_id = _published_with_translation(app, kind)
+    before = _published_content(app, kind, entry_id)
     taking_away = ("curation.unpublish", "curation.archive")
     posted = (rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and "entry_id" in rule.arguments)
     rules = sorted(posted, key=lambda rule: rule.endpoint in taking_away)
@@ -346,17 +378,13 @@ def test_no_post_route_lets_one_curator_change_what_readers_of_a_published_tool_
     statuses = {}
     for rule in rules:
         _withdraw_open_changes(app)  # so each route meets the entry as a curator would, without a change in the way
-        values = {"kind": "tools", "entry_id": tool_id, "language": "fr", "number": 1}
+        values = {"kind": kind, "entry_id": entry_id, "language": "fr", "number": 1}
         with app.test_request_context():
             path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
         shown = path if "GET" in rule.methods else path.rsplit("/", 1)[0]  # the page whose form posts here
         page = alice.get(shown).get_data(as_text=True)
-        data = {**editor_data(summary=NEW, slug="harbour-chat-triage-renamed", note="one curator alone"),
-                "criteria": ["1", "2", "3", "4"], "sources": "Vendor", "verified_on": "2026-01-15",
-                "reverifies": "y", "reason": "x", "comments": "x", "description": "Il **classe**.",
-                "responsible_use": "Garder un humain.", "sources-0-title": "Claim",
-                "sources-0-reference": "https://vendor.example", "sources-0-kind": "vendor"}
-        token = csrf_token(alice, f"/curation/tools/{tool_id}")
+        data = dict(EVERY_FIELD)
+        token = csrf_token(alice, f"/curation/{kind}/{entry_id}")
         for prefix in ("", "unpublish-", "archive-", "reopen-", "delete-", "return-", "withdraw-"):
             data.update({f"{prefix}csrf_token": token, f"{prefix}note": "x",  # the versions that page's forms carry
                          f"{prefix}version": hidden(page, f"{prefix}version") or hidden(page, "version"),
@@ -364,7 +392,7 @@ def test_no_post_route_lets_one_curator_change_what_readers_of_a_published_tool_
         response = alice.post(path, data=data)
         assert response.status_code < 500, (rule.rule, response.status_code)
         statuses[rule.endpoint] = response.status_code
-        after = _published_content(app, tool_id)
+        after = _published_content(app, kind, entry_id)
         if not after["shown"]:
             assert rule.endpoint in taking_away, rule.rule
             assert after["content"] == before["content"], rule.rule
