@@ -228,7 +228,7 @@ def test_per_ip_limits_answer_429_with_retry_after(accounts_app):
     assert codes[:2] == [200, 200] and codes[2] == 429
     response = sign_in(client, "user9@harbour-police.example", "wrong guess")
     assert int(response.headers["Retry-After"]) > 0
-    assert "Too many requests" in response.get_data(as_text=True)
+    assert "Too many sign-in attempts" in response.get_data(as_text=True)
 
 
 def test_argon2_hashes_are_upgraded_when_the_parameters_change(accounts_app):

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from html import unescape
 
 import pytest
 
+from tests.auth import csrf_token, sign_in, signed_in
 from tests.conftest import read_only_demo
 
 
@@ -70,3 +73,82 @@ def test_a_vocabulary_shows_six_values_and_the_rest_behind_show_all(demo_site):
     small = [group for group in vocabularies(client.get("/tools/").get_data(as_text=True)).values()
              if len(group["shown"]) < 6]
     assert small and all(not group["folded"] and group["more"] is None for group in small)
+
+
+# ---- item 13: error pages that say what happened and what to do next ------------------------------------------
+
+STOCK = ("The requested URL was not found on the server", "You don't have the permission",
+         "The user has sent too many requests", "per 1 hour", "per 1 minute")
+
+
+def error_page(response, status: int) -> str:
+    assert response.status_code == status, response.status_code
+    html = response.get_data(as_text=True)
+    assert not [stock for stock in STOCK if stock in html], "Werkzeug's or the limiter's stock text"
+    main = html[html.index('<main id="main"'):html.index("</main>")]
+    return re.sub(r"\s+", " ", unescape(main))
+
+
+@pytest.mark.parametrize(("path", "title", "said", "next_step"), [
+    ("/tools/misty-harbour-scanner", "Tool not found", "There is no published tool at this address",
+     '<a href="/tools/?q=misty+harbour+scanner">Search the catalogue for “misty harbour scanner”</a>'),
+    ("/tools/misty-harbour-scanner/print", "Tool not found", "renamed, unpublished or archived",
+     '<a href="/tools/">Browse the catalogue</a>'),
+    ("/guidance/retention-periods", "Guidance page not found", "no published guidance page",
+     '<a href="/learning">Go to the Learning Centre</a>'),
+    ("/contact/requests/4242", "Request not found", "can be read only by the person who sent it",
+     '<a href="/contact/">Go to your requests</a>'),
+    ("/trainings/no-such-course", "Training not found", "no training at this address",
+     '<a href="/trainings/">See the trainings</a>'),
+    ("/agencies/no-such-agency", "Agency not found", "no member agency at this address",
+     '<a href="/agencies/">Go to the agency directory</a>'),
+    ("/no/such/page", "Page not found", "There is no page at this address", '<a href="/">Go to the home page</a>'),
+])
+def test_a_404_names_what_was_not_found_and_where_to_go(app, path, title, said, next_step):
+    main = error_page(signed_in(app, "member").get(path), 404)
+    assert f"<h1>{title}</h1>" in main and said in main
+    assert "What you can do" in main and next_step in main
+
+
+def test_a_403_says_whom_the_page_is_for_and_what_the_account_is(app):
+    member = signed_in(app, "member")
+    curation = error_page(member.get("/curation/"), 403)
+    assert "This page is for the catalogue's curators" in curation
+    assert "You are signed in with a member account." in curation
+    assert "ask the catalogue's administrators to change your role" in curation
+    admin = error_page(signed_in(app, "curator").get("/admin/vetting"), 403)
+    assert "This page is for the catalogue's administrators." in admin and "a curator account." in admin
+
+
+def test_an_applicant_is_told_their_account_waits_for_approval(app):
+    applicant = signed_in(app, "pending", email="applicant@harbour-police.example",
+                          proposed_agency={"name": "Harbour Police Cyber Unit", "domain": "harbour-police.example"},
+                          email_verified_at=datetime(2026, 1, 5))
+    main = error_page(applicant.get("/agencies/"), 403)
+    assert "<h1>Your account is waiting for approval</h1>" in main
+    assert "Your account is waiting for approval by the catalogue's administrators" in main
+    assert "You applied as a member of Harbour Police Cyber Unit." in main
+    assert '<a href="/account/">See your account and application</a>' in main
+    assert "confirm your e-mail address" not in main
+
+    unconfirmed = signed_in(app, "pending", email="new@harbour-police.example", email_verified_at=None)
+    first = error_page(unconfirmed.get("/contact/"), 403)
+    assert first.index("First confirm your e-mail address") < first.index("waiting for approval by")
+
+
+def test_a_429_says_which_limit_was_reached_and_when_to_try_again(app):
+    app.config.update(RATELIMIT_SIGN_IN="2 per 10 minutes", RATELIMIT_ACCOUNT_FORMS="1 per hour")
+    client = app.test_client()
+    for attempt in range(3):
+        response = sign_in(client, f"nobody{attempt}@harbour-police.example", "wrong guess")
+    main = error_page(response, 429)
+    assert "<h1>Too many sign-in attempts</h1>" in main and "Nothing is wrong with your account" in main
+    assert re.search(r"Wait (10|9) minutes and try again\.", main), main
+    assert '<a href="/account/reset">Reset your password</a>' in main
+
+    token = csrf_token(client, "/account/reset")
+    for _ in range(2):
+        response = client.post("/account/reset", data={"email": "someone@harbour-police.example", "csrf_token": token})
+    main = error_page(response, 429)
+    assert "<h1>Too many requests</h1>" in main and "You have sent this form too many times" in main
+    assert "Wait 60 minutes and try again." in main or "Wait 59 minutes and try again." in main
