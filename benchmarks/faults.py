@@ -74,6 +74,8 @@ DEGRADED = "Search is being rebuilt"
 class Acknowledged:
     assessments: list[tuple[int, str]] = field(default_factory=list)
     edits: dict[int, str] = field(default_factory=dict)  # tool id → the summary last committed
+    searched_after_save: int = 0  # searches made right after an edit, answered from the index
+    missed_after_save: int = 0  # … that did not find it
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -125,9 +127,15 @@ def member(client: Client, email: str, done: Acknowledged, stop: float, rng: ran
                 done.assessments.append((int(found.group(1)), name))
 
 
-def editor(host: Host, tool_ids: list[int], done: Acknowledged, stop: float, errors: list[str]) -> None:
-    """Changes published tools' summaries as any process of the host does; a commit refused while the database is
-    down is not acknowledged (and retried with the next edit)."""
+def marker(number: int) -> str:
+    return "qz" + "".join(random.Random(number).choices(string.ascii_lowercase, k=8))
+
+
+def editor(host: Host, tool_ids: list[int], done: Acknowledged, stop: float, errors: list[str],
+           probe: Client) -> None:
+    """Changes published tools' summaries as any process of the host does, each with a new word, and searches for
+    it on the server at once (read-your-write: the first search after the commit must find it, whichever worker
+    answers). A commit refused while the database is down is not acknowledged."""
     from catalogue.extensions import db
     from catalogue.models import Tool
 
@@ -138,7 +146,8 @@ def editor(host: Host, tool_ids: list[int], done: Acknowledged, stop: float, err
             tool_id = tool_ids[number % len(tool_ids)]
             try:
                 tool = db.session.get(Tool, tool_id)
-                summary = re.sub(r" \[edit \d+\]$", "", tool.summary)[:280] + f" [edit {number}]"
+                word, slug = marker(number), tool.slug
+                summary = re.sub(r" qz[a-z]{8}$", "", tool.summary)[:280] + f" {word}"
                 tool.summary = summary
                 db.session.commit()
                 with done.lock:
@@ -148,6 +157,11 @@ def editor(host: Host, tool_ids: list[int], done: Acknowledged, stop: float, err
                 if len(errors) < 5:
                     errors.append(type(error).__name__)
                 time.sleep(0.5)
+                continue
+            status, _h, html = probe.request("GET", f"/tools/?q={word}")
+            if status == 200 and DEGRADED not in html:
+                done.searched_after_save += 1
+                done.missed_after_save += f"/tools/{slug}\"" not in html
             time.sleep(0.05)
         db.session.remove()
 
@@ -193,7 +207,8 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
     threads = [threading.Thread(target=reader, args=(Client(server.port, stats), tools, stop, random.Random(n)))
                for n in range(4)]
     threads += [threading.Thread(target=member, args=(c, e, done, stop, random.Random(e))) for c, e in clients]
-    threads.append(threading.Thread(target=editor, args=(host, tool_ids, done, stop, editor_errors)))
+    threads.append(threading.Thread(target=editor, args=(host, tool_ids, done, stop, editor_errors,
+                                                         Client(server.port))))
     for thread in threads:
         thread.start()
     workers_before = set(server.workers())
@@ -229,6 +244,8 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
         else:
             killed.add(server.kill_worker())
             notes["rebuild_exit"] = rebuild.wait(timeout=300)
+        if name != "rebuild_killed":
+            notes["rebuild_s"] = round(time.monotonic() - fault_at, 2)  # heal_s counts from the rebuild's start
     elif name == "index_deleted":
         shutil.rmtree(search_dir)
     elif name == "index_corrupted":
@@ -260,6 +277,7 @@ def run_fault(name: str, host: Host, database_url: str, members: list[str], tool
         "requests": requests, "errors": stats.errors, "http_500": stats.server_errors,
         "statuses": dict(stats.statuses), "error_samples": stats.samples,
         "acknowledged": {"assessments": len(done.assessments), "edits": len(done.edits)},
+        "read_your_write": {"searches": done.searched_after_save, "missed": done.missed_after_save},
         "lost_writes": sum(lost_writes(database_url, done).values()), "heal_s": heal,  # from the fault's start
         "search_check": search_check(host.env), "workers_died": workers_died,
         "editor_refused": editor_errors, **notes,
@@ -276,7 +294,7 @@ def two_hosts(first: Host, second: Host, tool_ids: list[int], rounds: int) -> di
     probe = Client(second.server.port)
     with first.app.app_context():
         for number in range(rounds):
-            word = "qz" + "".join(random.Random(number).choices(string.ascii_lowercase, k=8))
+            word = marker(10**6 + number)
             tool = db.session.get(Tool, tool_ids[number % len(tool_ids)])
             slug = tool.slug
             tool.summary = re.sub(r" qz[a-z]{8}$", "", tool.summary)[:280] + f" {word}"

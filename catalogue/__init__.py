@@ -75,6 +75,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    register_session_end(app)
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
@@ -83,6 +84,21 @@ def register_extensions(app: Flask) -> None:
     sessions.init_app(app)
     register_compression(app)
     import catalogue.search.outbox  # noqa: F401 - registers the outbox's session events
+
+
+def register_session_end(app: Flask) -> None:
+    """End the request's database session even when the database went away after the page was made: Flask-SQLAlchemy's
+    own teardown rolls back over the dead connection, and the error escaped the app as an empty 500 from gunicorn
+    (PostgreSQL restarted under load, benchmarks/faults.py). Runs before it (teardowns run in reverse order)."""
+
+    @app.teardown_appcontext
+    def end_session(_error=None):
+        try:
+            db.session.remove()
+        except SQLAlchemyError:
+            with contextlib.suppress(Exception):
+                db.session.invalidate()  # closes the connections without talking to the server
+            db.session.registry.clear()
 
 
 #: What the app compresses itself: text formats only (images other than SVG are compressed already).

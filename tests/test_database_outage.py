@@ -28,3 +28,23 @@ def test_the_outage_page_speaks_the_browsers_language(tmp_path):
     response = app.test_client().get("/tools/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and '<html lang="fr"' in page and "momentanément indisponible" in page
+
+
+def test_a_connection_lost_after_the_page_was_made_still_delivers_the_page(app, monkeypatch):
+    """The database restarted between the view and the end of the request: the rollback that ends the session fails,
+    and that must not turn a page already made into an empty 500 (found by benchmarks/faults.py on PostgreSQL)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    real_close = Session.close
+
+    def close_on_a_dead_connection(self):
+        monkeypatch.setattr(Session, "close", real_close)  # once: the next close finds nothing to do
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection unexpectedly"))
+
+    client = app.test_client()
+    client.get("/")
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    response = client.get("/about")
+    assert response.status_code == 200 and b"<html" in response.data
+    assert client.get("/").status_code == 200
