@@ -23,6 +23,13 @@ def render_markdown(text: str | None) -> Markup:
     """Render user-written Markdown to safe HTML. Headings start at h2 because the page owns h1."""
     if not text:
         return Markup("")
+    return _rendered(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered(text: str) -> Markup:
+    """Kept by the Markdown source itself (an edited text is a new key): a tool or guidance page renders the same
+    description, notes and body on every view, a millisecond or more for a long one."""
     html = _parser.render(text).replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     cleaned = nh3.clean(
         html,
