@@ -502,13 +502,30 @@ def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> subproce
                           capture_output=True, text=True, check=False)
 
 
-def prepare(env: dict[str, str], database_url: str, curators: int) -> dict[str, str]:
-    """The demo in a fresh database and index, and a second factor for the curators; returns their TOTP secrets."""
-    for command in (("db", "upgrade"), ("catalogue", "vocabularies"), ("catalogue", "demo"),
+SCALE_UP = """
+import sys
+from benchmarks.pages_and_interchange import scaled_demo
+from catalogue import create_app
+from catalogue.interchange.services import import_tools
+with create_app().app_context():
+    import_tools(scaled_demo(int(sys.argv[1])))
+"""
+
+
+def prepare(env: dict[str, str], database_url: str, curators: int, scale: int = 1) -> dict[str, str]:
+    """The demo (its tools copied ``scale`` times) in a fresh database and index, and a second factor for the
+    curators; returns their TOTP secrets."""
+    for command in (("db", "upgrade"), ("catalogue", "vocabularies"), ("catalogue", "demo"), ("scale",),
                     ("search", "rebuild")):
-        result = flask(env, *command)
+        if command == ("scale",):
+            if scale <= 1:
+                continue
+            result = subprocess.run([sys.executable, "-c", SCALE_UP, str(scale)], cwd=ROOT, env=env,
+                                    capture_output=True, text=True, check=False)
+        else:
+            result = flask(env, *command)
         if result.returncode:
-            raise RuntimeError(f"flask {' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     emails = list(CURATORS[:curators]) + [f"load-curator-{i}@demo.example" for i in range(len(CURATORS), curators)]
     for email in emails[len(CURATORS):]:
         flask(env, "users", "create", email, "--role", "curator", stdin=PASSWORD + "\n")
@@ -597,6 +614,8 @@ def main() -> None:
     parser.add_argument("--writers", type=int, help="members among them who write (default: a fifth)")
     parser.add_argument("--curators", type=int, default=2, help="curators among them saving edits (default 2)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="copies of the demo's tools (80 gives about 10,000 tools; the rebuild takes minutes)")
     parser.add_argument("--database-url", help="a PostgreSQL server to make the run's own database on")
     parser.add_argument("--cpu", action="store_true", help="also measure server CPU per page kind")
     parser.add_argument("--cpu-requests", type=int, default=100, help="sequential requests per kind for --cpu")
@@ -628,7 +647,7 @@ def measure(args, directory: Path, database_url: str, writers: int, curators: in
            "CATALOGUE_CONTACT_REQUESTS_PER_DAY": "100000", "CATALOGUE_CONTACT_MESSAGES_PER_HOUR": "100000"}
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
-    secrets = prepare(env, database_url, curators)
+    secrets = prepare(env, database_url, curators, args.scale)
     catalogue = read_catalogue(database_url)
     stats, done = Stats(), Acknowledged()
     server = Server("wsgi:app", env, ROOT / "gunicorn.conf.py", directory / "app.log")
