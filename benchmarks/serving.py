@@ -108,7 +108,7 @@ class Server:
                 time.sleep(0.3)
                 return time.monotonic() - started
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log}")
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log.read_text()[-3000:]}")
 
     def healthy(self, path: str = "/healthz") -> bool:
         with contextlib.suppress(OSError, http.client.HTTPException):
