@@ -18,7 +18,7 @@ from catalogue import audit, mail
 from catalogue.accounts.sessions import LAST_SEEN
 from catalogue.curation import kept
 from catalogue.extensions import db
-from catalogue.models import AccountToken, Agency, KeptEdit, Tool, User
+from catalogue.models import AccountToken, Agency, KeptEdit, Shortlist, Tool, User
 from catalogue.models.base import utcnow
 from tests.auth import csrf_token, current_code, enter_code, outbox, sign_in, signed_in
 from tests.curation_helpers import create_draft, curator_clients, editor_data, tool
@@ -101,8 +101,12 @@ def test_every_csv_the_site_serves_keeps_formulas_as_text(app):
     saved = admin.post("/assessment/save", data=form_data(MIXED, token, name="=Saved assessment"))
     assessment_path = saved.headers["Location"]
 
+    session_list = admin.get("/shortlist/shortlist.csv")  # the session's list, moved into the account's first list
+    with app.app_context():
+        list_id = db.session.scalar(db.select(Shortlist.id))
     downloads = {
-        "shortlist.export_csv": admin.get("/shortlist/shortlist.csv"),
+        "shortlist.export_csv": session_list,
+        "shortlist.export_list_csv": admin.get(f"/shortlist/{list_id}/shortlist.csv"),
         "transfer.results_csv": admin.get("/admin/transfer/export/results.csv"),
         "transfer.catalogue_csv": admin.get("/admin/transfer/export/catalogue.csv"),
         "trainings.manage.attendees_csv": trainer.get(f"/trainings/manage/{training_id}/attendees.csv"),

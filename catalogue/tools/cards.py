@@ -5,7 +5,8 @@ A card is kept under everything it shows, read from the rows already loaded for 
 the tool's fields and version, the translation shown and its version, the purposes' slugs, labels and descriptions,
 and the marked passages of the search. An edit, a new translation, a relabelled term or another query makes another
 key, so nothing shown is ever older than the rows. The form token and the page address in the shortlist form differ
-on every request: they are put back into the kept HTML each time.
+on every request, and which of the reader's shortlists hold the tool is the reader's own: they are put back into the
+kept HTML each time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from catalogue.languages import ORIGINAL, reader_language, translation_in
 
 KEPT = 2000  # cards per app; a few kilobytes each
 TOKEN, NEXT = "\x00csrf-token\x00", "\x00next-page\x00"
+#: Where the card says which of the reader's shortlists hold the tool: theirs alone, so put in on every request.
+IN_LISTS = "<!--in-your-shortlists-->"
 _lock = threading.Lock()
 
 
@@ -41,14 +44,22 @@ def tool_card(tool, heading: str = "h2", hit=None, compare: bool = False) -> Mar
                                                                         compare=compare))
         if compare:  # the shortlist form: this request's token and address, not kept
             html = (html.replace(f'name="csrf_token" value="{generate_csrf()}"', f'name="csrf_token" value="{TOKEN}"')
-                    .replace(f'name="next" value="{escape(request.full_path)}"', f'name="next" value="{NEXT}"'))
+                    .replace(f'name="next" value="{escape(request.full_path)}#', f'name="next" value="{NEXT}#'))
         with _lock:
             _kept[key] = html
             while len(_kept) > KEPT:
                 _kept.popitem(last=False)
     if compare:
-        html = html.replace(TOKEN, generate_csrf()).replace(NEXT, str(escape(request.full_path)))
+        html = (html.replace(TOKEN, generate_csrf()).replace(NEXT, str(escape(request.full_path)))
+                .replace(IN_LISTS, str(_in_shortlists(tool))))
     return Markup(html)  # noqa: S704 - rendered by the autoescaping macro; the two values put back are escaped
+
+
+def _in_shortlists(tool) -> Markup:
+    """The reader's own "In your shortlist: …" line (``shortlist_names`` is the shortlist feature's template global)."""
+    names = current_app.jinja_env.globals.get("shortlist_names")
+    found = names(tool) if names is not None else []
+    return get_template_attribute("_macros.html", "in_shortlists")(found) if found else Markup("")
 
 
 def card_key(tool, heading: str, hit, compare: bool) -> tuple:
