@@ -97,7 +97,7 @@ def test_registration_needs_the_agencys_details_and_keeps_what_was_typed(account
     response = register(client, agency_name="", agency_country="", agency_kind="", name="Ilya Petrov")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count("This field is required.") == 3
+    assert html.count("This field is required.") == 6  # beside each field, and linked from the summary at the top
     assert 'value="Ilya Petrov"' in html and GOOD_PASSWORD not in html
     assert user(accounts_app, "amal@harbour-police.example") is None
     assert register(client, email="ilya@lakeside.example", agency_name="Lakeside  Cyber Unit", agency_country="KE",

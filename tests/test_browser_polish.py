@@ -7,19 +7,29 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from catalogue.extensions import db
+from catalogue.models import User
 from tests.browser import sign_in
 from tests.demo_people import MEMBER, PASSWORD, serve_demo_people
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 SIZES = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
+ADMIN = "admin@demo.example"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_data_dir):
-    yield from serve_demo_people(tmp_path_factory, demo_data_dir, "polish-live")
+    for app in serve_demo_people(tmp_path_factory, demo_data_dir, "polish-live"):
+        with app.app_context():
+            admin = db.session.scalar(select(User).filter_by(email=ADMIN))
+            admin.mfa_secret = app.admin_secret = pyotp.random_base32()
+            db.session.commit()
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -109,5 +119,94 @@ def test_the_phone_catalogue_unfolds_the_filters_then_a_vocabulary(browser, memb
         expect(technology.get_by_role("checkbox").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shoot(page, "catalogue-filters-open", 390)
+    finally:
+        context.close()
+
+
+# ---- item 14: buttons share one height; admin tables fit 1280 px -------------------------------------------------
+
+BOXES = """() => {
+    const containers = new Map();
+    const container = el => {  // the nearest ancestor that lays out a line: not inline, not an inline form
+        let up = el.parentElement;
+        while (up && getComputedStyle(up).display.startsWith('inline')) up = up.parentElement;
+        if (!containers.has(up)) containers.set(up, containers.size);
+        return containers.get(up);
+    };
+    return [...document.querySelectorAll('main .button, main .button-secondary')]
+        .filter(b => b.offsetParent !== null)
+        .map(b => { const r = b.getBoundingClientRect(), line = parseFloat(getComputedStyle(b).lineHeight);
+                    const range = document.createRange(); range.selectNodeContents(b);
+                    const row = b.closest('.search-row'), input = row && row.querySelector('input');
+                    return {text: b.innerText.trim(), tag: b.tagName, top: r.top + scrollY, bottom: r.bottom + scrollY,
+                            height: r.height, oneLine: range.getBoundingClientRect().height < 1.5 * line,
+                            container: container(b), beside: input ? input.getBoundingClientRect().height : null}; });
+}"""
+
+
+def buttons_problems(page) -> list[str]:
+    """Buttons and links styled as buttons: one height (44 px) on one line, or their search box's height beside one,
+    and neighbours on a line top-aligned."""
+    boxes = page.evaluate(BOXES)
+    problems = [f"{b['text']!r} ({b['tag']}) is {b['height']:.0f}px high" for b in boxes if b["oneLine"] and not (
+        abs(b["height"] - b["beside"]) <= 1 if b["beside"] else 43.5 <= b["height"] <= 46.5)]
+    for first in boxes:
+        for second in boxes:
+            same_line = first is not second and first["container"] == second["container"] and \
+                first["top"] < second["bottom"] and second["top"] < first["bottom"]
+            if same_line and abs(first["top"] - second["top"]) > 1.5:
+                problems.append(f"{first['text']!r} and {second['text']!r} share a line but not a top edge")
+    return problems
+
+
+def test_buttons_and_link_buttons_share_one_height_and_alignment(browser, member_state, site):
+    visitor = browser.new_context(viewport=SIZES[1280], java_script_enabled=False)
+    member = browser.new_context(viewport=SIZES[1280], java_script_enabled=False, storage_state=member_state)
+    try:
+        problems = []
+        compare = "/tools/compare?" + "&".join(f"tool={slug}" for slug in site.sample.compared)
+        pages = ((visitor, "/"), (member, "/"), (member, "/tools/"), (member, f"/tools/{site.sample.tool}"),
+                 (member, compare), (member, f"/contact/requests/{site.sample.thread}"), (member, "/assessment/"))
+        for context, path in pages:
+            page = context.new_page()
+            assert page.goto(site.base + path).status == 200, path
+            problems += [f"{path}: {problem}" for problem in buttons_problems(page)]
+            page.close()
+        assert not problems, "\n".join(problems)
+    finally:
+        visitor.close()
+        member.close()
+
+
+ADMIN_PAGES = ("/admin/vetting", "/admin/users", "/admin/agencies", "/admin/audit", "/admin/contact/",
+               "/admin/contact/overdue", "/admin/vocabularies/", "/admin/vocabularies/synonyms/")
+
+
+def test_admin_tables_fit_1280_px_and_filter_rows_line_up(browser, site):
+    context = browser.new_context(viewport=SIZES[1280], java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, site.base, ADMIN, PASSWORD, totp_secret=site.admin_secret)
+        expect(page.get_by_role("button", name="Sign out")).to_have_count(1)
+        for path in ADMIN_PAGES:
+            response = page.goto(site.base + path)
+            assert response.status == 200, (path, response.status)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
+            for table in page.locator("main table").all():
+                fits = table.evaluate("""t => { const box = t.closest('.table-scroll') || t.parentElement;
+                    return t.getBoundingClientRect().width <= box.getBoundingClientRect().width + 1
+                           || getComputedStyle(box).overflowX === 'auto'; }""")
+                assert fits, f"{path}: a table wider than its region, which does not scroll"
+            filters = page.locator("main form.filter-form")
+            if filters.count():  # a filter row: its fields and its button one height, their bottoms on one line
+                parts = filters.first.locator("input:not([type=hidden]):not([type=checkbox]), select, button").all()
+                boxes = [part.bounding_box() for part in parts]
+                assert len({round(box["height"]) for box in boxes}) == 1, f"{path}: {[b['height'] for b in boxes]}"
+                for first in boxes:
+                    for second in boxes:
+                        if first["y"] < second["y"] + second["height"] and second["y"] < first["y"] + first["height"]:
+                            assert abs(first["y"] - second["y"]) <= 1.5, f"{path}: a filter row does not line up"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"page-admin-{path.strip('/').replace('/', '-')}-1280.png")
     finally:
         context.close()

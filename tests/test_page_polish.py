@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 
+from catalogue.extensions import db
 from tests.auth import csrf_token, sign_in, signed_in
 from tests.conftest import read_only_demo
 
@@ -152,3 +153,46 @@ def test_a_429_says_which_limit_was_reached_and_when_to_try_again(app):
     main = error_page(response, 429)
     assert "<h1>Too many requests</h1>" in main and "You have sent this form too many times" in main
     assert "Wait 60 minutes and try again." in main or "Wait 59 minutes and try again." in main
+
+
+# ---- item 14: forms ---------------------------------------------------------------------------------------------
+
+def summary_links(html: str) -> list[tuple[str, str]]:
+    """(target id, text) of each link in the form's error summary."""
+    summary = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
+    assert summary, "no error summary"
+    assert "<h2 id=\"form-errors-title\" class=\"error-summary-title\">There is a problem</h2>" in summary.group(1)
+    return [(target, re.sub(r"<[^>]+>", "", text)) for target, text in
+            re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary.group(1), re.S)]
+
+
+def test_the_error_summary_links_each_message_to_its_field(app):
+    client = app.test_client()
+    response = client.post("/account/register", data={"csrf_token": csrf_token(client, "/account/register"),
+                                                        "email": "not an address"})
+    html = response.get_data(as_text=True)
+    links = summary_links(html)
+    assert ("name", "Full name: This field is required.") in links
+    assert any(target == "email" and text.startswith("Official e-mail address: ") for target, text in links)
+    assert ("accept_terms", "You need to accept the terms of use.") in links  # a checkbox's label is a sentence
+    for target, _text in links:
+        assert f'id="{target}"' in html, f"the summary links to #{target}, which is not on the page"
+    assert html.index('class="error-summary"') < html.index('id="name"')  # at the top of the form
+
+
+def test_the_error_summary_links_a_radio_group_to_its_first_option(app):
+    from catalogue.models import Agency
+
+    member = signed_in(app, "member")
+    with app.app_context():
+        other = Agency(slug="river-police", name="River Police", country="DE", kind="police",
+                       domains=["river-police.example"])
+        db.session.add(other)
+        db.session.commit()
+    token = csrf_token(member, "/contact/new")
+    html = member.post("/contact/new", data={"csrf_token": token, "agency": "river-police",
+                                             "subject": "Exports"}).get_data(as_text=True)
+    links = dict(summary_links(html))
+    assert links["kind-0"] == "Type of request: Choose the type of request."
+    assert 'id="kind-0"' in html and 'type="radio"' in html
+
