@@ -210,3 +210,27 @@ def test_admin_tables_fit_1280_px_and_filter_rows_line_up(browser, site):
             page.screenshot(path=SCREENSHOTS / f"page-admin-{path.strip('/').replace('/', '-')}-1280.png")
     finally:
         context.close()
+
+
+# ---- item 15: the inbox's triage --------------------------------------------------------------------------------
+
+def test_a_point_of_contact_sees_unread_requests_and_sorts_the_inbox_by_date(browser, site):
+    context = browser.new_context(viewport=SIZES[1280], java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, site.base, "contact@demo.example", PASSWORD)
+        page.goto(site.base + "/contact/?box=received")
+        unread = page.locator("tr.request-unread")
+        expect(unread.first.locator(".badge-unread")).to_be_visible()
+        expect(unread.first.locator(".badge-unread")).to_have_text("Unread")
+        deadlines = page.locator("table.request-table tbody tr td:nth-last-child(2)").all_inner_texts()
+        assert all(text.endswith("UTC") or text.startswith("—") for text in deadlines), deadlines  # a date, or none
+
+        page.get_by_label("Sort by").select_option("newest")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url(lambda url: asked(url).get("sort") == ["newest"])
+        expect(page.get_by_role("columnheader", name="Date sent")).to_have_attribute("aria-sort", "descending")
+        stamps = [stamp.get_attribute("datetime") for stamp in page.locator("tbody tr td:last-child time").all()]
+        assert stamps == sorted(stamps, reverse=True) and len(stamps) > 1, stamps
+    finally:
+        context.close()

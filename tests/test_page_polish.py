@@ -196,3 +196,52 @@ def test_the_error_summary_links_a_radio_group_to_its_first_option(app):
     assert links["kind-0"] == "Type of request: Choose the type of request."
     assert 'id="kind-0"' in html and 'type="radio"' in html
 
+
+# ---- item 15: the inbox's triage -------------------------------------------------------------------------------
+
+def inbox_rows(html: str) -> list[dict]:
+    body = html[html.index('<table class="data-table request-table">'):html.index("</table>")]
+    rows = []
+    for row in re.findall(r"<tr class=\"([^\"]*)\">(.*?)</tr>", body, re.S):
+        classes, cells = row
+        number = int(re.search(r"<td>(\d+)</td>", cells).group(1))
+        deadline, sent = re.findall(r"<td>(.*?)</td>", cells, re.S)[-2:]
+        rows.append({"id": number, "unread": '<span class="badge badge-unread">Unread</span>' in cells,
+                     "row_unread": "request-unread" in classes, "deadline": deadline.strip(), "sent": sent.strip()})
+    return rows
+
+
+def test_the_inbox_marks_unread_requests_and_sorts_by_deadline_or_by_date(app):
+    from catalogue.models import ContactRequest
+    from tests.contact_helpers import act, cast, send
+
+    with app.app_context():
+        people = cast()
+        first = send(people.sender, subject="First, routine")
+        urgent = send(people.sender, subject="Second, urgent", urgency="urgent")
+        third = send(people.sender, subject="Third, routine")
+        act(first, people.poc, "acknowledge")
+        due = {number: db.session.get(ContactRequest, number).due_at for number in (urgent, third)}
+    poc = signed_in(app, people.poc)
+    assert poc.get(f"/contact/requests/{third}").status_code == 200  # read now
+
+    rows = inbox_rows(poc.get("/contact/?box=received").get_data(as_text=True))
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[urgent]["unread"] and by_id[urgent]["row_unread"]  # seen, not only read out
+    assert not by_id[third]["unread"] and not by_id[third]["row_unread"]
+    # the deadline column: a date while an answer is awaited, nothing once acknowledged; never a state's name
+    assert re.fullmatch(r'<time datetime="[0-9T:-]+Z">.+ UTC</time>', by_id[urgent]["deadline"])
+    assert by_id[first]["deadline"] == '<span aria-hidden="true">—</span><span class="visually-hidden">No deadline' \
+                                       '</span>'
+    assert all(re.fullmatch(r'<time datetime="[0-9T:-]+Z">[^<]+</time>', row["sent"]) for row in rows)
+    waiting = [row["id"] for row in rows if row["id"] in due]
+    assert waiting == sorted(due, key=due.get)  # the nearest deadline first, by default
+
+    newest = [row["id"] for row in inbox_rows(poc.get("/contact/?box=received&sort=newest").get_data(as_text=True))]
+    assert newest == [third, urgent, first]
+    oldest = poc.get("/contact/?box=received&sort=oldest").get_data(as_text=True)
+    assert [row["id"] for row in inbox_rows(oldest)] == [first, urgent, third]
+    assert 'aria-sort="ascending">Date sent</th>' in oldest
+    assert '<option selected value="oldest">' in oldest
+    unknown = poc.get("/contact/?box=received&sort=subject%3Bdrop").get_data(as_text=True)
+    assert [row["id"] for row in inbox_rows(unknown)] == [row["id"] for row in rows]  # not on the list: the default

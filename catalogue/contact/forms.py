@@ -136,6 +136,9 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Search subjects and messages"), validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"), false_values=("", "0"))
+    sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
+        ("deadline", _l("Answer expected by, nearest first")), ("newest", _l("Date sent, newest first")),
+        ("oldest", _l("Date sent, oldest first"))])
 
 
 def filter_form(args) -> FilterForm:

@@ -18,6 +18,8 @@ from catalogue.rows import contains
 
 BOXES = ("received", "sent", "all")
 MAX_QUERY = 200
+#: The inbox's orders (``?sort=``): the nearest deadline first (the default), or by the date sent either way.
+SORTS = ("deadline", "newest", "oldest")
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Filters:
     state: str = ""
     overdue: bool = False
     q: str = ""
+    sort: str = "deadline"
 
     @classmethod
     def from_args(cls, args, user: User) -> Filters:
@@ -33,9 +36,9 @@ class Filters:
         box = args.get("box", "")
         if box not in boxes_for(user):
             box = default_box(user)
-        state = args.get("state", "")
+        state, sort = args.get("state", ""), args.get("sort", "")
         return cls(box=box, state=state if state in REQUEST_STATES else "", overdue=args.get("overdue") == "1",
-                   q=args.get("q", "").strip()[:MAX_QUERY])
+                   q=args.get("q", "").strip()[:MAX_QUERY], sort=sort if sort in SORTS else "deadline")
 
     @property
     def narrowed(self) -> bool:
@@ -85,7 +88,8 @@ def counts(user: User) -> dict[str, int]:
 
 
 def listing(user: User, filters: Filters, page: int, per_page: int):
-    """Requests still open first, the nearest deadline first; then finished ones, the latest change first.
+    """By deadline: requests still open first, the nearest deadline first; then finished ones, the latest change
+    first. By date: the newest (or oldest) request sent first, whatever its state.
 
     An administrator looking through every request (the "all" box) is audited like one opening a request: the list
     shows subjects, and its search matches words inside messages.
@@ -95,9 +99,12 @@ def listing(user: User, filters: Filters, page: int, per_page: int):
                          detail=f"state={filters.state or 'any'} overdue={'yes' if filters.overdue else 'no'} "
                                 f"page={page} q={filters.q}")
     done = ContactRequest.state.in_(("declined", "closed"))
+    order = {
+        "newest": (ContactRequest.created_at.desc(), ContactRequest.id.desc()),
+        "oldest": (ContactRequest.created_at.asc(), ContactRequest.id.asc()),
+    }.get(filters.sort, (case((done, 1), else_=0), case((done, None), else_=ContactRequest.due_at),
+                         ContactRequest.updated_at.desc(), ContactRequest.id.desc()))
     query = matching(in_box(user, filters.box), filters).options(
         selectinload(ContactRequest.sender), selectinload(ContactRequest.sender_agency),
-        selectinload(ContactRequest.recipient_agency)).order_by(
-        case((done, 1), else_=0), case((done, None), else_=ContactRequest.due_at), ContactRequest.updated_at.desc(),
-        ContactRequest.id.desc())
+        selectinload(ContactRequest.recipient_agency)).order_by(*order)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
