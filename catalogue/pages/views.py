@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 
 from catalogue.policy import can, requires
-from catalogue.taxonomy import term_counts, vocabularies
+from catalogue.taxonomy import vocabularies
 from catalogue.tools import services
 
 blueprint = Blueprint("pages", __name__)
@@ -15,7 +15,7 @@ def home():
     browsing = can("catalogue.view")
     return render_template(
         "pages/home.html",
-        purpose_counts=[(term, n) for term, n in term_counts("purposes") if n] if browsing else [],
+        purpose_counts=[(term, n) for term, n in services.published_per_term("purposes") if n] if browsing else [],
         recent=services.recently_updated() if browsing else [],
         total=services.count_published(),
     )

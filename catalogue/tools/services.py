@@ -10,6 +10,7 @@ from catalogue.models import STATUSES, FormerSlug, Term, Tool, Vocabulary, tool_
 from catalogue.redirects import moved_to
 from catalogue.rows import contains
 from catalogue.search.registry import REGISTRY
+from catalogue.search.service import published_per_term as indexed_counts
 from catalogue.taxonomy import term_counts, vocabularies
 
 
@@ -72,6 +73,18 @@ def related_tools(tool: Tool, limit: int = 4) -> list[Tool]:
         .limit(limit)
     )
     return [row[0] for row in db.session.execute(ranked)]
+
+
+def published_per_term(vocabulary_slug: str) -> list[tuple[Term, int]]:
+    """Every term of a vocabulary with its number of published tools, in display order. From the search index
+    (the catalogue's filter counts; a database count grows with the catalogue: about 100 ms at 10,000 tools), or
+    from the database while the index cannot answer."""
+    counts = indexed_counts(vocabulary_slug)
+    if counts is None:
+        return term_counts(vocabulary_slug)
+    terms = db.session.scalars(select(Term).join(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+                               .where(Vocabulary.slug == vocabulary_slug).order_by(Term.position))
+    return [(term, counts.get(term.slug, 0)) for term in terms]
 
 
 def recently_updated(limit: int = 6) -> list[Tool]:
