@@ -194,11 +194,13 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.trainings.views import blueprint as trainings
     from catalogue.transfer.views import blueprint as transfer
     from catalogue.vocabularies.views import blueprint as vocabularies
+    from catalogue.workspace.views import blueprint as workspace
 
     app.register_blueprint(pages)
     app.register_blueprint(languages)
     app.register_blueprint(tools)
     app.register_blueprint(shortlist)
+    app.register_blueprint(workspace)
     app.register_blueprint(guidance)
     app.register_blueprint(account)
     app.register_blueprint(admin)

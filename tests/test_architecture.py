@@ -25,7 +25,8 @@ LAYERS = {
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.assessment",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
                  "catalogue.interchange", "catalogue.pages", "catalogue.shortlist", "catalogue.tools",
-                 "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.languages.views"),
+                 "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.workspace",
+                 "catalogue.languages.views"),
     "app": ("catalogue", "catalogue.cli", "catalogue.health", "catalogue.observability", "catalogue.operations"),
 }
 ORDER = list(LAYERS)

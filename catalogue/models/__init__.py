@@ -23,7 +23,7 @@ from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, R
 from catalogue.models.search import SearchChange, SynonymGroup
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
-from catalogue.models.workspace import Shortlist, ShortlistItem, ShortlistShare
+from catalogue.models.workspace import Alert, SavedSearch, Shortlist, ShortlistItem, ShortlistShare
 
 __all__ = [
     "AGENCY_KINDS", "GUIDANCE_TOPICS", "HANDLING_CODES", "REGIONS", "REQUEST_KINDS", "REQUEST_STATES", "SPECIALISMS",
@@ -31,7 +31,8 @@ __all__ = [
     "REVISION_ACTIONS", "ROLES", "STATUSES", "AccountToken", "Agency",
     "Assessment", "AuditEvent", "Base", "FormerSlug",
     "ProposedChange", "Enrolment", "GuidancePage", "GuidanceRevision", "KeptEdit", "RecoveryCode",
-    "SearchChange", "Setting", "Shortlist", "ShortlistItem", "ShortlistShare", "SignInThrottle", "SynonymGroup",
+    "Alert", "SavedSearch", "SearchChange", "Setting", "Shortlist", "ShortlistItem", "ShortlistShare", "SignInThrottle",
+    "SynonymGroup",
     "Term", "Tool", "ToolRevision", "Training", "User",
     "Vocabulary",
     "GuidanceTranslation", "ToolTranslation",

@@ -1,11 +1,11 @@
 """A member's workspace: named shortlists of tools, each tool with a note, private unless shared with named colleagues
-of the same agency or with the agency as a whole."""
+of the same agency or with the agency as a whole; saved searches, and the alerts they raise."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, utcnow
@@ -61,3 +61,45 @@ class ShortlistShare(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship()
+
+
+EMAIL_CHOICES = ("off", "daily", "immediate")
+
+
+class SavedSearch(Base):
+    """A catalogue search a member named, to run again and to be alerted about: its words, filters and sort as the
+    catalogue page's query string reads them."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LIMIT))
+    #: ``[[parameter, value], …]`` (``q``, one per filter value, ``sort``), in the order the catalogue's URL has them.
+    query: Mapped[list] = mapped_column(JSON, default=list)
+    #: Alerts by e-mail: ``off`` (the default: the list and the inbox only), a ``daily`` digest, or ``immediate``.
+    email: Mapped[str] = mapped_column(String(10), default="off")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: When the member last opened the results: tools published or changed since count as new.
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    owner: Mapped[User] = relationship()
+
+
+class Alert(Base):
+    """A tool that newly matches a member's saved search: in their list of alerts, and e-mailed if they chose so.
+    One per search and tool, ever (the unique key), so running ``flask alerts send`` twice adds nothing twice."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("saved_search_id", "tool_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    saved_search: Mapped[SavedSearch] = relationship()
+    tool: Mapped[Tool] = relationship()
