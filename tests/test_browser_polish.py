@@ -4,6 +4,7 @@ page and the inbox at 1280 px and 390 px are kept under ``test-results/screensho
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -232,5 +233,34 @@ def test_a_point_of_contact_sees_unread_requests_and_sorts_the_inbox_by_date(bro
         expect(page.get_by_role("columnheader", name="Date sent")).to_have_attribute("aria-sort", "descending")
         stamps = [stamp.get_attribute("datetime") for stamp in page.locator("tbody tr td:last-child time").all()]
         assert stamps == sorted(stamps, reverse=True) and len(stamps) > 1, stamps
+    finally:
+        context.close()
+
+
+# ---- item 16: the comparison ------------------------------------------------------------------------------------
+
+def test_the_comparison_marks_differences_and_prints_on_a4_landscape(browser, member_state, site):
+    context = browser.new_context(viewport=SIZES[1280], storage_state=member_state)
+    page = context.new_page()
+    try:
+        page.goto(site.base + "/tools/compare?" + "&".join(f"tool={slug}" for slug in site.sample.compared))
+        marked = page.locator("table.compare tr.row-differs")
+        expect(marked.first.locator(".differs-mark")).to_be_visible()
+        expect(marked.first.get_by_role("rowheader")).to_contain_text("Differs")
+        shoot(page, "compare", 1280)
+
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        boxes = {tuple(float(n) for n in box.split()) for box in
+                 re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf) for box in [box.decode()]}
+        assert boxes, "no page in the PDF"
+        for _x, _y, width, height in boxes:
+            assert (round(width), round(height)) == (842, 595), boxes  # A4 landscape, in points
+
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 1047, "height": 718})  # A4 landscape less the margins, in CSS pixels
+        expect(page.locator(".site-header")).to_be_hidden()
+        table, main = page.locator("table.compare").bounding_box(), page.locator("main").bounding_box()
+        assert table["width"] <= main["width"] + 1 and table["x"] >= main["x"] - 1, (table, main)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1047
     finally:
         context.close()

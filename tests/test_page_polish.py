@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -245,3 +246,38 @@ def test_the_inbox_marks_unread_requests_and_sorts_by_deadline_or_by_date(app):
     assert '<option selected value="oldest">' in oldest
     unknown = poc.get("/contact/?box=received&sort=subject%3Bdrop").get_data(as_text=True)
     assert [row["id"] for row in inbox_rows(unknown)] == [row["id"] for row in rows]  # not on the list: the default
+
+
+# ---- item 16: the comparison ------------------------------------------------------------------------------------
+
+def compare_rows(html: str) -> dict[str, bool]:
+    """Each row of the comparison: its label, and whether it is marked as differing."""
+    body = html[html.index('<table class="compare">'):html.index("</table>")]
+    return {re.sub(r"<[^>]+>", "", label).replace("Differs", "").strip(): bool(marked) for marked, label in
+            re.findall(r'<tr( class="row-differs")?><th scope="row">(.*?)</th>', body, re.S)}
+
+
+def test_the_comparison_marks_the_rows_that_differ_and_prints_on_a4_landscape(app):
+    from tests.factories import make_tools, tool_record
+
+    with app.app_context():
+        make_tools(
+            tool_record("delta-hash", name="Delta Hash", organisation="Hashworks", country="FR",
+                        purposes=["known-csam-detection"], technologies=["perceptual-hashing"], languages=["en", "fr"]),
+            tool_record("bravo-hash", name="Bravo Hash", organisation="Hashworks", country="FR",
+                        purposes=["known-csam-detection", "content-removal"], technologies=["perceptual-hashing"],
+                        languages=["fr", "en"]))
+    member = signed_in(app, "member")
+    html = member.get("/tools/compare?tool=delta-hash&tool=bravo-hash").get_data(as_text=True)
+    rows = compare_rows(html)
+    assert rows["Purpose"] is True and rows["Organisation"] is False and rows["Technology"] is False
+    assert rows["Languages"] is False  # the same languages, listed in another order
+    assert re.search(r'<tr class="row-differs"><th scope="row">Purpose <span class="differs-mark">Differs</span></th>',
+                     html)  # in the row's header: seen, and read out with every cell of the row
+    links = re.findall(r'<link rel="stylesheet" href="/static/css/([\w-]+\.css)"(?: media="(\w+)")?>', html)
+    assert links[-2:] == [("print.css", "print"), ("print-compare.css", "print")]  # after the general sheet
+    sheet = (Path(app.static_folder) / "css" / "print-compare.css").read_text(encoding="utf-8")
+    assert "@page { size: A4 landscape;" in sheet
+
+    alone = member.get("/tools/compare?tool=delta-hash").get_data(as_text=True)
+    assert "row-differs" not in alone and "Differs</span>" not in alone  # one tool: nothing to differ from
