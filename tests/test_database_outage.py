@@ -48,3 +48,22 @@ def test_a_connection_lost_after_the_page_was_made_still_delivers_the_page(app, 
     response = client.get("/about")
     assert response.status_code == 200 and b"<html" in response.data
     assert client.get("/").status_code == 200
+
+
+def test_a_signed_in_member_gets_the_503_page_too(app):
+    """Choosing the page's language reads the member's own preference from the database: when it cannot be reached,
+    the outage page must still be made (it was an empty 500 for every signed-in member: benchmarks/faults.py)."""
+    import shutil
+
+    from catalogue.extensions import db
+    from tests.auth import signed_in
+
+    client = signed_in(app, "member")
+    assert client.get("/tools/").status_code == 200
+    database = app.config["CATALOGUE_DATA_DIR"] / "catalogue.sqlite3"
+    with app.app_context():
+        db.engine.dispose()
+    shutil.move(database, database.with_suffix(".away"))
+    database.mkdir()  # a path SQLite cannot open, as when the database's disk is gone
+    response = client.get("/tools/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 503 and "momentanément indisponible" in response.get_data(as_text=True)

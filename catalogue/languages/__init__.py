@@ -14,6 +14,7 @@ from babel.support import NullTranslations, Translations
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.extensions import db
 
@@ -42,8 +43,12 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    if current_user and current_user.is_authenticated and supported(current_user.locale):
-        return current_user.locale
+    try:
+        mine = current_user.locale if current_user and current_user.is_authenticated else None
+    except SQLAlchemyError:  # the database is unreachable: the 503 page still speaks the browser's language
+        mine = None
+    if supported(mine):
+        return mine
     return chosen_with_switcher() or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
 
 
