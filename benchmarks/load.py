@@ -93,14 +93,14 @@ class Server:
                     children.append(int(stat.parent.name))
         return children
 
-    def cpu_seconds(self) -> dict[int, float]:
-        """User + system time of each worker so far."""
-        times = {}
+    def cpu_seconds(self) -> float:
+        """User + system time of the workers so far."""
+        total = 0
         for pid in self.workers():
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                times[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (14th, 15th of the line)
-        return times
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the whole line)
+        return total / TICKS
 
     def rss_mb(self) -> list[float]:
         sizes = []
@@ -485,16 +485,12 @@ def cpu_per_page(server: Server, client: Client, pages: dict[str, str], requests
     for kind, path in pages.items():
         for _ in range(5):
             client.request("GET", path)  # warm: templates compiled, caches filled, as in steady serving
-        for _attempt in range(3):  # again if gunicorn recycled a worker meanwhile (max_requests)
-            before = server.cpu_seconds()
-            for _ in range(requests):
-                status, _h, _ = client.request("GET", path)
-                if status != 200:
-                    raise RuntimeError(f"{path} answered {status} while measuring CPU")
-            after = server.cpu_seconds()
-            if after.keys() == before.keys():
-                break
-        found[kind] = round(sum(after[pid] - before[pid] for pid in before) * 1000 / requests, 2)
+        before = server.cpu_seconds()
+        for _ in range(requests):
+            status, _h, _ = client.request("GET", path)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status} while measuring CPU")
+        found[kind] = round((server.cpu_seconds() - before) * 1000 / requests, 2)
     return found
 
 

@@ -181,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
     from catalogue.agencies.views import blueprint as agencies
+    from catalogue.api.views import blueprint as api
     from catalogue.assessment.views import blueprint as assessment
     from catalogue.contact.oversight import blueprint as contact_oversight
     from catalogue.contact.views import blueprint as contact
@@ -213,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contact_oversight)
     app.register_blueprint(agencies)
     app.register_blueprint(contact)
+    app.register_blueprint(api)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -253,7 +255,7 @@ def register_security_headers(app: Flask) -> None:
         )
         if app.config["CATALOGUE_ENV"] == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if signed_in():
+        if signed_in() and not response.cache_control.private:  # the API's answers say private themselves
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
         return response

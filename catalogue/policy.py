@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tools.usage": MEMBERS,  # record, annotate and remove the tools my own agency uses
     "contact.use": MEMBERS,  # send requests; my inbox; requests I am a party to (the service answers 404 otherwise)
     "contact.oversee": ADMINS,  # volumes and answer times, overdue requests, the CSV export without content
+    "api.tokens": MEMBERS,  # make, list and revoke my own personal access tokens for the JSON API
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.

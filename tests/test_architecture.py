@@ -22,7 +22,7 @@ LAYERS = {
                "catalogue.templating", "catalogue.languages", "catalogue.taxonomy", "catalogue.records",
                "catalogue.conflicts", "catalogue.sources"),
     "search": ("catalogue.search",),
-    "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.assessment",
+    "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.api", "catalogue.assessment",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
                  "catalogue.interchange", "catalogue.pages", "catalogue.shortlist", "catalogue.tools",
                  "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.workspace",

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from catalogue import times
@@ -188,3 +189,14 @@ class ContactDetailsForm(FlaskForm):
         if field.data and not times.is_known_zone(field.data):
             raise ValidationError(_("“%(zone)s” is not a time zone we know. Choose one from the list.",
                                     zone=field.data[:64]))  # not lazy: lazy strings count as safe HTML
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal access token for the API: a name to recognise it by, how long it lives, whether it may curate."""
+
+    name = StringField(_l("Token name"), description=_l("What the token is for, e.g. “procurement system”."),
+                       validators=[InputRequired(), Length(max=100)])
+    days = SelectField(_l("Expires after"), coerce=int, default=90,
+                       choices=[SelectChoice(30, _l("30 days")), SelectChoice(90, _l("90 days")),
+                                SelectChoice(180, _l("180 days")), SelectChoice(365, _l("1 year"))])
+    curate = BooleanField(_l("Also allow curating: create drafts, propose changes and submit them for review"))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalogue import policy
-from catalogue.accounts import forms, mfa, services, sessions, tokens
+from catalogue.accounts import access_tokens, forms, mfa, services, sessions, tokens
 from catalogue.accounts.services import Application
 from catalogue.extensions import limiter
 from catalogue.models.base import utcnow
@@ -178,11 +178,47 @@ def reset_password(token: str):
 @blueprint.get("/")
 @requires("account.manage")
 def index():
+    return account_page()
+
+
+def account_page(token_form=None) -> str:
     return render_template("account/index.html", sign_out_form=forms.EmptyForm(),
                            recovery_left=mfa.remaining_recovery_codes(current_user),
                            recovery_form=forms.ConfirmPasswordForm(prefix="recovery"),
                            disable_form=forms.ConfirmPasswordForm(prefix="disable"),
-                           mfa_required=policy.mfa_required())
+                           mfa_required=policy.mfa_required(), **token_section(token_form))
+
+
+def token_section(form=None) -> dict:
+    """The API tokens part of the account page, for members who may use the API."""
+    if not policy.can("api.tokens"):
+        return {"api_tokens": None}
+    return {"api_tokens": access_tokens.of(me()), "token_form": form or forms.ApiTokenForm(prefix="token"),
+            "token_state": access_tokens.state, "revoke_form": forms.EmptyForm(prefix="revoke"),
+            "may_curate": access_tokens.may_curate(me())}
+
+
+@blueprint.post("/tokens")
+@requires("api.tokens")
+@limiter.limit(account_forms_limit)
+def create_token():
+    """The token is shown in this answer only: never put in a flash message, which travels in the session cookie."""
+    form = forms.ApiTokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return account_page(form), 400
+    issued = access_tokens.create(me(), form.name.data, form.days.data, curate=form.curate.data)
+    return render_template("account/api_token.html", issued=issued)
+
+
+@blueprint.post("/tokens/<int:number>/revoke")
+@requires("api.tokens")
+def revoke_token(number: int):
+    form = forms.EmptyForm(prefix="revoke")
+    if form.validate_on_submit() and access_tokens.revoke(me(), number):
+        flash(_("The token was revoked: programs using it can no longer reach the catalogue."), "success")
+    else:
+        flash(_("That token was not found or was revoked already."), "error")
+    return redirect(url_for("account.index", _anchor="api-tokens"), 303)
 
 
 @blueprint.route("/contact-details", methods=["GET", "POST"])
