@@ -8,6 +8,7 @@ PROMETHEUS_MULTIPROC_DIR is where the workers' metrics meet (a fresh temporary d
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 from datetime import UTC, datetime
 
@@ -61,6 +62,7 @@ if os.environ.get("_CATALOGUE_METRICS_MASTER") != str(os.getpid()):
                 os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], name))
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="catalogue-metrics-")
+        os.environ["_CATALOGUE_METRICS_TEMPORARY"] = os.environ["PROMETHEUS_MULTIPROC_DIR"]
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
@@ -80,3 +82,10 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """The temporary metrics directory made at start goes with the server."""
+    made = os.environ.get("_CATALOGUE_METRICS_TEMPORARY")
+    if made and made == os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        shutil.rmtree(made, ignore_errors=True)
