@@ -88,6 +88,7 @@ def register(app: Flask) -> None:
         markdown=render_markdown, country_name=country_name, language_name=language_name, date=nice_date,
         agency_kind=lambda kind: labels.AGENCY_KINDS.get(kind, kind),
         role_label=lambda role: labels.ROLES.get(role, role),
+        audit_action=labels.audit_action, audit_outcome=labels.audit_outcome,
         datetime=nice_datetime,
         number=number, percent=percent, wording=wording, bdi=bdi,
         source_line=lambda item: item if isinstance(item, str) else sources.describe(item),

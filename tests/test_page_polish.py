@@ -281,3 +281,24 @@ def test_the_comparison_marks_the_rows_that_differ_and_prints_on_a4_landscape(ap
 
     alone = member.get("/tools/compare?tool=delta-hash").get_data(as_text=True)
     assert "row-differs" not in alone and "Differs</span>" not in alone  # one tool: nothing to differ from
+
+
+def test_the_audit_log_shows_labels_not_codes(app):
+    from catalogue import audit
+
+    with app.app_context():
+        audit.record_now("vetting.approve", target="user:new@harbour-police.example")
+        audit.record_now("tool.submit", target="tool:delta-hash")
+        audit.record_now("sign_in", target="someone@harbour-police.example", outcome="throttled")
+        audit.record_now("brand.new_action", target="x")
+    admin = signed_in(app, "admin")
+    html = admin.get("/admin/audit").get_data(as_text=True)
+    cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", html, re.S)]
+    assert "Application approved" in cells and "Tool entry: submission for review" in cells
+    assert "Sign-in with password" in cells and "Held back (too many attempts)" in cells and "Done" in cells
+    assert not {"vetting.approve", "tool.submit", "sign_in", "throttled", "success"} & set(cells)
+    assert "brand.new_action" in cells  # an action without a label yet is shown as it is, never hidden
+    menu = re.search(r'<select id="action" name="action">(.*?)</select>', html, re.S).group(1)
+    assert '<option value="vetting.approve">Application approved</option>' in menu
+    csv = admin.get("/admin/audit.csv").get_data(as_text=True)
+    assert "vetting.approve" in csv and "throttled" in csv  # the export keeps the codes

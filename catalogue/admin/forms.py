@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from catalogue import labels
 from catalogue.admin.services import parse_domains
 from catalogue.agencies.labels import SPECIALISMS
 from catalogue.choices import options
@@ -108,5 +109,6 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, actions, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = options([("", _l("Any action")), *((a, a) for a in actions)])
-        self.outcome.choices = options([("", _l("Any outcome")), *((o, o) for o in outcomes)])
+        labelled = sorted(((a, labels.audit_action(a)) for a in actions), key=lambda pair: pair[1].casefold())
+        self.action.choices = options([("", _l("Any action")), *labelled])
+        self.outcome.choices = options([("", _l("Any outcome")), *((o, labels.audit_outcome(o)) for o in outcomes)])
