@@ -125,6 +125,24 @@ def demo_command(if_empty: bool) -> None:
     click.echo(load_demo_requests().summary())  # after the agencies and accounts it sends between
 
 
+@catalogue_cli.command("mirror")
+@click.argument("url")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="A file holding a personal access token of the other instance (kept out of the command line).")
+def mirror_command(url: str, token_file: Path) -> None:
+    """Bring this catalogue up to date with another instance's published tools (its /api/v1/changes)."""
+    from catalogue.api.mirror import http_fetch, mirror
+
+    token = token_file.read_text(encoding="utf-8").strip()
+    try:
+        report = mirror(url, http_fetch(token))
+    except (OSError, ValueError, KeyError, InterchangeError) as error:
+        click.echo(f"Mirroring {url} failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(report.created)} new, {len(report.updated)} updated, {len(report.archived)} archived; "
+               f"{len(report.kept_local)} kept as local drafts. Next run starts at {report.since or 'the beginning'}.")
+
+
 @catalogue_cli.command("vocabularies")
 def vocabularies_command() -> None:
     """Add new vocabularies and terms from the seed file; existing terms are kept."""
