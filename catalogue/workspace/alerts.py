@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from catalogue import mail
 from catalogue.extensions import db
@@ -63,22 +63,40 @@ def run() -> Report:
 def _add_alerts(candidates: dict[int, datetime], report: Report) -> None:
     by_query: dict[tuple, list[SavedSearch]] = defaultdict(list)
     for saved in db.session.scalars(select(SavedSearch).join(User, User.id == SavedSearch.owner_id)
-                                    .where(User.active.is_(True))):
+                                    .where(User.active.is_(True)).options(joinedload(SavedSearch.owner))):
         by_query[_fingerprint(saved)].append(saved)
+    rows = []
     for (language, *_query), searches in by_query.items():
         wanted = request_of(searches[0], per_page=len(candidates), sort="updated")
         wanted.language = language  # the words are matched as the owner reads: their language's vocabulary too
         try:
-            result = search(wanted)
+            matched = [tool_id for tool_id in _matching_ids(wanted) if tool_id in candidates]
         except QueryError:
             continue
         report.searches_run += 1
-        matched = [hit.tool.id for hit in result.hits if hit.tool.id in candidates]
         for saved in searches:
             fresh = [tool_id for tool_id in matched if candidates[tool_id] > saved.created_at]
-            report.alerts += _store(saved, fresh)
-            if fresh:
-                report.members.add(saved.owner_id)
+            rows += [{"user_id": saved.owner_id, "saved_search_id": saved.id, "tool_id": tool_id,
+                      "created_at": utcnow()} for tool_id in fresh]
+    before = db.session.scalar(select(func.count(Alert.id))) or 0
+    for chunk in range(0, len(rows), 1000):  # one statement per thousand; a pair stored before is left alone
+        db.session.execute(_insert_new(rows[chunk:chunk + 1000]))
+    db.session.commit()
+    report.alerts = (db.session.scalar(select(func.count(Alert.id))) or 0) - before
+    report.members = {row["user_id"] for row in rows}
+
+
+def _matching_ids(wanted) -> list[int]:
+    return [hit.tool.id for hit in search(wanted).hits]
+
+
+def _insert_new(rows: list[dict]):
+    """INSERT … ON CONFLICT DO NOTHING on the (saved search, tool) key, in the database's own dialect."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(Alert).values(rows).on_conflict_do_nothing(index_elements=["saved_search_id", "tool_id"])
 
 
 def _fingerprint(saved: SavedSearch) -> tuple:
@@ -88,53 +106,36 @@ def _fingerprint(saved: SavedSearch) -> tuple:
     return (saved.owner.locale or "en", " ".join(words.lower().split()), tuple(filters))
 
 
-def _store(saved: SavedSearch, tool_ids: list[int]) -> int:
-    if not tool_ids:
-        return 0
-    known = set(db.session.scalars(select(Alert.tool_id).where(Alert.saved_search_id == saved.id,
-                                                               Alert.tool_id.in_(tool_ids))))
-    added = 0
-    for tool_id in tool_ids:
-        if tool_id in known:
-            continue
-        try:
-            with db.session.begin_nested():  # another run at the same moment may have stored it: then it is there
-                db.session.add(Alert(user_id=saved.owner_id, saved_search_id=saved.id, tool_id=tool_id,
-                                     created_at=utcnow()))
-            added += 1
-        except IntegrityError:
-            continue
-    db.session.commit()
-    return added
-
-
 def send_emails(now: datetime) -> int:
     """E-mail every member the alerts that are due: ``immediate`` ones now, ``daily`` ones once a day. Each alert is
     claimed (``emailed_at``) in the same transaction that decides to send it, before sending."""
     digest_due = _setting(DIGEST_DAY) != now.date().isoformat()
     modes = ("immediate", "daily") if digest_due else ("immediate",)
-    due = db.session.execute(
-        select(Alert.id, Alert.user_id).join(SavedSearch, SavedSearch.id == Alert.saved_search_id)
+    due = list(db.session.scalars(
+        select(Alert).join(SavedSearch, SavedSearch.id == Alert.saved_search_id)
         .where(Alert.emailed_at.is_(None), Alert.read_at.is_(None), SavedSearch.email.in_(modes))
-        .order_by(Alert.user_id, Alert.id)).all()
-    per_member: dict[int, list[int]] = defaultdict(list)
-    for alert_id, user_id in due:
-        per_member[user_id].append(alert_id)
-    sent = 0
-    for user_id, alert_ids in per_member.items():
-        claimed = db.session.execute(update(Alert).where(Alert.id.in_(alert_ids), Alert.emailed_at.is_(None))
+        .options(joinedload(Alert.tool), joinedload(Alert.saved_search)).order_by(Alert.user_id, Alert.id)))
+    per_member: dict[int, list[Alert]] = defaultdict(list)
+    for alert in due:
+        per_member[alert.user_id].append(alert)
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(per_member))))}
+    letters = []  # what each e-mail says, read before the commit expires the rows
+    for user_id, member_alerts in per_member.items():
+        ids = [alert.id for alert in member_alerts]
+        claimed = db.session.execute(update(Alert).where(Alert.id.in_(ids), Alert.emailed_at.is_(None))
                                      .values(emailed_at=now).execution_options(synchronize_session=False)).rowcount
-        db.session.commit()
-        if claimed != len(alert_ids):  # another run took some: it sends them
-            alert_ids = [a for a in alert_ids if db.session.get(Alert, a).emailed_at == now]
-        user = db.session.get(User, user_id)
-        alerts = [db.session.get(Alert, alert_id) for alert_id in alert_ids]
-        if user is None or not user.active or not alerts:
-            continue
-        mail.send(user.email, _l("New tools for your saved searches"), "saved_search_alerts",
-                  locale=mail.language_of(user), user=user, alerts=alerts,
-                  searches_url=mail.absolute_url("workspace.searches_page"))
-        sent += 1
+        if claimed != len(ids):  # another run at the same moment took some of them: it sends those
+            mine = set(db.session.scalars(select(Alert.id).where(Alert.id.in_(ids), Alert.emailed_at == now)))
+            member_alerts = [alert for alert in member_alerts if alert.id in mine]
+        user = users.get(user_id)
+        if user is not None and user.active and member_alerts:
+            lines = [(alert.tool.name, alert.tool.summary, alert.saved_search.name) for alert in member_alerts]
+            letters.append((user.email, mail.language_of(user), user.name, lines))
+    db.session.commit()
+    for address, language, name, lines in letters:
+        mail.send(address, _l("New tools for your saved searches"), "saved_search_alerts", locale=language,
+                  name=name, lines=lines, searches_url=mail.absolute_url("workspace.searches_page"))
+    sent = len(letters)
     if digest_due:
         _set_setting(DIGEST_DAY, now.date().isoformat())
         db.session.commit()
