@@ -15,6 +15,7 @@ from catalogue.vocabularies.services import merge_term
 from catalogue.workspace import alerts
 from tests.auth import body, csrf_token, outbox, signed_in
 from tests.factories import make_tools, make_user, tool_record
+from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the fixture, for the PostgreSQL test
 
 
 @pytest.fixture
@@ -155,3 +156,32 @@ def test_a_filter_on_a_merged_term_searches_the_surviving_term_and_says_so(app, 
     assert opened.status_code == 303 and opened.headers["Location"] == f"/tools/?purposes={target_slug}"
     results = member.get(opened.headers["Location"]).get_data(as_text=True)
     assert "Hash Sorter" in results and target_label in results
+
+
+@pytest.fixture
+def migrated_postgres(postgres_app):  # noqa: F811 - the fixture imported above
+    from flask_migrate import upgrade
+
+    from catalogue.search import store
+    from catalogue.taxonomy import sync_vocabularies
+
+    with postgres_app.app_context():
+        upgrade()
+        sync_vocabularies()
+        store.rebuild()
+    return postgres_app
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_alerts_on_postgresql_are_stored_once(migrated_postgres):
+    app = migrated_postgres
+    with app.app_context():
+        make_tools(tool_record("hash-sorter", name="Hash Sorter", summary="Matches perceptual hashes of images."))
+    member = signed_in(app, "member", email="alice@harbour-police.example", name="Alice")
+    save(member, "Image hashing", q="hashes")
+    number = saved_id(app, "Image hashing")
+    publish(app, "hash-vault", name="Hash Vault", summary="Stores hashes of known images.")
+    with app.app_context():
+        first, second = alerts.run(), alerts.run()
+        assert (first.alerts, second.alerts) == (2, 0)
+        assert db.session.scalar(db.select(db.func.count(Alert.id)).where(Alert.saved_search_id == number)) == 2
