@@ -708,7 +708,7 @@ def measure(args, directory: Path, database_url: str, writers: int, curators: in
         "errors": stats.errors, "error_samples": stats.error_samples,
         "statuses": dict(stats.statuses),
         "reads": percentiles(every_read) if every_read else {},
-        "pages": {kind: percentiles(samples) for kind, samples in sorted(stats.latencies.items())},
+        "pages": {kind: percentiles(samples) for kind, samples in sorted(stats.latencies.items()) if samples},
         "bare": percentiles(bare_stats.latencies["bare"]) if bare_requests else {},
         "bare_errors": bare_stats.errors,
         "acknowledged_writes": {"assessments": len(done.assessments), "contact_requests": len(done.requests),
