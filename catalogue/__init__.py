@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from catalogue import observability
+from catalogue import observability, times
 from catalogue.accounts import sessions
 from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     register_session_end(app)
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True,
                      compare_type=True)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=times.reader_zone)
     csrf.init_app(app)
     limiter.init_app(app)
     sessions.init_app(app)

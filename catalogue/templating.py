@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup
 from sqlalchemy import exists, select
 
-from catalogue import labels, paging, policy, sources
+from catalogue import labels, paging, policy, sources, times
 from catalogue.extensions import db
 from catalogue.languages import LANGUAGES, direction
 from catalogue.languages.formatting import arrow, number, percent, sorted_choices, translations, wording
@@ -64,7 +64,8 @@ def nice_date(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 def nice_datetime(value: datetime | None) -> str:
-    return format_datetime(value, "medium") if value else ""
+    """A stored (UTC) time in the reader's zone, with the zone named: ``Dec 7, 2026, 7:05:00 PM (Europe/Berlin)``."""
+    return f"{format_datetime(value, 'medium')} ({times.reader_zone()})" if value else ""
 
 
 #: The placeholders that carry the count choosing a plural form in templates: ``ngettext``'s ``num``, and the

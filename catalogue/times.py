@@ -1,7 +1,9 @@
-"""Time zones for trainings: which zone names are accepted, local wall time ↔ UTC, and how times are shown.
+"""Time zones: which zone names are accepted, local wall time ↔ UTC, the reader's own zone, and how times are shown.
 
-A training's times are local wall times in an IANA zone. They are shown in that zone, always with the zone's name
-and its UTC offset on that day, so a reader in another country can work out their own time without guessing.
+Every time is stored as naive UTC. A signed-in person reads times in their own zone (their account's, else their
+agency's country's main zone), always with the zone named (``reader_zone``, Flask-Babel's time-zone selector); a
+visitor reads UTC. A training's times are local wall times in the training's IANA zone, shown in that zone with its
+name and UTC offset on that day, and in the reader's own zone as well when it differs.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.core import get_global
 from babel.dates import format_date, format_time
+from flask import g, has_request_context
 from flask_babel import get_locale
+from flask_login import current_user
 
 #: Regions whose zones are offered in the editor; any other name zoneinfo knows (``US/Eastern``) is still accepted.
 OFFERED_REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
@@ -37,6 +42,49 @@ def is_known_zone(name: str | None) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+#: The zone of the capital (where most agencies sit) for countries CLDR lists with several zones; CLDR's order is
+#: alphabetical, so its first (``Atlantic/Madeira`` for Portugal) is no default.
+CAPITAL_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto", "CD": "Africa/Kinshasa", "CL": "America/Santiago", "CN": "Asia/Shanghai",
+    "CY": "Asia/Nicosia", "DE": "Europe/Berlin", "EC": "America/Guayaquil", "ES": "Europe/Madrid",
+    "FM": "Pacific/Pohnpei", "GL": "America/Nuuk", "ID": "Asia/Jakarta", "KI": "Pacific/Tarawa",
+    "KZ": "Asia/Almaty", "MH": "Pacific/Majuro", "MN": "Asia/Ulaanbaatar", "MX": "America/Mexico_City",
+    "MY": "Asia/Kuala_Lumpur", "NZ": "Pacific/Auckland", "PF": "Pacific/Tahiti", "PG": "Pacific/Port_Moresby",
+    "PS": "Asia/Gaza", "PT": "Europe/Lisbon", "RU": "Europe/Moscow", "UA": "Europe/Kyiv", "US": "America/New_York",
+    "UZ": "Asia/Tashkent",
+}
+
+
+def main_time_zone(country: str | None) -> str:
+    """The zone most of a country's agencies work in: its capital's where it has several, else its only one; UTC for
+    an unknown country."""
+    code = (country or "").upper()
+    if is_known_zone(CAPITAL_ZONES.get(code)):
+        return CAPITAL_ZONES[code]
+    zones = get_global("territory_zones").get(code, [])
+    return next((zone for zone in zones if is_known_zone(zone)), "UTC")
+
+
+def zone_of(user) -> str:
+    """A person's zone: the one in their account, else their agency's country's main zone, else UTC."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "UTC"
+    if is_known_zone(user.time_zone):
+        return user.time_zone
+    agency = getattr(user, "agency", None)
+    return main_time_zone(agency.country) if agency is not None else "UTC"
+
+
+def reader_zone() -> str:
+    """The zone the current reader sees times in (Flask-Babel's time-zone selector; UTC outside a request)."""
+    if not has_request_context():
+        return "UTC"
+    if "reader_zone" not in g:
+        g.reader_zone = zone_of(current_user)
+    return g.reader_zone
 
 
 def to_utc(local: datetime, zone_name: str) -> datetime:
@@ -95,4 +143,15 @@ def span_text(start: datetime, end: datetime) -> str:
 def when_text(training) -> str:
     """The training's dates and times with its zone, for pages, e-mails and calendar descriptions."""
     start, end = training.local_start, training.local_end
+    return f"{span_text(start, end)} ({zone_text(start, end)})"
+
+
+def reader_when_text(training) -> str:
+    """The training's dates and times in the reader's own zone, with it named, when that is not the training's zone;
+    else empty (the training's own times say it all)."""
+    zone = reader_zone()
+    if zone == training.timezone:
+        return ""
+    start = training.local_start.astimezone(ZoneInfo(zone))
+    end = training.local_end.astimezone(ZoneInfo(zone))
     return f"{span_text(start, end)} ({zone_text(start, end)})"

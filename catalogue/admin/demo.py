@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.core import get_global
 from sqlalchemy import select
 
 from catalogue.accounts import passwords
@@ -17,7 +16,7 @@ from catalogue.extensions import db
 from catalogue.models import SPECIALISMS, Agency, AgencyUnit, Tool, ToolUsage, User
 from catalogue.models.base import utcnow
 from catalogue.models.contact import NOTE_MAX
-from catalogue.times import is_known_zone
+from catalogue.times import is_known_zone, main_time_zone
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "agencies.json"
 
@@ -133,12 +132,6 @@ def create_contact_account(agencies: list[Agency]) -> None:
     user.time_zone = main_time_zone(agency.country)
     user.office_hours = DEMO_OFFICE_HOURS
     db.session.commit()
-
-
-def main_time_zone(country: str) -> str:
-    """The first IANA zone Babel's CLDR data lists for a country, or UTC."""
-    zones = get_global("territory_zones").get(country.upper(), [])
-    return next((zone for zone in zones if is_known_zone(zone)), "UTC")
 
 
 def attribute_demo_work() -> None:

@@ -169,7 +169,7 @@ def stale_message(request: ContactRequest) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return f"{nice_datetime(moment)} UTC"
+    return nice_datetime(moment)  # in the reader's zone, named
 
 
 def _values(action: str, request: ContactRequest, given: Input, user: User, assignee: User | None,

@@ -145,6 +145,17 @@ def enrolment_of(training: Training, user) -> Enrolment | None:
                                                      Enrolment.user_id == user.id))
 
 
+def my_places(user, trainings: list[Training]) -> dict[int, tuple[str, int | None]]:
+    """``{training id: (enrolment status, waiting-list place or None)}`` for the user's active enrolments among
+    ``trainings``, for the cards of a list."""
+    if not getattr(user, "is_authenticated", False) or not trainings:
+        return {}
+    found = db.session.scalars(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.training_id.in_([t.id for t in trainings]),
+        Enrolment.status.in_(("enrolled", "waitlisted"))))
+    return {enrolment.training_id: (enrolment.status, waiting_position(enrolment)) for enrolment in found}
+
+
 def waiting_position(enrolment: Enrolment) -> int | None:
     """1 for the first person on the waiting list; None when the enrolment is not waiting."""
     if enrolment.status != "waitlisted":

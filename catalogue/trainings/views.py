@@ -27,6 +27,7 @@ def training_helpers():
     """Shared by the trainings pages and the e-mails and account pages that mention trainings."""
     return {"format_labels": FORMAT_LABELS, "kind_labels": KIND_LABELS, "training_status_labels": STATUS_LABELS,
             "enrolment_labels": ENROLMENT_LABELS, "when_text": times.when_text, "moment_text": times.moment_text,
+            "reader_when_text": times.reader_when_text,
             "guidance_href": guidance_href}
 
 
@@ -39,7 +40,8 @@ def index():
                                   past=request.args.get("when") == "past")
     found = services.listing(wanted, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("trainings/index.html", listing=found, wanted=wanted,
-                           form=f.filter_form(request.args, found.languages))
+                           form=f.filter_form(request.args, found.languages),
+                           places=services.my_places(me(), found.page.items))
 
 
 @blueprint.get("/mine")
