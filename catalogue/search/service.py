@@ -154,6 +154,36 @@ def published_per_term(vocabulary: str) -> dict[str, int] | None:
     return {slug: bitmap.bit_count() for slug, bitmap in maps.terms.get(vocabulary, {}).items()}
 
 
+def newest_matching_ids(request: SearchRequest, limit: int) -> list[int]:
+    """The ids of the ``limit`` most recently changed published tools the search lists (the same matching, relaxing
+    and filters as :func:`search`), newest first, without a page, facets or marked passages: for alerts, which ask
+    this of many saved searches at once."""
+    parsed = parse(request.text, request.language or reader_language())
+    known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
+    groups = {name: facet.values() for name, facet in REGISTRY.facets.items()}
+    filters, _ignored = _known_filters(request.filters, known, groups)
+    try:
+        ensure_current()
+        s = store.searcher()
+        maps = _with_groups(facets.bitmaps(s), groups)
+        chosen = facets.selection_bitmaps(maps, filters)
+        found = match(s, parsed, maps.live)
+        listed = found.every
+        if not parsed.empty and facets.combine(listed, chosen).bit_count() < RELAX_BELOW:
+            listed = found.most(ranking.ranker(s))
+        ranks = ranking.ranker(s)
+        top = ranks.top(ranks.newest_first, ranks.mask(facets.combine(listed, chosen)), limit, descending=False)
+        reader = s.reader()
+        return [int(reader.stored_fields(docnum)["id"]) for docnum, _value in top]
+    except WhooshQueryError as error:
+        raise QueryError(_("This search cannot be run. Please rephrase it with plain words.")) from error
+    except Exception:  # the index cannot answer now: the database can, more slowly
+        current_app.logger.exception("Searching the index failed; answering from the database")
+        db.session.rollback()
+        fallback = SearchRequest(text=request.text, filters=filters, sort="updated", per_page=limit)
+        return [hit.tool.id for hit in _search_database(parsed, fallback).hits]
+
+
 def _known_filters(filters, known, groups) -> tuple[dict[str, list[str]], list[str]]:
     kept, ignored = {}, []
     for vocabulary, values in filters.items():

@@ -25,7 +25,7 @@ from catalogue.extensions import db
 from catalogue.models import Alert, SavedSearch, Setting, Tool, User
 from catalogue.models.base import utcnow
 from catalogue.search.query import QueryError
-from catalogue.search.service import search
+from catalogue.search.service import newest_matching_ids
 from catalogue.workspace.searches import request_of
 
 #: Where the last run stopped: tools changed after it are the next run's candidates.
@@ -79,24 +79,24 @@ def _add_alerts(candidates: dict[int, datetime], report: Report) -> None:
             rows += [{"user_id": saved.owner_id, "saved_search_id": saved.id, "tool_id": tool_id,
                       "created_at": utcnow()} for tool_id in fresh]
     before = db.session.scalar(select(func.count(Alert.id))) or 0
-    for chunk in range(0, len(rows), 1000):  # one statement per thousand; a pair stored before is left alone
-        db.session.execute(_insert_new(rows[chunk:chunk + 1000]))
+    if rows:  # one statement run for every row (executemany); a pair stored before is left alone
+        db.session.connection().execute(_insert_new(), rows)
     db.session.commit()
     report.alerts = (db.session.scalar(select(func.count(Alert.id))) or 0) - before
     report.members = {row["user_id"] for row in rows}
 
 
 def _matching_ids(wanted) -> list[int]:
-    return [hit.tool.id for hit in search(wanted).hits]
+    return newest_matching_ids(wanted, wanted.per_page)
 
 
-def _insert_new(rows: list[dict]):
+def _insert_new():
     """INSERT … ON CONFLICT DO NOTHING on the (saved search, tool) key, in the database's own dialect."""
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(Alert).values(rows).on_conflict_do_nothing(index_elements=["saved_search_id", "tool_id"])
+    return dialect_insert(Alert).on_conflict_do_nothing(index_elements=["saved_search_id", "tool_id"])
 
 
 def _fingerprint(saved: SavedSearch) -> tuple:
