@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from catalogue.policy import can, requires
+from catalogue.policy import can, me, requires
 from catalogue.taxonomy import vocabularies
 from catalogue.tools import services
+from catalogue.workspace import dashboard
 
 blueprint = Blueprint("pages", __name__)
 
@@ -18,6 +19,7 @@ def home():
         purpose_counts=[(term, n) for term, n in services.published_per_term("purposes") if n] if browsing else [],
         recent=services.recently_updated() if browsing else [],
         total=services.count_published(),
+        workspace=dashboard.for_member(me()) if can("workspace.keep") else None,
     )
 
 
