@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,10 @@ from catalogue.admin.services import create_user
 from catalogue.extensions import db
 from catalogue.search import store
 from catalogue.taxonomy import sync_vocabularies
+
+
+def step(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
 
 
 def query_string(text: str, filters: dict[str, list[str]], extra: dict[str, str] | None = None) -> list:
@@ -42,7 +47,9 @@ def run(count: int, rounds: int, limit: int) -> dict:
             db.create_all()
             sync_vocabularies()
             load(synthetic_tools(count))
+            step(f"{count} tools loaded; rebuilding the index")
             store.rebuild(processes=store.CLI_PROCESSES)
+            step("index built; timing the page and the API")
             user = create_user("bench@harbour-police.example", "Bench Member", "member", None,
                                "correct-horse-battery-staple-2026")
             token = access_tokens.create(user, "bench", 30).value
@@ -69,6 +76,7 @@ def run(count: int, rounds: int, limit: int) -> dict:
                 api_ms.append((time.perf_counter() - started) * 1000)
                 assert answer.status_code == 200 and answer.json["facets"]
 
+        step("timed; walking with the cursor")
         walked, pages, cursor = 0, 0, None
         started = time.perf_counter()
         while True:
