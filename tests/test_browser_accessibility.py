@@ -56,6 +56,7 @@ PAGES = [
     ("agency-directory", MEMBER, lambda s: "/agencies/"),
     ("contact-form", MEMBER, lambda s: f"/contact/new?agency={s.agency}&tool={s.tool}&kind=tool_experience"),
     ("contact-thread", MEMBER, lambda s: f"/contact/requests/{s.thread}"),
+    ("contact-inbox", MEMBER, lambda s: "/contact/?sort=newest"),
     ("curator-editor", CURATOR, lambda s: f"/curation/tools/{s.entry}/edit"),
     ("entry-translation", CURATOR, lambda s: f"/curation/tools/{s.entry}/translations/fr"),
 ]

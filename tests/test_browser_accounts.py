@@ -54,7 +54,9 @@ def test_register_confirm_approve_sign_in_and_enrol(browser, site):
     applicant.get_by_label("Repeat the new password").fill("a different password entirely")
     applicant.get_by_label("I accept the terms of use.").check()
     applicant.get_by_role("button", name="Send my application").click()
-    expect(applicant.get_by_text("The two passwords are not the same.")).to_be_visible()
+    expect(applicant.get_by_text("The two passwords are not the same.", exact=True)).to_be_visible()  # by the field
+    summary_link = "Repeat the new password: The two passwords are not the same."
+    expect(applicant.get_by_role("link", name=summary_link)).to_be_visible()  # and at the top, linked to the field
     assert applicant.get_by_label("Full name").input_value() == "Amal Haddad"  # what was typed is kept
     applicant.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     applicant.get_by_label("Repeat the new password").fill(NEW_PASSWORD)

@@ -41,7 +41,8 @@ def test_draft_review_and_publish_then_find_it_by_search(browser, site):
     writer.get_by_label("Summary").fill("Flags chat messages that show grooming patterns for human review.")
     writer.get_by_label("Description").fill("Tidewater **ranks** conversations by risk.\n\n- explains each flag")
     writer.get_by_role("button", name="Save draft").click()
-    expect(writer.get_by_text("Choose at least one.")).to_be_visible()  # refused, and what was typed is kept
+    expect(writer.get_by_text("Choose at least one.", exact=True)).to_be_visible()  # refused; what was typed is kept
+    expect(writer.get_by_role("link", name="Purpose: Choose at least one.")).to_be_visible()  # the summary's link
     assert writer.get_by_label("Name", exact=True).input_value() == "Tidewater Grooming Lens"
     writer.get_by_role("checkbox", name="Grooming detection").check()
     writer.get_by_role("button", name="Preview").click()

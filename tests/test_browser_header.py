@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from catalogue.extensions import db
 from catalogue.models import User
+from tests.axe import check
 from tests.browser import sign_in
 from tests.demo_people import CURATOR, MEMBER, PASSWORD, serve_demo_people
 
@@ -123,5 +124,18 @@ def test_the_phone_menu_opens_without_javascript(browser, site, signed_in_state,
         page.wait_for_load_state()
         expect(page.locator("summary.site-menu-button")).to_be_visible()
         expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_open_phone_menu_passes_the_audit(browser, site, signed_in_state):
+    """axe-core with the menu open (axe needs script, so this context has it; the menu itself does not)."""
+    context = browser.new_context(viewport=PHONE, storage_state=signed_in_state("admin"))
+    page = context.new_page()
+    try:
+        page.goto(site.base + "/")
+        page.locator("summary.site-menu-button").click()
+        expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration")).to_be_visible()
+        check(page)  # no serious or critical violation
     finally:
         context.close()
