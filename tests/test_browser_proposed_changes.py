@@ -1,7 +1,7 @@
-"""A proposed change in Chromium, without JavaScript: the demo curator edits a published demo tool (a new summary and
-a new address) and proposes it with a note; a member still reads and finds the published text; the demo reviewer
-opens the change, sees the field-by-field difference, the sources and the note, and approves it; the member then reads and finds
-the new text at once, and the old address answers 301 to the new one."""
+"""A proposed change in Chromium, without JavaScript: the demo curator edits a published demo tool (a new summary, a
+new address and a source) and proposes it with a note; a member still reads and finds the published text; the demo
+reviewer opens the change, sees the field-by-field difference, the sources and the note, and approves it; the member
+then reads and finds the new text at once, and the old address answers 301 to the new one."""
 
 from __future__ import annotations
 
