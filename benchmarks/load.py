@@ -36,12 +36,15 @@ import time
 import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pyotp
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.serving import form_on, forms_on  # noqa: E402 - one form reader for the load and fault suites
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -131,84 +134,6 @@ def bare_config(directory: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------------------- client
-
-
-class FormReader(HTMLParser):
-    """The fields of every form of a page, as a browser would submit them (first choice where none is made)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "fields": [], "radios": {}, "options": {}})
-            return
-        if not self.forms:
-            return
-        form = self.forms[-1]
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind == "radio":
-                form["radios"].setdefault(name, []).append((a.get("value", "on"), "checked" in a))
-            elif kind == "checkbox":
-                if "checked" in a:
-                    form["fields"].append((name, a.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "image", "reset"):
-                form["fields"].append((name, a.get("value", "")))
-        elif tag == "select" and name:
-            self._select = name
-            form["options"][name] = []
-        elif tag == "option" and self._select:
-            form["options"][self._select].append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            form["fields"].append((name, ""))
-
-    def handle_data(self, data):
-        if self._textarea and self.forms:
-            name, value = self.forms[-1]["fields"][-1]
-            self.forms[-1]["fields"][-1] = (name, value + data)
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    @staticmethod
-    def values(form: dict, choose: tuple[str, ...] = ()) -> dict[str, list[str]]:
-        """What a browser submits (a select's first option when none is selected), except that a radio group
-        without a checked button gets its first choice, and so do the selects named in ``choose``."""
-        values: dict[str, list[str]] = defaultdict(list)
-        for name, value in form["fields"]:
-            values[name].append(value[2:] if value.startswith("\r\n") else value[1:] if value[:1] == "\n"
-                                else value)  # a browser drops a textarea's first line break
-        for name, options in form["radios"].items():
-            values[name].extend([v for v, on in options if on] or [v for v, _on in options if v][:1])
-        for name, options in form["options"].items():
-            fallback = [v for v, _on in options if v][:1] if name in choose else [v for v, _on in options][:1]
-            values[name].extend([v for v, on in options if on] or fallback)
-        return values
-
-
-def forms_on(html: str, action_part: str, choose: tuple[str, ...] = ()) -> list[dict[str, list[str]]]:
-    """The fields of each form posting to ``action_part`` (a form without an action posts to its own page)."""
-    reader = FormReader()
-    reader.feed(html)
-    return [FormReader.values(form, choose) for form in reader.forms
-            if action_part in (form["action"] or action_part)]
-
-
-def form_on(html: str, action_part: str, choose: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    found = forms_on(html, action_part, choose)
-    if not found:
-        raise LookupError(f"no form posting to {action_part}")
-    return found[0]
 
 
 @dataclass

@@ -178,7 +178,8 @@ class FormReader(HTMLParser):
             return
         if not self.forms:
             return
-        form, name = self.forms[-1], a.get("name")
+        form = self.forms[-1]
+        name = a.get("name")
         if tag == "input" and name:
             kind = a.get("type", "text")
             if kind == "radio":
@@ -209,24 +210,34 @@ class FormReader(HTMLParser):
             self._textarea = None
 
     @staticmethod
-    def values(form: dict) -> dict[str, list[str]]:
+    def values(form: dict, choose: tuple[str, ...] = ()) -> dict[str, list[str]]:
+        """What a browser submits (a select's first option when none is selected), except that a radio group
+        without a checked button gets its first choice, and so do the selects named in ``choose``."""
         values: dict[str, list[str]] = defaultdict(list)
         for name, value in form["fields"]:
-            values[name].append(value.removeprefix("\r\n").removeprefix("\n"))
+            values[name].append(value[2:] if value.startswith("\r\n") else value[1:] if value[:1] == "\n"
+                                else value)  # a browser drops a textarea's first line break
         for name, options in form["radios"].items():
             values[name].extend([v for v, on in options if on] or [v for v, _on in options if v][:1])
         for name, options in form["options"].items():
-            values[name].extend([v for v, on in options if on] or [v for v, _on in options][:1])
+            fallback = [v for v, _on in options if v][:1] if name in choose else [v for v, _on in options][:1]
+            values[name].extend([v for v, on in options if on] or fallback)
         return values
 
 
-def form_on(html: str, action_part: str) -> dict[str, list[str]]:
+def forms_on(html: str, action_part: str, choose: tuple[str, ...] = ()) -> list[dict[str, list[str]]]:
+    """The fields of each form posting to ``action_part`` (a form without an action posts to its own page)."""
     reader = FormReader()
     reader.feed(html)
-    for form in reader.forms:
-        if action_part in (form["action"] or action_part):
-            return FormReader.values(form)
-    raise LookupError(f"no form posting to {action_part}")
+    return [FormReader.values(form, choose) for form in reader.forms
+            if action_part in (form["action"] or action_part)]
+
+
+def form_on(html: str, action_part: str, choose: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    found = forms_on(html, action_part, choose)
+    if not found:
+        raise LookupError(f"no form posting to {action_part}")
+    return found[0]
 
 
 @dataclass
