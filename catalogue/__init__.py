@@ -190,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.guidance.views import blueprint as guidance
     from catalogue.languages.views import blueprint as languages
     from catalogue.pages.views import blueprint as pages
+    from catalogue.people.views import blueprint as people
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
     from catalogue.trainings.views import blueprint as trainings
@@ -213,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trainings)
     app.register_blueprint(contact_oversight)
     app.register_blueprint(agencies)
+    app.register_blueprint(people)
     app.register_blueprint(contact)
     app.register_blueprint(api)
 

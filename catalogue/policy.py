@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "contact.use": MEMBERS,  # send requests; my inbox; requests I am a party to (the service answers 404 otherwise)
     "contact.oversee": ADMINS,  # volumes and answer times, overdue requests, the CSV export without content
     "api.tokens": MEMBERS,  # make, list and revoke my own personal access tokens for the JSON API
+    "people.view": MEMBERS,  # the people directory, officer profiles, the officers who know a tool (never public)
+    "people.profile": MEMBERS,  # publish, change and hide my own officer profile, field by field
 }
 
 #: Opened read-only to everyone by ``CATALOGUE_PUBLIC_BROWSING=1``.

@@ -24,9 +24,9 @@ LAYERS = {
     "search": ("catalogue.search",),
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.api", "catalogue.assessment",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
-                 "catalogue.interchange", "catalogue.pages", "catalogue.shortlist", "catalogue.tools",
-                 "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies", "catalogue.workspace",
-                 "catalogue.languages.views"),
+                 "catalogue.interchange", "catalogue.pages", "catalogue.people", "catalogue.shortlist",
+                 "catalogue.tools", "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies",
+                 "catalogue.workspace", "catalogue.languages.views"),
     "app": ("catalogue", "catalogue.cli", "catalogue.health", "catalogue.observability", "catalogue.operations"),
 }
 ORDER = list(LAYERS)

@@ -76,7 +76,8 @@ class RequestForm(FlaskForm):
                                      "here."))
 
     def draft(self) -> Draft:
-        return Draft(agency=self.agency.data or "", kind=self.kind.data, subject=self.subject.data.strip(),
+        agency = self.agency.data if "agency" in self else ""  # an introduction's form has no agency
+        return Draft(agency=agency or "", kind=self.kind.data, subject=self.subject.data.strip(),
                      message=self.message.data.strip(), urgency=self.urgency.data,
                      handling_code=self.handling_code.data, handling_conditions=self.handling_conditions.data or "",
                      languages=list(self.languages.data or []), tool=self.tool.data or "")
@@ -86,18 +87,23 @@ def request_form(agencies: list[tuple[str, str]], tools: list[tuple[str, str]], 
                  **kwargs) -> RequestForm:
     form = RequestForm(**kwargs)
     form.agency.choices = options([("", _l("Choose an agency")), *agencies])
+    fill_choices(form, tools, languages)
+    return form
+
+
+def fill_choices(form: RequestForm, tools: list[tuple[str, str]], languages: list[tuple[str, str]]) -> None:
+    """Every choice but the agency's, shared with the introduction form (``catalogue.people.forms``)."""
     form.kind.choices = options(KIND_LABELS.items())
     form.urgency.choices = options(urgency_choices())
     form.handling_code.choices = options(HANDLING_LABELS.items())
     form.languages.choices = options(languages)
     form.tool.choices = options([("", _l("No related tool")), *tools])
-    return form
 
 
 def prefill(form: RequestForm, args, profile_languages: list[str]) -> None:
     """Values from the link that started the request (``?agency=…&tool=…&kind=…``), where they are valid."""
     for name in ("agency", "kind", "tool"):
-        value = args.get(name, "")
+        value = args.get(name, "") if name in form else ""
         if value and value in {choice.value for choice in form[name].choices}:
             form[name].data = value
     known = {choice.value for choice in form.languages.choices}

@@ -84,7 +84,10 @@ class Outcome:
 
 
 def is_point_of_contact(request: ContactRequest, user: User) -> bool:
-    return bool(user.point_of_contact and user.agency_id == request.recipient_agency_id and may_use(user))
+    """Whether ``user`` answers for the receiving agency; an introduction has no points of contact, only its person
+    (so nobody assigns it to someone else)."""
+    return bool(not request.is_introduction and user.point_of_contact
+                and user.agency_id == request.recipient_agency_id and may_use(user))
 
 
 def may_take(action: str, seen: Viewing, user: User) -> bool:

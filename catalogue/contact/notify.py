@@ -29,6 +29,7 @@ class Mail:
     request_id: int
     to_assignee: bool = False
     locale: str | None = None
+    introduction: bool = False
 
 
 def announce(request: ContactRequest, event: str, actor: User | None, recipients: list[User]) -> list[Mail]:
@@ -41,11 +42,13 @@ def announce(request: ContactRequest, event: str, actor: User | None, recipients
         db.session.add(Notification(user_id=person.id, request_id=request.id, event=event,
                                     actor_id=actor.id if actor else None, created_at=now))
         mails.append(Mail(person.email, person.name, event, request.id, person.id == request.assignee_id,
-                          mail.language_of(person)))
+                          mail.language_of(person), request.is_introduction))
     return mails
 
 
-def subject_of(event: str, request_id: int):
+def subject_of(event: str, request_id: int, introduction: bool = False):
+    if introduction and event == "submitted":
+        return _l("Request #%(number)s: an introduction request for you", number=request_id)
     subjects = {
         "submitted": _l("Request #%(number)s: a new request for your agency", number=request_id),
         "acknowledged": _l("Request #%(number)s was acknowledged", number=request_id),
@@ -61,8 +64,9 @@ def subject_of(event: str, request_id: int):
 
 def deliver(mails: list[Mail]) -> None:
     for item in mails:
-        mail.send(item.email, subject_of(item.event, item.request_id), "contact_event", locale=item.locale,
-                  name=item.name, event=item.event, number=item.request_id, to_assignee=item.to_assignee,
+        mail.send(item.email, subject_of(item.event, item.request_id, item.introduction), "contact_event",
+                  locale=item.locale, name=item.name, event=item.event, number=item.request_id,
+                  to_assignee=item.to_assignee, introduction=item.introduction,
                   link=absolute_url("contact.request", request_id=item.request_id))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, select, update
 
 from catalogue import clock
 from catalogue.contact import history, notify
-from catalogue.contact.visibility import points_of_contact
+from catalogue.contact.visibility import may_use, points_of_contact
 from catalogue.extensions import db
 from catalogue.languages.formatting import sorted_choices
 from catalogue.models import HANDLING_CODES, REQUEST_KINDS, URGENCIES, Agency, ContactRequest, Tool, User
@@ -130,11 +130,34 @@ def recipient_agency(slug: str, sender: User) -> tuple[Agency, list[User]]:
 
 def send_request(draft: Draft, sender: User) -> ContactRequest:
     """Send ``draft`` from ``sender`` to the agency it names; the agency's points of contact are notified."""
+    _check_sender(sender)
+    _check(draft)
+    agency, contacts = recipient_agency(draft.agency, sender)
+    return _send(draft, sender, agency, contacts)
+
+
+def send_introduction(draft: Draft, sender: User, person: User) -> ContactRequest:
+    """Send ``draft`` from ``sender`` to ``person`` alone: an introduction request, with the same checks, daily
+    limit, deadline, audit and notifications as a request to an agency. ``draft.agency`` is ignored: the request
+    goes to the agency ``person`` belongs to now. Whether ``person`` publishes a profile that accepts
+    introductions is for the caller (``catalogue.people``) to check; this refuses only what no request may be."""
+    _check_sender(sender)
+    _check(draft)
+    if person.id == sender.id or not may_use(person) or person.agency_id is None:
+        raise SendingRefused(_("This person cannot receive introduction requests."))
+    if person.agency_id == sender.agency_id:
+        raise SendingRefused(_("%(name)s works in your own agency: contact them directly.", name=person.name))
+    return _send(draft, sender, person.agency, [person], person)
+
+
+def _check_sender(sender: User) -> None:
     if sender.agency_id is None:
         raise SendingRefused(_("Your account is not linked to an agency, so you cannot send requests yet. Ask an "
                                "administrator to link it to your agency."))
-    _check(draft)
-    agency, contacts = recipient_agency(draft.agency, sender)
+
+
+def _send(draft: Draft, sender: User, agency: Agency, recipients: list[User],
+          person: User | None = None) -> ContactRequest:
     tool = published_tool(draft.tool)
     if draft.tool and tool is None:
         raise SendingRefused(_("Choose the related tool from the list, or leave it empty."), "tool")
@@ -148,7 +171,8 @@ def send_request(draft: Draft, sender: User) -> ContactRequest:
             "later, or ask a colleague to send it.", daily_limit()))
     now = clock.now()
     request = ContactRequest(
-        sender_id=sender.id, sender_agency_id=sender.agency_id, recipient_agency_id=agency.id, kind=draft.kind,
+        sender_id=sender.id, sender_agency_id=sender.agency_id, recipient_agency_id=agency.id,
+        recipient_id=person.id if person else None, kind=draft.kind,
         subject=draft.subject.strip(), message=draft.message.strip(), urgency=draft.urgency,
         handling_code=draft.handling_code,
         handling_conditions=draft.handling_conditions.strip() if draft.handling_code == "H3" else "",
@@ -156,9 +180,10 @@ def send_request(draft: Draft, sender: User) -> ContactRequest:
         created_at=now, updated_at=now, due_at=now + timedelta(hours=answer_hours(draft.urgency)))
     db.session.add(request)
     db.session.flush()
+    to = f"user:{person.id} of {agency.slug}" if person else agency.slug  # never an address: the audit log is read
     history.record("contact.submit", request, sender,
-                   detail=f"to {agency.slug}; {draft.kind}, {draft.urgency}, {draft.handling_code}")
-    mails = notify.announce(request, "submitted", sender, contacts)
+                   detail=f"to {to}; {draft.kind}, {draft.urgency}, {draft.handling_code}")
+    mails = notify.announce(request, "submitted", sender, recipients)
     db.session.commit()
     notify.deliver(mails)
     return request

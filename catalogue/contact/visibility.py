@@ -39,11 +39,15 @@ def sender_side(user: User) -> ColumnElement[bool]:
 
 def recipient_side(user: User) -> ColumnElement[bool]:
     """The receiving agency's active points of contact, and the colleague a request was assigned to while that
-    colleague is still in the receiving agency."""
-    assigned = and_(ContactRequest.assignee_id == user.id, ContactRequest.recipient_agency_id == user.agency_id)
+    colleague is still in the receiving agency. An introduction request (``recipient_id`` set) is for its person
+    alone, while they are still in the agency it was sent to: the agency's points of contact never see it."""
+    in_agency = ContactRequest.recipient_agency_id == user.agency_id
+    to_me = and_(ContactRequest.recipient_id == user.id, in_agency)
+    to_agency = ContactRequest.recipient_id.is_(None)
+    assigned = and_(to_agency, ContactRequest.assignee_id == user.id, in_agency)
     if user.point_of_contact and user.agency_id is not None and may_use(user):
-        return or_(assigned, ContactRequest.recipient_agency_id == user.agency_id)
-    return assigned
+        return or_(to_me, assigned, and_(to_agency, in_agency))
+    return or_(to_me, assigned)
 
 
 def party(user: User) -> ColumnElement[bool]:
@@ -116,6 +120,10 @@ def points_of_contact(agency_id: int) -> Select:
 
 
 def recipient_side_users(request: ContactRequest) -> list[User]:
+    if request.is_introduction:
+        person = request.recipient
+        return [person] if person is not None and may_use(person) and \
+            person.agency_id == request.recipient_agency_id else []
     people = list(db.session.scalars(points_of_contact(request.recipient_agency_id)))
     assignee = request.assignee
     if (assignee is not None and may_use(assignee) and assignee.agency_id == request.recipient_agency_id

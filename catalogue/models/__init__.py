@@ -20,6 +20,7 @@ from catalogue.models.curation import REVISION_ACTIONS, FormerSlug, KeptEdit, Pr
 from catalogue.models.entry_translations import GuidanceTranslation, ToolTranslation
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
+from catalogue.models.profiles import OfficerProfile
 from catalogue.models.search import SearchChange, SynonymGroup
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
@@ -37,4 +38,5 @@ __all__ = [
     "Vocabulary",
     "GuidanceTranslation", "ToolTranslation",
     "guidance_terms", "tool_terms",
+    "OfficerProfile",
 ]

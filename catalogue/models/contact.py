@@ -103,6 +103,10 @@ class ContactRequest(Base):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     sender_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
     recipient_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))
+    #: Set for an introduction request: addressed to this person (a member of the receiving agency when it was
+    #: sent), who alone answers it, rather than to the agency's points of contact. RESTRICT, not SET NULL: a
+    #: request that lost its person would turn into one the whole agency's points of contact could read.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
     message: Mapped[str] = mapped_column(Text)
@@ -126,12 +130,23 @@ class ContactRequest(Base):
 
     sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
     sender_agency: Mapped[Agency] = relationship(foreign_keys=[sender_agency_id])
+    recipient: Mapped[User | None] = relationship(foreign_keys=[recipient_id])
     recipient_agency: Mapped[Agency] = relationship(foreign_keys=[recipient_agency_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     tool: Mapped[Tool | None] = relationship()
     messages: Mapped[list[ContactMessage]] = relationship(
         back_populates="request", order_by="ContactMessage.id", cascade="all, delete-orphan")
+
+    @property
+    def is_introduction(self) -> bool:
+        return self.recipient_id is not None
+
+    @property
+    def introduced(self) -> bool:
+        """An introduction its recipient accepted: from then on both sides see each other's e-mail address."""
+        return self.is_introduction and self.responded_at is not None and self.state in ("accepted", "closed") \
+            and not self.decline_reason
 
     def overdue(self, now: datetime) -> bool:
         """Past the expected answer time without an acknowledgement."""
