@@ -30,6 +30,7 @@ from catalogue.interchange.reading import read_file
 from catalogue.interchange.services import dump_csv, dump_json, export_document, import_tools
 from catalogue.languages import LANGUAGES
 from catalogue.models import ROLES
+from catalogue.people.demo import load_demo_profiles
 from catalogue.policy import MFA_REQUIRED_ROLES
 from catalogue.search import health, retention, store
 from catalogue.search.outbox import catch_up
@@ -123,6 +124,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  {role:<8} {email}")
     click.echo(f"Demo enrolments of these accounts in demo trainings: {enrol_demo_accounts()} added.")
     click.echo(load_demo_requests().summary())  # after the agencies and accounts it sends between
+    click.echo(f"Demo officer profiles: {load_demo_profiles()} added.")
 
 
 @catalogue_cli.command("mirror")

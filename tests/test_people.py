@@ -228,3 +228,19 @@ def test_the_recipient_who_leaves_loses_the_introduction(app, people):
         db.session.get(User, people.beta_member).agency_id = people.gamma
         db.session.commit()
     assert signed_in(app, people.beta_member).get(path).status_code == 404
+
+
+def test_the_demo_loads_fictional_opted_in_officers_once(demo_command_app):
+    app = demo_command_app
+    assert "Demo officer profiles: 6 added." in app.first_demo_run.output
+    result = app.test_cli_runner().invoke(args=["catalogue", "demo"])
+    assert "Demo officer profiles: 0 added." in result.output
+    member = signed_in(app, "member@demo.example")
+    listing = page(member, "/people/")
+    assert "Katrin Vollmer" in listing and "Demo Point of Contact" in listing and "6 people" in listing
+    tool_page = page(member, "/tools/alderwisp-device-triage")
+    assert "Katrin Vollmer" in tool_page and "Demo Point of Contact" in tool_page
+    with app.app_context():
+        from catalogue.people.demo import records
+
+        assert all(record["email"].endswith(".example") for record in records())

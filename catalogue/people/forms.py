@@ -20,8 +20,8 @@ from catalogue.templating import country_name, language_name
 MAX_PROFILE_TOOLS = 50
 
 
-def shown_field():
-    return BooleanField(_l("Show to other members"), false_values=("", "0", "false"))
+def shown_field(label):
+    return BooleanField(label, false_values=("", "0", "false"))
 
 
 class ProfileForm(FlaskForm):
@@ -37,15 +37,15 @@ class ProfileForm(FlaskForm):
     role = StringField(_l("Role or position"), validators=[Optional(), Length(max=ROLE_MAX)],
                        description=_l("For example “Digital forensic examiner”. At most %(max)s characters.",
                                       max=ROLE_MAX))
-    show_role = shown_field()
+    show_role = shown_field(_l("Show my role to other members"))
     specialisms = CheckboxListField(_l("Specialisms"), validators=[Optional()])
-    show_specialisms = shown_field()
-    show_languages = shown_field()
+    show_specialisms = shown_field(_l("Show my specialisms to other members"))
+    show_languages = shown_field(_l("Show my languages to other members"))
     tools = CheckboxListField(_l("Tools you have hands-on experience with"), validators=[Optional()],
                               description=_l("Published catalogue tools. Members looking at a tool's page see the "
                                              "officers who know it, if you show this field."))
-    show_tools = shown_field()
-    show_time_zone = shown_field()
+    show_tools = shown_field(_l("Show my tools to other members"))
+    show_time_zone = shown_field(_l("Show my time zone to other members"))
 
     def validate_tools(self, field) -> bool:
         if len(field.data or []) > MAX_PROFILE_TOOLS:
