@@ -196,6 +196,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.trainings.views import blueprint as trainings
     from catalogue.transfer.views import blueprint as transfer
     from catalogue.vocabularies.views import blueprint as vocabularies
+    from catalogue.workspace.follow_views import blueprint as follows
     from catalogue.workspace.views import blueprint as workspace
 
     app.register_blueprint(pages)
@@ -203,6 +204,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools)
     app.register_blueprint(shortlist)
     app.register_blueprint(workspace)
+    app.register_blueprint(follows)
     app.register_blueprint(guidance)
     app.register_blueprint(account)
     app.register_blueprint(admin)

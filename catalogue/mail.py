@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import after_this_request, current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, get_locale
 
+from catalogue import times
 from catalogue.config import make_private_directory
 from catalogue.extensions import db
 
@@ -67,10 +68,11 @@ def outbox_dir() -> Path:
     return Path(current_app.config["CATALOGUE_DATA_DIR"]) / "outbox"
 
 
-def send(to: str, subject, template: str, *, locale: str | None = None, **context) -> bool:
+def send(to: str, subject, template: str, *, locale: str | None = None, zone: str | None = None, **context) -> bool:
     """Render ``templates/email/<template>.txt`` in the recipient's ``locale`` (else the current one) and deliver it.
-    Pass ``subject`` as a lazy string so it is translated into that language too. The log names the recipient,
-    never the body.
+    Pass ``subject`` as a lazy string so it is translated into that language too. Times are written in the
+    recipient's ``zone`` (``times.zone_of(user)``), named; UTC when none is given, never the zone of the person whose
+    action sends the e-mail. The log names the recipient, never the body.
 
     Callers send after committing their change, so nothing here may fail them: a message that cannot be written is
     logged (False), one that cannot be delivered is kept in ``unsent/`` for ``flask catalogue retry-mail``."""
@@ -78,7 +80,8 @@ def send(to: str, subject, template: str, *, locale: str | None = None, **contex
         message = EmailMessage()
         message["From"] = header_text(current_app.config["MAIL_FROM"])
         message["To"] = header_text(to)
-        with force_locale(locale or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])):
+        with force_locale(locale or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])), \
+                times.writing_for(zone):
             message["Subject"] = header_text(subject)
             body = render_template(f"email/{template}.txt", **context)
         message["Date"] = formatdate(localtime=False)

@@ -27,7 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "site.view": EVERYONE,  # home, about, terms, sign-in, registration, password reset
     "account.manage": SIGNED_IN,  # my own profile, password, MFA and sign-out
     "catalogue.view": MEMBERS,  # the catalogue, tool pages, compare, the shortlist (a visitor's in the session)
-    "workspace.keep": MEMBERS,  # my named shortlists (notes, sharing, CSV), lists shared with me; my saved searches
+    "workspace.keep": MEMBERS,  # my shortlists (notes, sharing, CSV), lists shared with me; saved searches; follows
     "tools.curate": CURATORS,  # the curation dashboard, drafts, editor, history, submit, archive, restore
     "tools.review": CURATORS,  # approve and publish or return someone else's entry; re-verify published ones
     "vocabularies.manage": ADMINS,  # add, relabel, reorder, merge and retire terms

@@ -8,6 +8,9 @@ name and UTC offset on that day, and in the reader's own zone as well when it di
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -15,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.core import get_global
 from babel.dates import format_date, format_time
 from flask import g, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 #: Regions whose zones are offered in the editor; any other name zoneinfo knows (``US/Eastern``) is still accepted.
@@ -78,8 +81,28 @@ def zone_of(user) -> str:
     return main_time_zone(agency.country) if agency is not None else "UTC"
 
 
+#: The zone of the person an e-mail being written is for (``writing_for``); None while writing pages.
+_recipient_zone: ContextVar[str | None] = ContextVar("recipient_zone", default=None)
+
+
+@contextmanager
+def writing_for(zone: str | None) -> Iterator[None]:
+    """Inside, times are written in ``zone`` (an e-mail's recipient's), not in the zone of the person whose action
+    sends it: ``reader_zone``, the ``| datetime`` filter and a training's "your time". An unknown zone is UTC."""
+    token = _recipient_zone.set(zone if is_known_zone(zone) else "UTC")
+    refresh()  # Flask-Babel keeps the zone it chose for the request: forget it now and again on the way out
+    try:
+        yield
+    finally:
+        _recipient_zone.reset(token)
+        refresh()
+
+
 def reader_zone() -> str:
-    """The zone the current reader sees times in (Flask-Babel's time-zone selector; UTC outside a request)."""
+    """The zone the current reader sees times in (Flask-Babel's time-zone selector; UTC outside a request): the
+    recipient's while an e-mail is written."""
+    if (recipient := _recipient_zone.get()) is not None:
+        return recipient
     if not has_request_context():
         return "UTC"
     if "reader_zone" not in g:

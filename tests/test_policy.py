@@ -40,6 +40,7 @@ def matrix_app(request, tmp_path, empty_data_dir):
         app.user_ids = {role: user.id for role, user in users.items()}
         app.sample_values["assessment_id"] = 1  # nobody's: members get 404, roles without the permission 403
         app.sample_values["list_id"] = app.sample_values["search_id"] = 1  # a shortlist, a saved search: nobody's
+        app.sample_values["follow_id"] = 1  # a followed tool: nobody's
         # An agency whose slug is the shared sample slug, so agency pages render; its tool usage and a unit of the
         # users' agency give the directory's and the admin's routes something to act on.
         sample_agency = make_agency("sample-tool", name="Sample Tool", domains=("sample-tool.example",))

@@ -103,3 +103,61 @@ class Alert(Base):
 
     saved_search: Mapped[SavedSearch] = relationship()
     tool: Mapped[Tool] = relationship()
+
+
+class Follow(Base):
+    """A member follows a published tool, to be told when its entry changes in a way readers see. Private: only the
+    follower sees it (404 for anybody else)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "tool_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    tool: Mapped[Tool] = relationship()
+    events: Mapped[list[FollowEvent]] = relationship(back_populates="follow", cascade="all, delete-orphan",
+                                                     passive_deletes=True)
+
+
+class FollowSetting(Base):
+    """How a member hears about the tools they follow by e-mail: ``off`` (the default, no row), ``daily`` or
+    ``immediate``, as for saved searches; one choice for all their followed tools."""
+
+    __tablename__ = "follow_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(10), default="off")
+
+
+FOLLOW_EVENT_KINDS = ("changed", "archived", "withdrawn", "stale", "guidance", "usage")
+
+
+class FollowEvent(Base):
+    """Something readers of a followed tool's entry can see changed: a published change (the fields that differ),
+    archived, withdrawn, due for verification, a new guidance page that applies to it, a new agency using it.
+
+    ``key`` names what happened (``revision:12``, ``stale:2025-01-31``, ``guidance:4``, ``usage:9``): one event per
+    follow and key, ever, so running ``flask alerts send`` twice adds nothing twice. ``details`` holds what the
+    message needs (the changed fields' names, the guidance page's id, the usage record's id), never text to show
+    as it was: labels are read in the reader's language when shown."""
+
+    __tablename__ = "follow_events"
+    __table_args__ = (UniqueConstraint("follow_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_id: Mapped[int] = mapped_column(ForeignKey("follows.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    happened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    follow: Mapped[Follow] = relationship(back_populates="events")
+    tool: Mapped[Tool] = relationship()

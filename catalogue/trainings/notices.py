@@ -17,7 +17,9 @@ def where_text(training: Training) -> str:
 
 
 def _context(training: Training) -> dict:
-    return {"training": training, "when": times.when_text(training), "where": where_text(training),
+    """The e-mail writes the training's times itself (``when_text`` and ``reader_when_text``), in the recipient's
+    language and with the recipient's own time when their zone differs from the training's."""
+    return {"training": training, "where": where_text(training),
             "link": absolute_url("trainings.detail", slug=training.slug)}
 
 
@@ -25,7 +27,8 @@ def seat_offered(enrolment: Enrolment) -> None:
     """Tell a member from the waiting list that a seat is now theirs."""
     training = enrolment.training
     mail.send(enrolment.user.email, _l("You have a seat: %(title)s", title=training.title), "training_seat",
-              locale=mail.language_of(enrolment.user), user=enrolment.user, **_context(training))
+              locale=mail.language_of(enrolment.user), zone=times.zone_of(enrolment.user), user=enrolment.user,
+              **_context(training))
 
 
 def training_cancelled(training: Training, enrolments: list[Enrolment], message: str) -> None:
@@ -35,5 +38,5 @@ def training_cancelled(training: Training, enrolments: list[Enrolment], message:
     context = _context(training)
     for enrolment in enrolments:
         mail.send(enrolment.user.email, _l("Cancelled: %(title)s", title=training.title), "training_cancelled",
-                  locale=mail.language_of(enrolment.user), user=enrolment.user,
+                  locale=mail.language_of(enrolment.user), zone=times.zone_of(enrolment.user), user=enrolment.user,
                   waitlisted=enrolment.status == "waitlisted", message=message, **context)

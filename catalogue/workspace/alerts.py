@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from catalogue import mail
+from catalogue import mail, times
 from catalogue.extensions import db
 from catalogue.models import Alert, SavedSearch, Setting, Tool, User
 from catalogue.models.base import utcnow
@@ -130,10 +130,10 @@ def send_emails(now: datetime) -> int:
         user = users.get(user_id)
         if user is not None and user.active and member_alerts:
             lines = [(alert.tool.name, alert.tool.summary, alert.saved_search.name) for alert in member_alerts]
-            letters.append((user.email, mail.language_of(user), user.name, lines))
+            letters.append((user.email, mail.language_of(user), times.zone_of(user), user.name, lines))
     db.session.commit()
-    for address, language, name, lines in letters:
-        mail.send(address, _l("New tools for your saved searches"), "saved_search_alerts", locale=language,
+    for address, language, zone, name, lines in letters:
+        mail.send(address, _l("New tools for your saved searches"), "saved_search_alerts", locale=language, zone=zone,
                   name=name, lines=lines, searches_url=mail.absolute_url("workspace.searches_page"))
     sent = len(letters)
     if digest_due:

@@ -1,5 +1,6 @@
 """The member's home page: where to start each day. Their saved searches with what is new, their shortlists and the
-ones shared with them, contact requests waiting for their answer, and their coming trainings."""
+ones shared with them, the tools they follow with what changed, contact requests waiting for their answer, and their
+coming trainings."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from catalogue.extensions import db
 from catalogue.models import Alert, ContactRequest, SavedSearch, Shortlist, User
 from catalogue.shortlist import services as shortlists
 from catalogue.trainings import services as trainings
+from catalogue.workspace import follows
+
+FOLLOWED_SHOWN = 8
 
 
 @dataclass
@@ -21,6 +25,8 @@ class Dashboard:
     shared: list[Shortlist] = field(default_factory=list)
     to_answer: int = 0  # contact requests received and not acknowledged yet
     coming: list = field(default_factory=list)  # (enrolment, waiting-list place or None), soonest first
+    followed: list = field(default_factory=list)  # (follow, unread changes), those with changes first
+    following: int = 0  # how many tools the member follows
 
 
 def for_member(user: User) -> Dashboard:
@@ -35,6 +41,9 @@ def for_member(user: User) -> Dashboard:
     mine = trainings.my_trainings(user)
     coming = [(enrolment, None) for enrolment in mine.enrolled] + list(mine.waiting)
     coming.sort(key=lambda pair: pair[0].training.starts_at_utc)
+    mine_followed = follows.follows_of(user)
+    changes = follows.unread_counts(user)
+    followed = sorted(((follow, changes.get(follow.id, 0)) for follow in mine_followed), key=lambda pair: -pair[1])
     return Dashboard(searches=[(saved, unread.get(saved.id, 0)) for saved in searches],
                      lists=shortlists.lists_of(user), shared=shortlists.shared_with(user), to_answer=to_answer,
-                     coming=coming[:5])
+                     coming=coming[:5], followed=followed[:FOLLOWED_SHOWN], following=len(mine_followed))

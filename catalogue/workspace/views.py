@@ -1,4 +1,5 @@
-"""A member's saved searches and the alerts they raise; ``flask alerts send`` for cron."""
+"""A member's saved searches and the alerts they raise; ``flask alerts send`` for cron (saved searches and followed
+tools)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from catalogue.conflicts import ConcurrentChange
 from catalogue.models.workspace import EMAIL_CHOICES
 from catalogue.policy import me, requires
-from catalogue.workspace import alerts, searches
+from catalogue.workspace import alerts, follow_events, searches
 
 blueprint = Blueprint("workspace", __name__, url_prefix="/saved-searches", cli_group="alerts")
 SEARCH = "/<int:search_id>"
@@ -84,8 +85,12 @@ def delete(search_id: int):
 
 @blueprint.cli.command("send")
 def send_command() -> None:
-    """Find tools that newly match saved searches, list them for their members and send the e-mails due."""
+    """Find tools that newly match saved searches, and what changed in followed tools; list them for their members
+    and send the e-mails due."""
     report = alerts.run()
     click.echo(f"{report.candidates} tools published or changed since the last run; {report.searches_run} distinct "
                f"searches run; {report.alerts} new alerts for {len(report.members)} members; "
                f"{report.emails} e-mails sent.")
+    followed = follow_events.run()
+    click.echo(f"Followed tools: {followed.events} new changes for {len(followed.members)} members; "
+               f"{followed.emails} e-mails sent.")
