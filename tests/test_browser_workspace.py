@@ -106,3 +106,39 @@ def test_a_saved_search_and_a_shared_shortlist_from_alert_to_colleague(browser, 
     assert nina.goto(list_url).status == 404
     with site.app_context():
         assert db.session.scalar(db.select(Shortlist.shared_with_agency).filter_by(name="Procurement 2027"))
+
+
+def test_a_followed_tool_tells_its_follower_about_an_approved_change(browser, site):
+    """Following, without JavaScript: Bob follows a tool from its page; a curator's proposed change is approved by a
+    second curator; ``flask alerts send``; Bob finds the change on his followed tools and on his home page."""
+    from catalogue.curation import proposals, revisions
+    from catalogue.models import Tool
+
+    with site.app_context():
+        tool = db.session.scalar(db.select(Tool).where(Tool.status == "published").order_by(Tool.slug))
+        slug, name = tool.slug, tool.name
+    bob = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(bob, site.base, BOB, PASSWORD)
+    bob.goto(f"{site.base}/tools/{slug}")
+    bob.get_by_role("button", name="Follow this tool").click()
+    expect(bob.get_by_text("You follow this tool.")).to_be_visible()
+    assert bob.url.endswith(f"/tools/{slug}#follow-actions")
+
+    with site.app_context():  # one curator proposes, another approves: readers now see a new summary
+        author = make_user("curator", email="writer@harbour-police.example")
+        reviewer = make_user("curator", email="reviewer@harbour-police.example")
+        tool = db.session.scalar(db.select(Tool).filter_by(slug=slug))
+        change = proposals.propose(tool, "edit", {**revisions.snapshot(tool), "summary": "A new summary."}, author,
+                                   tool.version)
+        proposals.approve(change, reviewer, change.version)
+    sent = site.test_cli_runner().invoke(args=["alerts", "send"])
+    assert sent.exit_code == 0 and "1 new changes" in sent.output, sent.output
+
+    bob.goto(f"{site.base}/followed/")
+    changes = bob.locator("section", has=bob.get_by_role("heading", name=re.compile("^Changes for you")))
+    expect(changes.get_by_role("listitem").filter(has_text="A change was published: Summary.")).to_be_visible()
+    expect(changes.get_by_role("link", name=name)).to_be_visible()
+    bob.goto(site.base + "/")
+    followed = bob.locator("section", has=bob.get_by_role("heading", name="Followed tools"))
+    expect(followed.get_by_role("link", name=name)).to_be_visible()
+    expect(followed.get_by_text("1 change")).to_be_visible()
