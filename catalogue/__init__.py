@@ -181,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.accounts.views import blueprint as account
     from catalogue.admin.views import blueprint as admin
     from catalogue.agencies.views import blueprint as agencies
+    from catalogue.agreements.views import blueprint as agreements
     from catalogue.api.views import blueprint as api
     from catalogue.assessment.views import blueprint as assessment
     from catalogue.contact.oversight import blueprint as contact_oversight
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
     from catalogue.languages.views import blueprint as languages
     from catalogue.pages.views import blueprint as pages
     from catalogue.people.views import blueprint as people
+    from catalogue.providers.views import blueprint as providers
     from catalogue.shortlist.views import blueprint as shortlist
     from catalogue.tools.views import blueprint as tools
     from catalogue.trainings.views import blueprint as trainings
@@ -219,6 +221,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people)
     app.register_blueprint(contact)
     app.register_blueprint(api)
+    app.register_blueprint(agreements)
+    app.register_blueprint(providers)
 
 
 def register_errorhandlers(app: Flask) -> None:

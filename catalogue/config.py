@@ -19,6 +19,8 @@ DEVELOPMENT_SECRET = "development-only-not-secret"
 
 #: The shipped synonym groups of the search (docs/search.md "Synonyms"); ``CATALOGUE_SYNONYMS_FILE`` replaces it.
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.json"
+#: The shipped terms of engagement and data-protection notice (docs/providers.md "Terms and data protection").
+AGREEMENTS_DIR = Path(__file__).resolve().parent / "data" / "agreements"
 
 INCLUSION_CRITERIA = (
     _l("It is used against child sexual abuse or exploitation, or to support its victims."),
@@ -99,6 +101,17 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         },
         "CONTACT_REQUESTS_PER_DAY": int(env.get("CATALOGUE_CONTACT_REQUESTS_PER_DAY", "10")),
         "CONTACT_MESSAGES_PER_HOUR": int(env.get("CATALOGUE_CONTACT_MESSAGES_PER_HOUR", "30")),
+        # The terms of engagement and the data-protection notice: a Markdown file and its version each; a new
+        # version asks every signed-in person to accept it again (docs/providers.md).
+        "MEMBER_TERMS_FILE": Path(env.get("CATALOGUE_MEMBER_TERMS_FILE") or AGREEMENTS_DIR / "member-terms.md"),
+        "MEMBER_TERMS_VERSION": env.get("CATALOGUE_MEMBER_TERMS_VERSION", "1"),
+        "PROVIDER_TERMS_FILE": Path(env.get("CATALOGUE_PROVIDER_TERMS_FILE") or AGREEMENTS_DIR / "provider-terms.md"),
+        "PROVIDER_TERMS_VERSION": env.get("CATALOGUE_PROVIDER_TERMS_VERSION", "1"),
+        "DATA_PROTECTION_FILE": Path(env.get("CATALOGUE_DATA_PROTECTION_FILE")
+                                     or AGREEMENTS_DIR / "data-protection.md"),
+        "DATA_PROTECTION_VERSION": env.get("CATALOGUE_DATA_PROTECTION_VERSION", "1"),
+        # Days a provider has to answer a verification request before ``flask providers remind`` reminds them.
+        "PROVIDER_REMINDER_DAYS": int(env.get("CATALOGUE_PROVIDER_REMINDER_DAYS", "14")),
     }
     settings.update(overrides)
     settings.setdefault("SESSION_COOKIE_SECURE", settings["CATALOGUE_ENV"] == "production")

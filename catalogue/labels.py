@@ -17,6 +17,7 @@ ROLES = {
     "member": _l("Member"),
     "curator": _l("Curator"),
     "admin": _l("Administrator"),
+    "provider": _l("Technology provider"),
 }
 
 #: What an audit event's action code means, for the audit log page; the CSV export and the logs keep the codes.
@@ -57,6 +58,7 @@ AUDIT_ACTIONS = {
     "sign_in": _l("Sign-in with password"),
     "sign_in.mfa": _l("Sign-in code"),
     "sign_out": _l("Sign-out"),
+    "terms.accept": _l("Terms accepted"),
     "synonyms.add": _l("Synonym group added"),
     "synonyms.edit": _l("Synonym group changed"),
     "synonyms.delete": _l("Synonym group deleted"),
@@ -92,6 +94,9 @@ AUDIT_ENTRY_EVENTS = {
     "reopen": _l("reopening"), "propose": _l("proposed change"), "approve": _l("approval of a proposed change"),
     "withdraw": _l("withdrawal of a proposed change"), "translate": _l("translation saved"),
     "untranslate": _l("translation deleted"),
+    "verification_request": _l("verification request to the provider"),
+    "verification_answer": _l("provider's answer to a verification request"),
+    "verification_close": _l("verification request closed"),
 }
 
 AUDIT_OUTCOMES = {

@@ -15,13 +15,15 @@ from flask_login import current_user
 from catalogue.extensions import login_manager
 
 ANONYMOUS = "anonymous"
-ROLES = (ANONYMOUS, "pending", "member", "curator", "admin")
+ROLES = (ANONYMOUS, "pending", "member", "curator", "admin", "provider")
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 MEMBERS = frozenset({"member", "curator", "admin"})
 CURATORS = frozenset({"curator", "admin"})
 ADMINS = frozenset({"admin"})
+#: A tool-maker's staff: the public pages and their own organisation's entries, nothing of agencies or members.
+PROVIDERS = frozenset({"provider"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "site.view": EVERYONE,  # home, about, terms, sign-in, registration, password reset
@@ -46,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tools.usage": MEMBERS,  # record, annotate and remove the tools my own agency uses
     "contact.use": MEMBERS,  # send requests; my inbox; requests I am a party to (the service answers 404 otherwise)
     "contact.oversee": ADMINS,  # volumes and answer times, overdue requests, the CSV export without content
+    "provider.work": PROVIDERS,  # my organisation's entries: propose changes and new entries, answer verifications
     "api.tokens": MEMBERS,  # make, list and revoke my own personal access tokens for the JSON API
     "people.view": MEMBERS,  # the people directory, officer profiles, the officers who know a tool (never public)
     "people.profile": MEMBERS,  # publish, change and hide my own officer profile, field by field
@@ -56,6 +59,10 @@ PUBLIC_BROWSING = frozenset({"catalogue.view", "assessment.take", "trainings.vie
 
 #: Endpoints that serve files, not pages.
 EXEMPT_ENDPOINTS = frozenset({"static"})
+
+#: Roles that are told "not found" rather than "forbidden" for what they may not open: a provider must not even
+#: learn which agency, member or request pages exist.
+NOT_FOUND_ROLES = frozenset({"provider"})
 
 #: Roles that must enrol a second factor before they can do anything else.
 MFA_REQUIRED_ROLES = frozenset({"curator", "admin"})
@@ -100,7 +107,7 @@ def requires(permission: str) -> Callable:
                 from catalogue import audit
 
                 audit.record_denial(permission)
-                abort(403)
+                abort(404 if role_of() in NOT_FOUND_ROLES else 403)
             return view(*args, **kwargs)
 
         guarded.permission = permission

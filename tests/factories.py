@@ -70,5 +70,9 @@ def make_user(role: str = "member", email: str | None = None, agency=None, mfa: 
         user.mfa_secret = pyotp.random_base32()
     for name, value in fields.items():
         setattr(user, name, value)
+    if "accepted_documents" not in fields:  # every signed-in page waits for the current terms otherwise
+        from catalogue.agreements import documents
+
+        documents.record(user)
     db.session.commit()
     return user

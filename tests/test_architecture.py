@@ -23,6 +23,7 @@ LAYERS = {
                "catalogue.conflicts", "catalogue.sources"),
     "search": ("catalogue.search",),
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.api", "catalogue.assessment",
+                 "catalogue.agreements", "catalogue.providers",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",
                  "catalogue.interchange", "catalogue.pages", "catalogue.people", "catalogue.shortlist",
                  "catalogue.tools", "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies",

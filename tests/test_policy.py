@@ -28,6 +28,8 @@ def matrix_app(request, tmp_path, empty_data_dir):
         agency = make_agency()
         users = {role: make_user(role, agency=agency) for role in ("pending", "member", "curator", "admin")}
         users["pending"].email_verified_at = users["pending"].created_at
+        users["provider"] = make_user("provider", email="provider@example-research.example",
+                                      organisation="Example Research Lab")
         db.session.commit()
         tool = db.session.scalars(db.select(Tool)).first()
         term = tool.terms[0]
@@ -119,6 +121,8 @@ def test_routes_answer_every_role_as_the_policy_says(matrix_app):
                 assert response.status_code < 500, where
             elif role == policy.ANONYMOUS:
                 assert denied_anonymous, where
+            elif role in policy.NOT_FOUND_ROLES:  # a provider may not even learn what exists
+                assert response.status_code == 404, where
             else:
                 assert response.status_code == 403, where
             checked += 1

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from catalogue import audit, mail
 from catalogue.accounts import mfa, passwords, sessions, throttle, tokens
+from catalogue.agreements import documents
 from catalogue.extensions import db
 from catalogue.models import Agency, User
 from catalogue.models.base import utcnow
@@ -94,6 +95,7 @@ def register(application: Application) -> None:
         role="pending",
         locale=str(get_locale()),  # e-mails about the application come in the language it was made in
     )
+    documents.record(user, documents.applicable(role="member"))  # the form's box accepts the current versions
     db.session.add(user)
     db.session.flush()
     audit.record("account.register", target=audit.target_of(user), actor=user)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from catalogue.accounts import passwords
 from catalogue.accounts.services import agency_by_slug, find_user, normalise_email
 from catalogue.admin.services import create_user
+from catalogue.agreements import documents
 from catalogue.extensions import db
-from catalogue.models import SPECIALISMS, Agency, AgencyUnit, Tool, ToolUsage, User
+from catalogue.models import SPECIALISMS, Agency, AgencyUnit, Tool, ToolUsage, User, VerificationRequest
 from catalogue.models.base import utcnow
 from catalogue.models.contact import NOTE_MAX
 from catalogue.times import is_known_zone, main_time_zone
@@ -29,6 +30,8 @@ DEMO_ACCOUNTS = (
     ("member@demo.example", "Demo Member", "member"),
     ("pending@demo.example", "Demo Applicant", "pending"),
 )
+#: A technology provider for one fictional demo organisation, on its own domain (the vetting check passes).
+DEMO_PROVIDER = ("provider@alderwisp.example", "Demo Provider", "provider", "Alderwisp Digital Forensics GmbH")
 #: A point of contact in another country than the other demo accounts, to answer their requests.
 DEMO_CONTACT = ("contact@demo.example", "Demo Point of Contact", "member")
 DEMO_OFFICE_HOURS = "Mon–Fri 08:00–17:00"
@@ -96,11 +99,13 @@ def demo_contact(agency: Agency, contact: dict, password_hash: str) -> User:
     if zone and not is_known_zone(zone):
         raise ValueError(f"{AGENCIES_FILE.name}: {contact['email']} has an unknown time zone {zone!r}")
     now = utcnow()
-    return User(email=normalise_email(contact["email"]), name=contact["name"], role="member", agency=agency,
+    user = User(email=normalise_email(contact["email"]), name=contact["name"], role="member", agency=agency,
                 point_of_contact=True, demo=True, password_hash=password_hash, email_verified_at=now,
                 terms_accepted_at=now, vetted_at=now, position=contact.get("position", ""),
                 languages=list(contact.get("languages", [])), time_zone=zone,
                 office_hours=contact.get("office_hours", ""))
+    documents.record(user)
+    return user
 
 
 def create_accounts() -> list[tuple[str, str]]:
@@ -113,10 +118,27 @@ def create_accounts() -> list[tuple[str, str]]:
             user.position = "Demonstration account"
             user.justification = ("A demonstration application, to show the vetting queue and its warnings."
                                   if role == "pending" else "")
+            documents.record(user)
             db.session.commit()
     create_contact_account(agencies)
+    create_provider_account()
     attribute_demo_work()
-    return [(email, role) for email, _name, role in (*DEMO_ACCOUNTS, DEMO_CONTACT)]
+    return [(email, role) for email, _name, role, *_organisation in (*DEMO_ACCOUNTS, DEMO_CONTACT, DEMO_PROVIDER)]
+
+
+def create_provider_account() -> None:
+    """The demo technology provider, and a verification request a demo curator sent them that waits for an answer."""
+    email, name, role, organisation = DEMO_PROVIDER
+    tool = db.session.scalar(select(Tool).where(Tool.organisation == organisation, Tool.status == "published"))
+    if tool is None or db.session.scalar(select(User).filter_by(email=email)) is not None:
+        return
+    user = create_user(email, name, role, None, DEMO_PASSWORD, demo=True)
+    user.organisation, user.position = organisation, "Demonstration provider account"
+    documents.record(user)
+    curator = db.session.scalar(select(User).filter_by(email="curator@demo.example"))
+    db.session.add(VerificationRequest(tool=tool, asked_by=curator, asked_at=utcnow(), status="open", question=(
+        "Please confirm that the languages and the description of the deployment options are still current.")))
+    db.session.commit()
 
 
 def create_contact_account(agencies: list[Agency]) -> None:
@@ -131,6 +153,7 @@ def create_contact_account(agencies: list[Agency]) -> None:
     user.languages = sorted({*(agency.languages or []), "en"})
     user.time_zone = main_time_zone(agency.country)
     user.office_hours = DEMO_OFFICE_HOURS
+    documents.record(user)
     db.session.commit()
 
 

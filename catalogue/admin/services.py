@@ -18,6 +18,7 @@ from catalogue.extensions import db
 from catalogue.models import SPECIALISMS, Agency, AgencyUnit, User
 from catalogue.models.base import utcnow
 from catalogue.models.people import domain_belongs
+from catalogue.providers.services import vetting_warnings as provider_warnings
 from catalogue.rows import contains, get_or_404
 
 
@@ -137,6 +138,8 @@ def unverified_count() -> int:
 
 
 def warnings_for(user: User) -> list[str]:
+    if user.organisation is not None:  # a technology provider: checked against their organisation's entries
+        return provider_warnings(user)
     warnings = []
     domain = user.email.rpartition("@")[2]
     if user.agency is not None and not user.agency.accepts_domain(user.email):
@@ -162,13 +165,17 @@ def get_applicant(user_id: int) -> User:
 
 
 def approve(user: User, point_of_contact: bool = False) -> None:
-    if user.proposed_agency and user.agency is None:
+    """Make an applicant a member (with their agency, created if new) or, when they applied for an organisation that
+    makes tools, a technology provider."""
+    if user.organisation is not None:
+        point_of_contact = False
+    elif user.proposed_agency and user.agency is None:
         proposal = user.proposed_agency
         details = AgencyDetails(name=proposal["name"], country=proposal["country"], kind=proposal["kind"],
                                 domains=[proposal.get("domain") or ""], description="")
         user.agency = stage_agency(details, note=f"proposed by {user.email}")
     user.proposed_agency = None
-    user.role = "member"
+    user.role = "provider" if user.organisation is not None else "member"
     user.point_of_contact = point_of_contact
     user.vetted_at = utcnow()
     user.vetted_by_id = _current_admin_id()

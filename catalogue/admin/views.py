@@ -34,7 +34,11 @@ def approve(user_id: int):
     form = forms.ApproveForm()
     if form.validate_on_submit():
         services.approve(user, point_of_contact=form.point_of_contact.data)
-        flash(_("%(name)s is now a member. They have been told by e-mail.", name=user.name), "success")
+        if user.role == "provider":
+            flash(_("%(name)s is now a technology provider for %(organisation)s. They have been told by e-mail.",
+                    name=user.name, organisation=user.organisation), "success")
+        else:
+            flash(_("%(name)s is now a member. They have been told by e-mail.", name=user.name), "success")
     return redirect(url_for("admin.vetting"), 303)
 
 

@@ -124,8 +124,9 @@ def entry_of(change: ProposedChange):
 
 def propose(entry, action: str, values: dict[str, Any], author: User, base_version: int, note: str = "",
             language: str | None = None, loaded_change_version: int | None = None,
-            moved: Callable[[], Exception] | None = None) -> ProposedChange:
-    """Open a change, or add to the open one the form was loaded from (``loaded_change_version``). Raises
+            moved: Callable[[], Exception] | None = None, from_provider: bool = False) -> ProposedChange:
+    """Open a change, or add to the open one the form was loaded from (``loaded_change_version``); ``from_provider``
+    marks it as written by the tool's maker, for the curators who review it. Raises
     ProposalOpen when someone else's open change is in the way or it moved on since the form was loaded, and
     ``moved()`` (or ProposalRefused) when the entry was changed or unpublished meanwhile."""
     kind = kind_of(entry)
@@ -154,6 +155,7 @@ def propose(entry, action: str, values: dict[str, Any], author: User, base_versi
         change.updated_at = now
         if author.id not in change.authors:
             change.authors = [*change.authors, author.id]
+        change.from_provider = bool(change.from_provider or from_provider)
         if note.strip():
             change.note = note.strip()
         db.session.add(change)

@@ -21,6 +21,7 @@ from catalogue.models.entry_translations import GuidanceTranslation, ToolTransla
 from catalogue.models.guidance import GUIDANCE_TOPICS, GuidancePage, GuidanceRevision, guidance_terms
 from catalogue.models.people import AGENCY_KINDS, ROLES, AccountToken, Agency, RecoveryCode, SignInThrottle, User
 from catalogue.models.profiles import OfficerProfile
+from catalogue.models.providers import VERIFICATION_STATES, VerificationRequest
 from catalogue.models.search import SearchChange, SynonymGroup
 from catalogue.models.tools import STATUSES, Term, Tool, Vocabulary, tool_terms
 from catalogue.models.trainings import Enrolment, Training
@@ -38,5 +39,6 @@ __all__ = [
     "Vocabulary",
     "GuidanceTranslation", "ToolTranslation",
     "guidance_terms", "tool_terms",
+    "VERIFICATION_STATES", "VerificationRequest",
     "OfficerProfile",
 ]

@@ -94,6 +94,8 @@ class ProposedChange(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str] = mapped_column(Text, default="")  # the reviewer's reason for returning it, or their note
     self_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Proposed by the tool's maker (a provider account): curators see it marked "from the provider".
+    from_provider: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

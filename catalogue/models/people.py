@@ -11,7 +11,7 @@ from catalogue.models.base import Base, utcnow
 from catalogue.models.contact import AgencyUnit, ToolUsage
 
 AGENCY_KINDS = ("police", "prosecution", "hotline", "ministry", "international", "ngo")
-ROLES = ("pending", "member", "curator", "admin")
+ROLES = ("pending", "member", "curator", "admin", "provider")
 
 
 def domain_belongs(domain: str, official: str) -> bool:
@@ -77,6 +77,11 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     terms_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: What the person accepted of ``catalogue.agreements``: document → {"version", "at"} (ISO time, UTC).
+    accepted_documents: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    #: The tool-maker organisation a provider speaks for, as the catalogue's entries name it (``Tool.organisation``);
+    #: set at registration, checked by the vetting administrator. None for everyone else.
+    organisation: Mapped[str | None] = mapped_column(String(200))
     vetted_at: Mapped[datetime | None] = mapped_column(DateTime)
     vetted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mfa_secret: Mapped[str | None] = mapped_column(String(64))

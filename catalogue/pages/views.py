@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from catalogue.agreements import documents
 from catalogue.policy import can, me, requires
 from catalogue.taxonomy import vocabularies
 from catalogue.tools import services
@@ -36,4 +37,6 @@ def about():
 @blueprint.get("/terms")
 @requires("site.view")
 def terms():
-    return render_template("pages/terms.html")
+    """The terms of engagement for members, from the configured file (``MEMBER_TERMS_FILE``)."""
+    document = documents.MEMBER_TERMS
+    return render_template("pages/terms.html", text=documents.text(document), version=documents.version(document))
