@@ -27,7 +27,8 @@ def test_a_cancelled_training_is_written_in_each_recipients_zone_not_the_cancell
         toronto_agency = make_agency("ontario", domains=("ontario.example",), country="CA")
         toronto = make_user("member", email="mia@ontario.example", agency=toronto_agency)  # the agency's zone
         london = make_user("member", email="ann@harbour-police.example", time_zone="Europe/London")
-        for person in (tokyo, toronto, london):
+        paris = make_user("member", email="luc@harbour-police.example", time_zone="Europe/Paris", locale="fr")
+        for person in (tokyo, toronto, london, paris):
             enrol(training, person)
         author = curator()
         author.time_zone = "Pacific/Auckland"  # the curator's own zone is nobody else's business
@@ -42,8 +43,11 @@ def test_a_cancelled_training_is_written_in_each_recipients_zone_not_the_cancell
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     mails = {m["To"]: body(m) for m in outbox(app) if m["Subject"].startswith("Cancelled:")}
     assert set(mails) == {"kenji@harbour-police.example", "mia@ontario.example", "ann@harbour-police.example"}
-    for text in mails.values():
+    french = next(body(m) for m in outbox(app) if m["To"] == "luc@harbour-police.example")
+    for text in [*mails.values(), french]:
         assert "(Europe/London, UTC+00:00)" in text and "Pacific/Auckland" not in text
+    # Written in the recipient's language too, not in the cancelling curator's: the dates are French, 11:00 in Paris
+    assert "mardi 12 mars 2030" in french and re.search(r"11:00.*\(Europe/Paris, UTC\+01:00\)", french)
     assert "Your time: " in mails["kenji@harbour-police.example"]
     assert re.search(r"Your time: .*7:00\s*PM.*\(Asia/Tokyo, UTC\+09:00\)", mails["kenji@harbour-police.example"])
     assert re.search(r"Your time: .*6:00\s*AM.*\(America/Toronto, UTC-04:00\)", mails["mia@ontario.example"])

@@ -43,9 +43,9 @@ from catalogue.workspace import follows
 CHECKED_UNTIL = "follows.checked_until"
 DIGEST_DAY = "follows.digest_day"
 FIRST_LOOK_BACK = timedelta(days=1)
-NOT_TOLD_FIELDS = frozenset({"status"})
+NOT_TOLD_FIELDS = frozenset({"status"})  # said by "archived" / "withdrawn"
 WRITING_ACTIONS = frozenset({"edited", "restored"})
-LOOK_BACK = 200  # earlier revisions read to find the one readers last saw  # said by "archived" / "withdrawn"
+LOOK_BACK = 200  # earlier revisions read to find the one readers last saw
 
 
 @dataclass
@@ -56,19 +56,45 @@ class Report:
 
 
 @dataclass
-class Followers:
-    """Who follows each tool: ``{tool id: [(follow id, user, followed at)]}``."""
+class Follower:
+    follow_id: int
+    user_id: int
+    role: str
+    followed_at: datetime
 
-    by_tool: dict[int, list[tuple[int, User, datetime]]] = field(default_factory=lambda: defaultdict(list))
+
+@dataclass
+class Followers:
+    """The followed tools, and who follows them (active members only), read for the tools something happened to."""
+
+    tools: set[int]
+    by_tool: dict[int, list[Follower]] = field(default_factory=lambda: defaultdict(list))
+    loaded: set[int] = field(default_factory=set)
+
+    def of(self, tool_id: int) -> list[Follower]:
+        if tool_id not in self.loaded:
+            self.load({tool_id})
+        return self.by_tool[tool_id]
+
+    def load(self, tool_ids: set[int]) -> None:
+        wanted = sorted(set(tool_ids) - self.loaded)
+        for chunk in range(0, len(wanted), 500):
+            ids = wanted[chunk:chunk + 500]
+            query = (select(Follow.id, Follow.tool_id, Follow.created_at, User.id, User.role)
+                     .join(User, User.id == Follow.user_id)
+                     .where(Follow.tool_id.in_(ids), User.active.is_(True), User.role.in_(sorted(policy.MEMBERS))))
+            for follow_id, tool_id, created_at, user_id, role in db.session.execute(query):
+                self.by_tool[tool_id].append(Follower(follow_id, user_id, role, created_at))
+            self.loaded.update(ids)
 
 
 def run() -> Report:
     report = Report()
     started = utcnow()
     since = _checked_until() or started - FIRST_LOOK_BACK  # ">=": the key drops what was seen before
-    followers = _followers()
+    followers = Followers(set(db.session.scalars(select(Follow.tool_id).distinct())))
     rows: list[dict] = []
-    if followers.by_tool:
+    if followers.tools:
         rows += _revision_events(followers, since)
         rows += _stale_events(followers, date.today())
         rows += _guidance_events(followers, since)
@@ -84,25 +110,17 @@ def run() -> Report:
     return report
 
 
-def _followers() -> Followers:
-    found = Followers()
-    query = (select(Follow.id, Follow.tool_id, Follow.created_at, User).join(User, User.id == Follow.user_id)
-             .where(User.active.is_(True), User.role.in_(sorted(policy.MEMBERS))))
-    for follow_id, tool_id, created_at, user in db.session.execute(query):
-        found.by_tool[tool_id].append((follow_id, user, created_at))
-    return found
-
-
-def _row(follow_id: int, user: User, tool_id: int, kind: str, key: str, happened: datetime, **details) -> dict:
-    return {"follow_id": follow_id, "user_id": user.id, "tool_id": tool_id, "kind": kind, "key": key,
-            "details": details, "happened_at": happened, "created_at": utcnow()}
+def _row(follower: Follower, tool_id: int, kind: str, key: str, happened: datetime, **details) -> dict:
+    return {"follow_id": follower.follow_id, "user_id": follower.user_id, "tool_id": tool_id, "kind": kind,
+            "key": key, "details": details, "happened_at": happened, "created_at": utcnow()}
 
 
 def _revision_events(followers: Followers, since: datetime) -> list[dict]:
     rows = []
-    found = db.session.scalars(select(ToolRevision).where(
-        ToolRevision.tool_id.in_(list(followers.by_tool)), ToolRevision.created_at >= since,
-        ToolRevision.action.in_(("approved", "archived", "unpublished"))).order_by(ToolRevision.id))
+    found = [revision for revision in db.session.scalars(select(ToolRevision).where(
+        ToolRevision.created_at >= since, ToolRevision.action.in_(("approved", "archived", "unpublished")))
+        .order_by(ToolRevision.id)) if revision.tool_id in followers.tools]
+    followers.load({revision.tool_id for revision in found})
     for revision in found:
         kind, details = {"archived": ("archived", {}), "unpublished": ("withdrawn", {})}.get(revision.action,
                                                                                             ("changed", {}))
@@ -111,10 +129,10 @@ def _revision_events(followers: Followers, since: datetime) -> list[dict]:
             if not fields:
                 continue
             details = {"fields": fields}
-        for follow_id, user, followed_at in followers.by_tool[revision.tool_id]:
-            if revision.created_at >= followed_at:
-                rows.append(_row(follow_id, user, revision.tool_id, kind, f"revision:{revision.id}",
-                                 revision.created_at, **details))
+        for follower in followers.of(revision.tool_id):
+            if revision.created_at >= follower.followed_at:
+                rows.append(_row(follower, revision.tool_id, kind, f"revision:{revision.id}", revision.created_at,
+                                 **details))
     return rows
 
 
@@ -145,14 +163,16 @@ def became_stale_on(last_reviewed: date) -> date:
 
 def _stale_events(followers: Followers, today: date) -> list[dict]:
     rows = []
-    stale = db.session.execute(select(Tool.id, Tool.last_reviewed).where(
-        Tool.id.in_(list(followers.by_tool)), Tool.status == "published", Tool.last_reviewed.is_not(None),
-        Tool.last_reviewed < stale_before(today)))
+    stale = [(tool_id, last_reviewed) for tool_id, last_reviewed in db.session.execute(
+        select(Tool.id, Tool.last_reviewed).where(Tool.status == "published", Tool.last_reviewed.is_not(None),
+                                                  Tool.last_reviewed < stale_before(today)))
+        if tool_id in followers.tools]
+    followers.load({tool_id for tool_id, _ in stale})
     for tool_id, last_reviewed in stale:
         since = became_stale_on(last_reviewed)
-        for follow_id, user, followed_at in followers.by_tool[tool_id]:
-            if since > followed_at.date():  # the notice was not on the page yet when they chose to follow
-                rows.append(_row(follow_id, user, tool_id, "stale", f"stale:{last_reviewed.isoformat()}",
+        for follower in followers.of(tool_id):
+            if since > follower.followed_at.date():  # the notice was not on the page yet when they chose to follow
+                rows.append(_row(follower, tool_id, "stale", f"stale:{last_reviewed.isoformat()}",
                                  datetime.combine(since, datetime.min.time())))
     return rows
 
@@ -169,25 +189,28 @@ def _guidance_events(followers: Followers, since: datetime) -> list[dict]:
         if not term_ids:
             continue
         tool_ids = set(db.session.scalars(select(tool_terms.c.tool_id).where(
-            tool_terms.c.term_id.in_(term_ids), tool_terms.c.tool_id.in_(list(followers.by_tool)))))
+            tool_terms.c.term_id.in_(term_ids)))) & followers.tools
+        followers.load(tool_ids)
         for tool_id in tool_ids:
-            for follow_id, user, followed_at in followers.by_tool[tool_id]:
-                if published_at >= followed_at:
-                    rows.append(_row(follow_id, user, tool_id, "guidance", f"guidance:{page.id}", published_at,
+            for follower in followers.of(tool_id):
+                if published_at >= follower.followed_at:
+                    rows.append(_row(follower, tool_id, "guidance", f"guidance:{page.id}", published_at,
                                      guidance=page.id))
     return rows
 
 
 def _usage_events(followers: Followers, since: datetime) -> list[dict]:
+    """Told only to followers whose role may read the agency directory (as the tool page's list of agencies)."""
     rows = []
-    usages = db.session.execute(select(ToolUsage.id, ToolUsage.tool_id, ToolUsage.recorded_by_id,
-                                       ToolUsage.created_at).where(ToolUsage.tool_id.in_(list(followers.by_tool)),
-                                                                   ToolUsage.created_at >= since))
+    readers = policy.roles_holding("agencies.view")
+    usages = [row for row in db.session.execute(select(ToolUsage.id, ToolUsage.tool_id, ToolUsage.recorded_by_id,
+                                                       ToolUsage.created_at).where(ToolUsage.created_at >= since))
+              if row[1] in followers.tools]
+    followers.load({row[1] for row in usages})
     for usage_id, tool_id, recorded_by_id, created_at in usages:
-        for follow_id, user, followed_at in followers.by_tool[tool_id]:
-            if created_at >= followed_at and user.id != recorded_by_id and policy.can("agencies.view", user):
-                rows.append(_row(follow_id, user, tool_id, "usage", f"usage:{usage_id}", created_at,
-                                 usage=usage_id))
+        for follower in followers.of(tool_id):
+            if created_at >= follower.followed_at and follower.user_id != recorded_by_id and follower.role in readers:
+                rows.append(_row(follower, tool_id, "usage", f"usage:{usage_id}", created_at, usage=usage_id))
     return rows
 
 
@@ -214,7 +237,7 @@ def send_emails(now: datetime) -> int:
     for event in due:
         per_member[event.user_id].append(event)
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(per_member))))}
-    letters = []
+    letters, labels = [], {}  # the fields' labels, read once per language
     for user_id, events in per_member.items():
         ids = [event.id for event in events]
         claimed = db.session.execute(update(FollowEvent).where(FollowEvent.id.in_(ids),
@@ -229,7 +252,10 @@ def send_emails(now: datetime) -> int:
             continue
         language = mail.language_of(user)
         with force_locale(language):  # what happened, in the member's language
-            lines = [(item.tool_name, item.text, item.event.happened_at) for item in follows.shown(events, user)]
+            if language not in labels:
+                labels[language] = revisions.field_labels()
+            lines = [(item.tool_name, item.text, item.event.happened_at)
+                     for item in follows.shown(events, user, labels[language])]
         if lines:
             letters.append((user.email, language, times.zone_of(user), user.name, lines))
     db.session.commit()

@@ -138,10 +138,11 @@ class Shown:
     link_slug: str | None
 
 
-def shown(events: list[FollowEvent], user: User) -> list[Shown]:
+def shown(events: list[FollowEvent], user: User, labels: dict | None = None) -> list[Shown]:
     """What each change says in the current language, leaving out what the member may not see (an agency's use of a
     tool is shown only to those who may read the agency directory, and only while it is still recorded; a guidance
-    page only while it is published)."""
+    page only while it is published). ``labels``: the fields' labels in the current language, when the caller has
+    them already (one e-mail after another in the same language)."""
     page_ids = {e.details.get("guidance") for e in events if e.kind == "guidance"}
     usage_ids = {e.details.get("usage") for e in events if e.kind == "usage"}
     pages = dict(db.session.execute(select(GuidancePage.id, GuidancePage.title).where(
@@ -152,7 +153,8 @@ def shown(events: list[FollowEvent], user: User) -> list[Shown]:
                                                                                    ToolUsage.agency_id)
                                            .where(ToolUsage.id.in_([i for i in usage_ids if isinstance(i, int)])))
                         .all())
-    labels = field_labels() if any(e.kind == "changed" for e in events) else {}
+    if labels is None:
+        labels = field_labels() if any(e.kind == "changed" for e in events) else {}
     found = []
     for event in events:
         text = _describe(event, labels, pages, agencies)
