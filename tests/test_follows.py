@@ -17,6 +17,8 @@ from catalogue.models.workspace import Follow, FollowEvent
 from catalogue.workspace import follow_events
 from tests.auth import body, csrf_token, outbox, signed_in
 from tests.factories import make_agency, make_tools, make_user, tool_record
+from tests.test_postgres import SERVER_URL
+from tests.test_saved_searches import migrated_postgres, postgres_app  # noqa: F401 - fixtures, for PostgreSQL
 
 PAGE = "/tools/hash-sorter"
 
@@ -215,3 +217,20 @@ def test_agency_use_is_not_told_to_someone_who_may_not_read_the_directory(app, m
         db.session.commit()
         alice.role = "member"
         assert follows.shown(list(db.session.scalars(db.select(FollowEvent))), alice) == []
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_changes_on_postgresql_are_stored_once(migrated_postgres):  # noqa: F811 - the fixture imported above
+    app = migrated_postgres
+    with app.app_context():
+        make_tools(tool_record("hash-sorter", name="Hash Sorter"))
+    member = signed_in(app, "member", email="alice@harbour-police.example", name="Alice")
+    follow(member)
+    follow_id(app)
+    approve_change(app, summary="Matches hashes of images and videos.")
+    with app.app_context():
+        first, second = follow_events.run(), follow_events.run()
+        assert (first.events, second.events) == (1, 0)
+        [event] = db.session.scalars(db.select(FollowEvent))
+        assert event.kind == "changed" and event.details == {"fields": ["summary"]}
+    assert "A change was published: Summary." in changes_on(member)
