@@ -53,6 +53,7 @@ AUDIT_ACTIONS = {
     "password.change": _l("Password changed"),
     "password.reset_request": _l("Password reset asked for"),
     "password.reset": _l("Password reset"),
+    "people.profile.update": _l("Officer profile saved"),
     "permission.denied": _l("Access refused"),
     "settings.change": _l("Settings changed"),
     "sign_in": _l("Sign-in with password"),

@@ -4,14 +4,16 @@ introduction requests to a person (docs/people.md)."""
 from __future__ import annotations
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from catalogue.extensions import db
-from catalogue.models import ContactRequest, User
+from catalogue.models import AuditEvent, ContactRequest, User
 from tests.auth import body, outbox, signed_in
 from tests.contact_helpers import MESSAGE, SUBJECT, cast, notifications_of, token
 from tests.factories import make_tools, tool_record
 from tests.people_helpers import publish
+from tests.test_postgres import SERVER_URL, postgres_app  # noqa: F401 - the PostgreSQL fixture, reused below
 
 HIDDEN_ROLE = "Covert chat specialist"
 
@@ -244,3 +246,39 @@ def test_the_demo_loads_fictional_opted_in_officers_once(demo_command_app):
         from catalogue.people.demo import records
 
         assert all(record["email"].endswith(".example") for record in records())
+
+
+def test_saving_and_introducing_are_audited_without_what_was_written(app, people):
+    with app.app_context():
+        publish(people.beta_member, role=HIDDEN_ROLE, shown=("role",))
+    introduction(signed_in(app, people.sender), people.beta_member)
+    with app.app_context():
+        saved, sent = (db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).one()
+                       for action in ("people.profile.update", "contact.submit"))
+        assert saved.detail == "published=yes shown=role" and saved.target == f"user:{people.beta_member}"
+        assert sent.detail.startswith(f"to user:{people.beta_member} of beta-police;")
+        assert "olive@beta.example" not in sent.detail and SUBJECT not in sent.detail
+    admin = signed_in(app, people.admin)
+    assert "Officer profile saved" in admin.get("/admin/audit").get_data(as_text=True)
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_the_people_directory_and_introductions_work_on_postgres(postgres_app):  # noqa: F811 - fixture above
+    app = postgres_app
+    with app.app_context():
+        upgrade()
+        from catalogue.taxonomy import sync_vocabularies
+
+        sync_vocabularies()
+        make_tools(tool_record("chat-triage", name="Chat Triage"))
+        cast_ = cast()
+        db.session.get(User, cast_.beta_member).languages = ["de", "sw"]
+        db.session.commit()
+        publish(cast_.beta_member, specialisms=("hotline",))
+        publish(cast_.poc, shown=("tools",), specialisms=("hotline",))
+    client = signed_in(app, cast_.sender)
+    for query, expected in [("specialism=hotline", ["Olive Officer"]), ("language=sw", ["Olive Officer"]),
+                            ("tool=chat-triage", ["Olive Officer", "Pat Contact"]), ("country=FR", [])]:
+        html = page(client, f"/people/?{query}")
+        assert [name for name in ("Olive Officer", "Pat Contact") if name in html] == expected, query
+    assert introduction(client, cast_.beta_member).status_code == 303
