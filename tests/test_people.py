@@ -174,7 +174,12 @@ def test_an_introduction_goes_to_the_person_alone_and_reveals_addresses_once_acc
     assert [m["To"] for m in mails] == ["olive@beta.example"]
     assert "an introduction request for you" in mails[0]["Subject"] and SUBJECT not in body(mails[0])
     # The agency's points of contact never see it; nobody sees an address before the answer.
-    assert signed_in(app, people.poc).get(request_path).status_code == 404
+    poc = signed_in(app, people.poc)
+    assert poc.get(request_path).status_code == 404
+    for listing in ("/contact/?box=received", "/contact/?box=received&q=triage", "/contact/notifications"):
+        assert f'href="{request_path}"' not in page(poc, listing)
+    assert f'href="{request_path}"' in page(signed_in(app, people.beta_member), "/contact/?box=received")
+    assert "Olive Officer" in page(sender, "/contact/?box=sent")
     before = page(sender, request_path)
     assert "Olive Officer" in before and "olive@beta.example" not in before
     recipient = signed_in(app, people.beta_member)
