@@ -115,7 +115,8 @@ def test_a_provider_sees_their_organisations_entries_and_nothing_of_agencies_or_
     for path in (f"/provider/tools/{tool_id(providers_app, 'other-tool')}",
                  f"/provider/tools/{tool_id(providers_app, 'other-tool')}/propose", "/provider/tools/99999",
                  "/agencies/", "/agencies/harbour-police", "/contact/", "/tools/", "/tools/sample-tool",
-                 "/curation/", "/curation/changes/1", "/admin/users", "/contact/oversight"):
+                 "/curation/", "/curation/changes/1", "/admin/users", "/contact/oversight", "/people/",
+                 f"/people/{client.user_id}"):
         assert client.get(path).status_code == 404, path
     assert client.get("/account/").status_code == 200 and client.get("/").status_code == 200
 

@@ -15,7 +15,7 @@ from flask import abort, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from catalogue import audit, mail
 from catalogue.accounts import passwords, tokens
@@ -30,7 +30,6 @@ from catalogue.markdown import strip_markup
 from catalogue.models import ProposedChange, Tool, User
 from catalogue.models.base import utcnow
 from catalogue.models.people import domain_belongs
-from catalogue.rows import get_or_404
 
 NAME_MAX = 200
 SUMMARY_MAX = 300
@@ -49,10 +48,16 @@ def same_organisation(a: str | None, b: str | None) -> bool:
     return bool(a and b) and organisation_name(a).casefold() == organisation_name(b).casefold()
 
 
+def names_organisation(column, organisation: str):
+    """A condition on ``column`` naming the organisation: exactly as given (accounts keep the catalogue's spelling),
+    or the same in other letter case (SQLite's ``lower`` folds ASCII letters only, hence both)."""
+    name = organisation_name(organisation)
+    return or_(column == name, func.lower(column) == name.lower())
+
+
 def organisation_tools(organisation: str) -> list[Tool]:
     """Every entry naming the organisation (any status), by name."""
-    wanted = organisation_name(organisation).lower()
-    query = select(Tool).where(func.lower(Tool.organisation) == wanted).order_by(Tool.name)
+    query = select(Tool).where(names_organisation(Tool.organisation, organisation)).order_by(Tool.name)
     return [tool for tool in db.session.scalars(query) if same_organisation(tool.organisation, organisation)]
 
 
@@ -235,14 +240,3 @@ def propose_new(user: User, entry: NewEntry) -> Tool:
         audit.record("tool.create", target=target_of(tool), actor=user, detail="from the provider")
     return tool
 
-
-def is_from_provider(entry) -> bool:
-    """Whether a tool in review was written by a provider (curators see it marked so)."""
-    return entry.created_by is not None and entry.created_by.role == "provider"
-
-
-def get_change_for(user: User, change_id: int) -> ProposedChange:
-    change = get_or_404(ProposedChange, change_id)
-    if change.author_id != user.id:
-        abort(404)
-    return change

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue import audit, mail
 from catalogue.curation import workflow
@@ -19,14 +19,14 @@ from catalogue.extensions import db
 from catalogue.models import Tool, User, VerificationRequest
 from catalogue.models.base import utcnow
 from catalogue.models.providers import ANSWER_MAX, QUESTION_MAX
-from catalogue.providers.services import Refused, get_tool, organisation_name
+from catalogue.providers.services import Refused, get_tool, names_organisation
 from catalogue.rows import get_or_404
 
 
 def providers_of(organisation: str) -> list[User]:
     """The active provider accounts of an organisation."""
     query = select(User).where(User.role == "provider", User.active.is_(True),
-                               func.lower(User.organisation) == organisation_name(organisation).lower())
+                               names_organisation(User.organisation, organisation))
     return list(db.session.scalars(query.order_by(User.name)))
 
 
@@ -71,8 +71,7 @@ def for_tool(tool: Tool) -> list[VerificationRequest]:
 def for_provider(user: User) -> list[VerificationRequest]:
     """The requests about the provider's organisation's entries that wait for an answer, oldest first."""
     query = (select(VerificationRequest).join(Tool).where(
-        VerificationRequest.status == "open",
-        func.lower(Tool.organisation) == organisation_name(user.organisation or "").lower())
+        VerificationRequest.status == "open", names_organisation(Tool.organisation, user.organisation or ""))
         .order_by(VerificationRequest.asked_at))
     return list(db.session.scalars(query))
 
@@ -104,11 +103,6 @@ def answered() -> list[VerificationRequest]:
     """Answers waiting for a curator's decision, oldest first."""
     return list(db.session.scalars(select(VerificationRequest).where(VerificationRequest.status == "answered")
                                    .order_by(VerificationRequest.answered_at)))
-
-
-def waiting_count() -> int:
-    return db.session.scalar(select(func.count(VerificationRequest.id)).where(
-        VerificationRequest.status.in_(("open", "answered")))) or 0
 
 
 def unanswered() -> list[VerificationRequest]:
