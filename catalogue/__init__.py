@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from catalogue import observability, times
+from catalogue import observability, static_files, times
 from catalogue.accounts import sessions
 from catalogue.config import load_settings, make_private_directory
 from catalogue.extensions import babel, compress, csrf, db, limiter, migrate
@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_input_guard(app)
     register_security_headers(app)
+    static_files.register(app)
     register_commands(app)
     observability.register_metrics(app)
     app.wsgi_app = observability.MetricsEndpoint(app, app.wsgi_app)
@@ -263,7 +264,8 @@ def register_security_headers(app: Flask) -> None:
         )
         if app.config["CATALOGUE_ENV"] == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if signed_in() and not response.cache_control.private:  # the API's answers say private themselves
+        if request.endpoint != "static" and signed_in() and not response.cache_control.private:  # the API's
+            # answers say private themselves; style sheets and icons are the same for everyone
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
         return response

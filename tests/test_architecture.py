@@ -28,7 +28,8 @@ LAYERS = {
                  "catalogue.interchange", "catalogue.pages", "catalogue.people", "catalogue.shortlist",
                  "catalogue.tools", "catalogue.trainings", "catalogue.transfer", "catalogue.vocabularies",
                  "catalogue.workspace", "catalogue.languages.views"),
-    "app": ("catalogue", "catalogue.cli", "catalogue.health", "catalogue.observability", "catalogue.operations"),
+    "app": ("catalogue", "catalogue.cli", "catalogue.health", "catalogue.observability", "catalogue.operations",
+            "catalogue.static_files"),
 }
 ORDER = list(LAYERS)
 

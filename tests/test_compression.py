@@ -4,10 +4,15 @@ security headers."""
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import re
+import time
+from pathlib import Path
 
 import brotli
 import pytest
+from flask import url_for
 
 from catalogue import PROJECT_ROOT
 from tests.auth import signed_in
@@ -74,6 +79,34 @@ def test_static_css_is_compressed_and_revalidated_per_encoding(demo_client):
     # a client that cached the Brotli copy and no longer accepts Brotli gets the identity bytes
     identity = demo_client.get("/static/css/site.css", headers={"If-None-Match": etag})
     assert identity.status_code == 200 and identity.get_data() == css
+
+
+def test_pages_link_style_sheets_by_content_and_browsers_keep_them_a_year(demo_app, admin_client):
+    """A signed-in member's pages are ``no-store``; the style sheets they link are the same for everyone and are named
+    by their content, so a browser loads them once instead of on every page."""
+    html = admin_client.get("/tools/").get_data(as_text=True)
+    linked = re.search(r'<link rel="stylesheet" href="(/static/css/site.css\?v=(\w+))">', html)
+    assert linked, "the style sheet is linked without its version"
+    assert linked.group(2) == hashlib.sha256(SITE_CSS.read_bytes()).hexdigest()[:16]
+    kept = admin_client.get(linked.group(1))
+    assert kept.status_code == 200 and kept.get_data() == SITE_CSS.read_bytes()
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for other in ("/static/css/site.css", "/static/css/site.css?v=0123456789abcdef"):  # an old page's link
+        answer = admin_client.get(other)
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-cache", other
+    assert admin_client.get("/tools/").headers["Cache-Control"] == "no-store"  # the page itself stays private
+
+    edited = Path(demo_app.static_folder) / "css" / "edited-in-development.css"
+    try:  # a file edited while the app runs gets a new name at once
+        edited.write_text("body { color: black; }", encoding="utf-8")
+        with demo_app.test_request_context():
+            first = url_for("static", filename="css/edited-in-development.css")
+            edited.write_text("body { color: navy; }", encoding="utf-8")
+            os.utime(edited, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+            assert url_for("static", filename="css/edited-in-development.css") != first
+            assert url_for("static", filename="css/no-such-file.css") == "/static/css/no-such-file.css"
+    finally:
+        edited.unlink(missing_ok=True)
 
 
 def test_byte_ranges_of_static_files_are_served_uncompressed(demo_client):

@@ -274,7 +274,7 @@ def test_the_comparison_marks_the_rows_that_differ_and_prints_on_a4_landscape(ap
     assert rows["Languages"] is False  # the same languages, listed in another order
     assert re.search(r'<tr class="row-differs"><th scope="row">Purpose <span class="differs-mark">Differs</span></th>',
                      html)  # in the row's header: seen, and read out with every cell of the row
-    links = re.findall(r'<link rel="stylesheet" href="/static/css/([\w-]+\.css)"(?: media="(\w+)")?>', html)
+    links = re.findall(r'<link rel="stylesheet" href="/static/css/([\w-]+\.css)\?v=\w+"(?: media="(\w+)")?>', html)
     assert links[-2:] == [("print.css", "print"), ("print-compare.css", "print")]  # after the general sheet
     sheet = (Path(app.static_folder) / "css" / "print-compare.css").read_text(encoding="utf-8")
     assert "@page { size: A4 landscape;" in sheet
