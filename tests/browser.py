@@ -60,6 +60,28 @@ def serve_demo_copy(tmp_path_factory, demo_data_dir, name: str, *members: tuple[
         yield app
 
 
+_sessions: dict[tuple[str, str], dict] = {}
+
+
+def signed_in_context(browser, base: str, address: str, password: str = PASSWORD, *, totp_secret: str | None = None,
+                      **options):
+    """A new browser context (``options`` as for ``browser.new_context``) already signed in as ``address``.
+
+    The first call per site and address signs in through the form; later ones start from that session's cookies
+    (Playwright's storage state), as a person who signed in earlier does: signing in costs a second a test, and a
+    code of ``totp_secret`` is refused when used twice. Tests that sign out, revoke sessions or change the
+    password must sign in themselves, since the saved session would end for every later test of the module."""
+    key = (base, address)
+    if key not in _sessions:
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, base, address, password, totp_secret=totp_secret)
+        expect(page.locator("form.sign-out, form[action$='/sign-out']")).to_have_count(1)
+        _sessions[key] = context.storage_state()
+        context.close()
+    return browser.new_context(storage_state=_sessions[key], **options)
+
+
 def sign_in(page, base: str, address: str, password: str = PASSWORD, *, totp_secret: str | None = None,
             keyboard: bool = False) -> None:
     """Sign ``page`` in through the sign-in form, then enter the current code of ``totp_secret`` when given.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser import serve, sign_in
+from tests.browser import serve, signed_in_context
 from tests.conftest import copy_data_dir, make_app
 from tests.factories import PASSWORD, make_agency, make_user
 
@@ -41,10 +41,11 @@ def site(tmp_path_factory, demo_data_dir):
 
 
 def open_page(browser, site, language: str, viewport=DESKTOP, signed_in: bool = False) -> Page:
-    context = browser.new_context(viewport=viewport)
+    if signed_in:  # in English, before the language is chosen
+        context = signed_in_context(browser, site.base, MEMBER, PASSWORD, viewport=viewport)
+    else:
+        context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    if signed_in:
-        sign_in(page, site.base, MEMBER, PASSWORD)  # in English, before the language is chosen
     context.add_cookies([{"name": "catalogue_language", "value": language, "url": site.base}])
     return page
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.axe import check
-from tests.browser import serve_demo_copy, sign_in
+from tests.browser import serve_demo_copy, signed_in_context
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 READER = "searcher@harbour-police.example"
@@ -30,10 +30,8 @@ def site(tmp_path_factory, demo_data_dir):
 @pytest.fixture(params=list(SIZES))
 def member(request, browser, site):
     """A signed-in member's page at desktop or phone size, with JavaScript off: everything here is plain HTML."""
-    context = browser.new_context(viewport=SIZES[request.param], java_script_enabled=False)
+    context = signed_in_context(browser, site.base, READER, viewport=SIZES[request.param], java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, site.base, READER)
-    expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_have_count(1)  # folded on phones
     page.size = request.param
     yield page
     context.close()
@@ -156,9 +154,8 @@ def test_filters_fold_on_a_phone_and_stay_beside_the_results_on_a_desktop(member
 def test_the_phone_layout_passes_the_audit_and_fits_the_width(browser, site):
     """The accessibility module audits at desktop size; the folded filters and the search boxes are checked here at
     phone size (axe runs as a script, so JavaScript is on), with nothing wider than the screen."""
-    context = browser.new_context(viewport=SIZES["phone"])
+    context = signed_in_context(browser, site.base, READER, viewport=SIZES["phone"])
     page = context.new_page()
-    sign_in(page, site.base, READER)
     for path in ("/tools/?q=perceptual+hash&technologies=perceptual-hashing", "/tools/zircon-vault", "/"):
         page.goto(site.base + path)
         if path.startswith("/tools/?"):
@@ -185,9 +182,8 @@ def test_a_member_types_as_they_would_ask_and_the_right_tool_comes_first(member,
 
 
 def test_a_french_reader_finds_english_entries_by_typing_french(browser, site):
-    context = browser.new_context(viewport=SIZES["phone"], java_script_enabled=False)
+    context = signed_in_context(browser, site.base, READER, viewport=SIZES["phone"], java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, site.base, READER)
     context.add_cookies([{"name": "catalogue_language", "value": "fr", "url": site.base}])  # as the switcher sets
     page.goto(site.base + "/tools/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
