@@ -21,15 +21,35 @@ from catalogue.extensions import db
 from tests.factories import PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 
 
 def require_chromium() -> None:
     """Skip the calling test without Chromium; in CI (``CI`` set) fail it instead, so browser tests cannot vanish."""
     if CHROMIUM.exists():
         return
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+    if in_ci():
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM}; .ci/run installs it.", pytrace=False)
     pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def photograph(page, name: str, *, sizes: tuple[tuple[int, int], ...] = (), **options) -> None:
+    """Save ``test-results/screenshots/<name>.png`` (``<name>-<width>.png`` at each of ``sizes``, leaving the page at
+    the last one) for people to look at; no test reads them. Taken on a developer's machine, not in CI (where nobody
+    looks, and a full page costs a fifth of a second) unless ``SCREENSHOTS=1``."""
+    wanted = os.environ.get("SCREENSHOTS")
+    if (wanted is None and in_ci()) or (wanted or "1").lower() in ("0", "false"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if not sizes:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
+    for width, height in sizes:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), **options)
 
 
 def serve(app):

@@ -5,8 +5,6 @@ desktop header of each role are saved under ``test-results/screenshots/header-*.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyotp
 import pytest
 from playwright.sync_api import expect
@@ -15,10 +13,9 @@ from sqlalchemy import select
 from catalogue.extensions import db
 from catalogue.models import User
 from tests.axe import check
-from tests.browser import sign_in
+from tests.browser import photograph, sign_in
 from tests.demo_people import CURATOR, MEMBER, PASSWORD, serve_demo_people
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 ADMIN = "admin@demo.example"
 ROLES = {"anonymous": None, "member": MEMBER, "curator": CURATOR, "admin": ADMIN}
@@ -93,9 +90,7 @@ def test_the_navigation_fits_one_line_at_1280_px(browser, site, signed_in_state,
         account_link = "Account" if ROLES[role] else "Sign in"
         expect(page.locator(".site-tools").get_by_role("link", name=account_link)).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"header-{role}-1280.png",
-                        clip={"x": 0, "y": 0, "width": 1280, "height": 160})
+        photograph(page, f"header-{role}-1280", clip={"x": 0, "y": 0, "width": 1280, "height": 160})
     finally:
         context.close()
 
@@ -118,8 +113,7 @@ def test_the_phone_menu_opens_without_javascript(browser, site, signed_in_state,
         expect(nav.get_by_role("link", name="Home")).to_be_visible()
         expect(page.locator(".language-switcher select")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"header-{role}-menu-390.png")
+        photograph(page, f"header-{role}-menu-390")
         nav.get_by_role("link", name=NAV[role][-1]).click()
         page.wait_for_load_state()
         expect(page.locator("summary.site-menu-button")).to_be_visible()

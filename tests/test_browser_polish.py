@@ -5,7 +5,6 @@ page and the inbox at 1280 px and 390 px are kept under ``test-results/screensho
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
@@ -15,10 +14,9 @@ from sqlalchemy import select
 
 from catalogue.extensions import db
 from catalogue.models import User
-from tests.browser import sign_in
+from tests.browser import photograph, sign_in
 from tests.demo_people import MEMBER, PASSWORD, serve_demo_people
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 SIZES = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
 ADMIN = "admin@demo.example"
 
@@ -57,8 +55,7 @@ def asked(url: str) -> dict[str, list[str]]:
 
 
 def shoot(page, name: str, width: int) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"page-{name}-{width}.png", full_page=True)
+    photograph(page, f"page-{name}-{width}", full_page=True)
 
 
 def test_a_folded_filter_value_is_chosen_through_show_all_and_the_top_apply(member, site):
@@ -210,8 +207,7 @@ def test_admin_tables_fit_1280_px_and_filter_rows_line_up(browser, site):
                     for second in boxes:
                         if first["y"] < second["y"] + second["height"] and second["y"] < first["y"] + first["height"]:
                             assert abs(first["y"] - second["y"]) <= 1.5, f"{path}: a filter row does not line up"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / f"page-admin-{path.strip('/').replace('/', '-')}-1280.png")
+            photograph(page, f"page-admin-{path.strip('/').replace('/', '-')}-1280")
     finally:
         context.close()
 

@@ -6,7 +6,6 @@ then reads and finds the new text at once, and the old address answers 301 to th
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from catalogue.extensions import db
 from catalogue.models import Tool, User
-from tests.browser import sign_in
+from tests.browser import photograph, sign_in
 from tests.demo_people import CURATOR, MEMBER, PASSWORD, serve_demo_people
 
 REVIEWER = "reviewer@demo.example"
@@ -24,7 +23,6 @@ NEW_SUMMARY = f"Checks seized devices on scene with the {NEW_WORD} method and fl
 NOTE = "The vendor renamed the product and documented the new triage method (release notes, 2026)."
 SOURCE_TITLE = "Release notes of the renamed product"
 SOURCE_URL = "https://vendor.example/release-notes-2026"
-SHOTS = Path("test-results/screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +95,7 @@ def test_a_proposed_change_waits_for_a_second_curator_then_readers_see_and_find_
     sources = reviewer.locator("section.change-sources")
     expect(sources.get_by_role("link", name=SOURCE_URL)).to_have_attribute("href", SOURCE_URL)
     expect(sources).to_contain_text("Vendor documentation")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    reviewer.set_viewport_size({"width": 1280, "height": 900})
-    reviewer.screenshot(path=str(SHOTS / "proposed-change-1280.png"), full_page=True)
-    reviewer.set_viewport_size({"width": 390, "height": 844})
-    reviewer.screenshot(path=str(SHOTS / "proposed-change-390.png"), full_page=True)
+    photograph(reviewer, "proposed-change", sizes=((1280, 900), (390, 844)), full_page=True)
     reviewer.set_viewport_size({"width": 1280, "height": 900})
     reviewer.get_by_role("button", name="Approve and publish the change").click()
     expect(reviewer.get_by_text("Approved: readers see the change now, and search finds it.")).to_be_visible()

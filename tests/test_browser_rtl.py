@@ -8,16 +8,13 @@ wording.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser import serve, signed_in_context
+from tests.browser import photograph, serve, signed_in_context
 from tests.conftest import copy_data_dir, make_app
 from tests.factories import PASSWORD, make_agency, make_user
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 MEMBER = "rania@harbour-police.example"
 LANGUAGES = ("ar", "en")
@@ -51,9 +48,7 @@ def open_page(browser, site, language: str, viewport=DESKTOP, signed_in: bool = 
 
 
 def shoot(page: Page, name: str, language: str, viewport=DESKTOP) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = "desktop" if viewport is DESKTOP else "phone"
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{language}-{size}.png"), full_page=True)
+    photograph(page, f"{name}-{language}-{'desktop' if viewport is DESKTOP else 'phone'}", full_page=True)
 
 
 def box(locator) -> dict[str, float]:

@@ -8,16 +8,14 @@ that ranks well ahead of the rest and is not first by name, so the checks hold w
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.axe import check
-from tests.browser import serve_demo_copy, signed_in_context
+from tests.browser import photograph, serve_demo_copy, signed_in_context
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 READER = "searcher@harbour-police.example"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -39,11 +37,10 @@ def member(request, browser, site):
 
 def shoot(page, name: str) -> None:
     """The first screen on a desktop, the first two on a phone."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = SIZES[page.size]
     screens = 2 if page.size == "phone" else 1
-    page.screenshot(path=SCREENSHOTS / f"search-{name}-{page.size}.png", full_page=True,
-                    clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"] * screens})
+    photograph(page, f"search-{name}-{page.size}", full_page=True,
+               clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"] * screens})
 
 
 def listed(page) -> list[str]:

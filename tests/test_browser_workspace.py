@@ -6,7 +6,6 @@ gets 404. Screenshots at 1280 px and 390 px go to ``test-results/screenshots/wor
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,10 +13,9 @@ from playwright.sync_api import expect
 from catalogue.extensions import db
 from catalogue.models import Shortlist
 from tests.auth import body, outbox
-from tests.browser import serve_demo_copy, sign_in
+from tests.browser import photograph, serve_demo_copy, sign_in
 from tests.factories import PASSWORD, make_agency, make_tools, make_user, tool_record
 
-SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 ALICE, BOB, NINA = "alice@harbour-police.example", "bob@harbour-police.example", "nina@nordhafen.example"
 NEW_TOOL = "Quillhash Sentinel"  # invented; published during the test
 
@@ -33,10 +31,7 @@ def site(tmp_path_factory, demo_data_dir):
 
 
 def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1280, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"workspace-{name}-{width}.png"), full_page=True)
+    photograph(page, f"workspace-{name}", sizes=((1280, 900), (390, 844)), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
