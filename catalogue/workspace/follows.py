@@ -25,6 +25,7 @@ from catalogue.models.workspace import EMAIL_CHOICES, Follow, FollowEvent, Follo
 
 LIMIT = 200  # followed tools per member
 SHOWN = 50  # unread changes listed at once
+SLUG_LIMIT = 80  # Tool.slug's length: a longer address names no tool
 
 
 class FollowRefused(Exception):
@@ -59,7 +60,8 @@ def following(user: User, tool: Tool) -> Follow | None:
 
 def follow(user: User, slug: str) -> tuple[Follow, bool]:
     """Follow the published tool at ``slug``; (the follow, whether it is new). Following twice changes nothing."""
-    tool = db.session.scalar(select(Tool).where(Tool.slug == str(slug)[:80])) if slug else None
+    slug = str(slug or "")
+    tool = db.session.scalar(select(Tool).where(Tool.slug == slug)) if 0 < len(slug) <= SLUG_LIMIT else None
     if tool is None or tool.status != "published":
         raise FollowRefused(_("Only a tool published in the catalogue can be followed; this one is not (any more)."))
     existing = db.session.scalar(select(Follow).where(Follow.user_id == user.id, Follow.tool_id == tool.id))
