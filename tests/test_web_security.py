@@ -57,7 +57,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(secured_
                "training_id": 1, "unit_id": 1, "usage_id": 1, "request_id": 1, "language": "fr",
                "change_id": 1}
     before = snapshot(secured_app)
-    samples["assessment_id"] = samples["list_id"] = samples["search_id"] = 1
+    samples["assessment_id"] = samples["list_id"] = samples["search_id"] = samples["follow_id"] = 1
     checked = 0
     for rule in post_routes(secured_app):
         client = signed_in(secured_app, secured_app.admin_id) if as_admin else secured_app.test_client()
