@@ -28,18 +28,35 @@ def make(query: str, name: str, value: Any) -> str:
 
 
 def read(cursor: str, query: str, name: str) -> Any:
+    return read_one_of(cursor, query, (name,))[1]
+
+
+def _invalid() -> Problem:
+    return Problem(400, "The cursor is not one this API gave out.", errors={"cursor": ["Not a valid cursor."]})
+
+
+def read_one_of(cursor: str, query: str, names: tuple[str, ...]) -> tuple[str, Any]:
+    """The cursor's kind (one of ``names``) and value; 400 for a forged, damaged or another query's cursor."""
     try:
         data = _serializer().loads(cursor)
     except (BadSignature, ValueError, UnicodeError) as error:
-        raise Problem(400, "The cursor is not one this API gave out.", errors={"cursor": ["Not a valid cursor."]}) \
-            from error
-    if not isinstance(data, dict) or data.get("q") != query or name not in data:
+        raise _invalid() from error
+    if not isinstance(data, dict) or data.get("q") != query or not any(name in data for name in names):
         raise Problem(400, "The cursor belongs to another query: repeat the query it came from, or leave it out.",
                       errors={"cursor": ["This cursor was made for other parameters."]})
+    name = next(name for name in names if name in data)
     value = data[name]
     if name == "offset" and not (isinstance(value, int) and 0 <= value < 10**9):
-        raise Problem(400, "The cursor is not one this API gave out.", errors={"cursor": ["Not a valid cursor."]})
+        raise _invalid()
     if name == "after" and not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
                                 and isinstance(value[1], int)):
-        raise Problem(400, "The cursor is not one this API gave out.", errors={"cursor": ["Not a valid cursor."]})
-    return value
+        raise _invalid()
+    if name == "position" and not (isinstance(value, list) and len(value) == 3 and _whole(value[0])
+                                   and isinstance(value[1], int | float | str) and not isinstance(value[1], bool)
+                                   and _whole(value[2])):
+        raise _invalid()
+    return name, value
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63

@@ -23,6 +23,7 @@ from catalogue.languages import ORIGINAL, translation_in
 from catalogue.languages.formatting import wording
 from catalogue.models import GuidancePage, Tool, ToolRevision
 from catalogue.records import TIMESTAMP_FORMAT, tool_to_record
+from catalogue.search import walk
 from catalogue.search.query import QueryError
 from catalogue.search.service import SearchRequest, search
 from catalogue.taxonomy import MULTI_TERM_FIELDS, SINGLE_TERM_FIELDS, vocabularies
@@ -58,22 +59,33 @@ def tool_summary(tool: Tool, language: str) -> dict[str, Any]:
 
 def search_tools(text: str, filters: dict[str, list[str]], sort: str, language: str, limit: int,
                  cursor: str | None) -> dict[str, Any]:
-    """One page of the catalogue's search. The cursor holds the position after the last result given, signed and
-    bound to this query: used with another query it is refused."""
+    """One page of the catalogue's search. The cursor names the last tool given (its sort value and id), signed and
+    bound to this query: the next page starts strictly after it (see ``search.walk``), and used with another query
+    it is refused. The search's count, facets and order are kept between pages while the catalogue is unchanged."""
     bound = cursors.query_key(text, filters, sort, language, limit)
-    offset = cursors.read(cursor, bound, "offset") if cursor else 0
-    wanted = SearchRequest(text=text, filters=filters, sort=sort, page=offset // limit + 1, per_page=limit,
-                           language=language)
+    kind, value = cursors.read_one_of(cursor, bound, ("position", "offset")) if cursor else ("position", None)
+    wanted = SearchRequest(text=text, filters=filters, sort=sort, per_page=limit, language=language)
     try:
-        result = search(wanted)
+        walked = walk.page(wanted, walk.Position(*value) if kind == "position" and value else None, limit) \
+            if kind == "position" else None
+        if walked is not None:
+            result, hits = walked.result, walked.tools
+            following = walked.next
+            next_cursor = (cursors.make(bound, "position", [following.generation, following.value,
+                                                            following.tool_id]) if following else None)
+        else:  # the index cannot answer: the database's degraded result, paged by offset
+            offset = value if kind == "offset" else 0
+            result = search(SearchRequest(text=text, filters=filters, sort=sort, page=offset // limit + 1,
+                                          per_page=limit, language=language))
+            hits = [(hit.tool, hit.score) for hit in result.hits] if offset < result.total else []
+            end = offset + len(hits)
+            next_cursor = cursors.make(bound, "offset", end) if hits and end < result.total else None
     except QueryError as error:
         raise Problem(400, str(error), errors={"q": [str(error)]}) from error
-    hits = result.hits if offset < result.total else []
-    end = offset + len(hits)
     return {
         "count": result.total,
-        "results": [{**tool_summary(hit.tool, language), "score": hit.score} for hit in hits],
-        "next_cursor": cursors.make(bound, "offset", end) if hits and end < result.total else None,
+        "results": [{**tool_summary(tool, language), "score": score} for tool, score in hits],
+        "next_cursor": next_cursor,
         "facets": {facet.field: {"title": wording(facet.title),
                                  "items": [{"name": value.slug, "label": wording(value.label), "count": value.count,
                                             "selected": value.selected} for value in facet.values]}
@@ -83,7 +95,6 @@ def search_tools(text: str, filters: dict[str, list[str]], sort: str, language: 
         "corrected": {"from": result.corrected_from, "to": result.corrected_to} if result.corrected_to else None,
         "relaxed": list(result.relaxed),
         "expanded": [{"words": words, "synonyms": list(also)} for words, also in result.expanded],
-        "ignored_filters": list(result.ignored),
         "degraded": result.degraded,
     }
 

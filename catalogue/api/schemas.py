@@ -68,7 +68,6 @@ SCHEMAS: dict[str, Any] = {
                         "description": "Words some listed tools lack (too few tools held them all)."},
             "expanded": {"type": "array", "items": {"type": "object"},
                          "description": "Words searched with their synonyms as well."},
-            "ignored_filters": {"type": "array", "items": {"type": "string"}},
             "degraded": {"type": "boolean", "description": "Answered from the database while the index is rebuilt "
                                                            "(no facets, sorted by name)."},
         },

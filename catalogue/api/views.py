@@ -25,12 +25,14 @@ from catalogue.extensions import csrf, db, limiter, login_manager
 from catalogue.languages import reader_language
 from catalogue.policy import requires
 from catalogue.search.registry import facet_fields
+from catalogue.search.service import understood_filters
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 blueprint.before_request(auth.before_request)
 csrf.exempt(blueprint)  # checked in auth.before_request: for browser sessions, not for bearer tokens
 limiter.limit(auth.rate_limit, key_func=auth.rate_key)(blueprint)
 V1 = "/v1"
+MAX_FILTER_VALUES = 50
 
 
 @blueprint.record_once
@@ -181,8 +183,17 @@ def tools():
     if sort not in reading.SORTS:
         raise Problem(400, "sort must be relevance, name or updated.", errors={"sort": ["Unknown sort."]})
     language = language_parameter()
-    filters = {name: [v[:100] for v in request.args.getlist(name)][:50] for name in filters_allowed
-               if request.args.getlist(name)}
+    asked = {name: request.args.getlist(name) for name in filters_allowed if request.args.getlist(name)}
+    too_many = sorted(name for name, values in asked.items() if len(values) > MAX_FILTER_VALUES)
+    if too_many:
+        raise Problem(400, f"At most {MAX_FILTER_VALUES} values per filter.",
+                      errors={name: [f"At most {MAX_FILTER_VALUES} values."] for name in too_many})
+    filters, unknown = understood_filters(asked)
+    if unknown:
+        named = "; ".join(f"{name}: {', '.join(v[:100] for v in values[:10])}" for name, values in unknown.items())
+        raise Problem(400, f"Unknown filter value(s): {named}. GET /api/v1/vocabularies lists the terms.",
+                      errors={name: [f"Unknown value: {value[:100]}." for value in values[:10]]
+                              for name, values in unknown.items()})
     cursor = single("cursor", "", 400) or None
     with force_locale(language):
         return json_response(reading.search_tools(text, filters, sort, language, limit, cursor))

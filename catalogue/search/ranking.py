@@ -9,6 +9,7 @@ phrase matching, spelling and highlighting.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -30,6 +31,46 @@ class Ranker:
         self.name_rank = _rank_of(reader, "name_sort", self.size)
         self.newest_first = -_column(reader, "updated", self.size).astype(np.float64)
         self.postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._tool_ids: np.ndarray | None = None
+        self._names: tuple[np.ndarray, np.ndarray] | None = None
+
+    def tool_ids(self) -> np.ndarray:
+        """Each document's tool id (-1 for other kinds and deleted documents), read on first use."""
+        if self._tool_ids is None:
+            ids = np.full(self.size, -1, dtype=np.int64)
+            for docnum, stored in self.reader.iter_docs():
+                value = stored.get("id", "")
+                if value.isdigit():
+                    ids[docnum] = int(value)
+            self._tool_ids = ids
+        return self._tool_ids
+
+    def names(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct sort names in order, and each document's place among them (equal names, equal places)."""
+        if self._names is None:
+            values = _values(self.reader, "name_sort", self.size, "")
+            distinct = sorted(set(values))
+            place = {name: index for index, name in enumerate(distinct)}
+            self._names = (np.array(distinct, dtype=object),
+                           np.fromiter((place[v] for v in values), dtype=np.float64, count=self.size))
+        return self._names
+
+    def ordering(self, key: np.ndarray, mask: np.ndarray, sort: str) -> Ordering:
+        """Every document in ``mask`` in the order ``sort`` lists them (``key`` as :meth:`top` takes it: descending
+        for relevance), ties broken by the tool's id rather than the document number, so that the order is one a
+        keyset cursor can resume in any later generation of the index."""
+        candidates = np.flatnonzero(mask)
+        ids = self.tool_ids()[candidates]
+        names = None
+        if sort == "relevance":
+            primary = -key[candidates].astype(np.float64)
+        elif sort == "name":
+            names, places = self.names()
+            primary = places[candidates]
+        else:
+            primary = key[candidates].astype(np.float64)
+        order = np.lexsort((ids, primary))
+        return Ordering(sort, ids[order], primary[order], names)
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` and the average, read on first use: a query in French needs the
@@ -101,6 +142,53 @@ class Ranker:
         values = key[candidates]
         order = np.lexsort((candidates, -values if descending else values))[:count]
         return [(int(candidates[i]), float(values[i])) for i in order]
+
+
+@dataclass
+class Ordering:
+    """Every tool a search lists, in order: ``ids`` with the ascending ``primary`` key of each (relevance: minus the
+    score; updated: minus the time; name: its place among ``names``), ties in id order.
+
+    A position is named by the last tool's sort value and id (:meth:`value`), and :meth:`after` finds the place just
+    after it in this or any later ordering of the same query: tools listed before it stay before, tools after it
+    stay after, whatever was published or removed in between."""
+
+    sort: str
+    ids: np.ndarray
+    primary: np.ndarray
+    names: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def value(self, index: int) -> float | int | str:
+        """What tool ``index`` is sorted by, as a reader can check it: its score, its time, or its sort name."""
+        primary = float(self.primary[index])
+        if self.sort == "relevance":
+            return -primary
+        if self.sort == "name":
+            return str(self.names[int(primary)])
+        return int(-primary)
+
+    def after(self, value: float | int | str, tool_id: int) -> int:
+        """The index of the first tool strictly after (``value``, ``tool_id``) in this order."""
+        if self.sort == "name":
+            place = int(np.searchsorted(self.names, value, "left"))
+            if place >= len(self.names) or self.names[place] != value:  # that name is gone: the next one on
+                return int(np.searchsorted(self.primary, place, "left"))
+            primary = float(place)
+        else:
+            primary = -float(value)
+        low = int(np.searchsorted(self.primary, primary, "left"))
+        high = int(np.searchsorted(self.primary, primary, "right"))
+        return low + int(np.searchsorted(self.ids[low:high], tool_id, "right"))
+
+
+def _values(reader, field: str, size: int, default):
+    if not reader.has_column(field):
+        return [default] * size
+    column = reader.column_reader(field)
+    return [column[d] or default for d in range(size)]
 
 
 def _column(reader, field: str, size: int) -> np.ndarray:

@@ -100,6 +100,10 @@ class SearchResult:
     #: Filters the query's words name ("air-gapped", "gratuit"), offered as one-click chips, never applied unasked:
     #: (facet, value, the words that named it). Values already selected are left out.
     suggested_filters: list[tuple[Facet, FacetValue, str]] = field(default_factory=list)
+    #: Asked with ``whole=True``: every listed tool in order (see ``ranking.Ordering``) instead of a page of hits, and
+    #: the index generation it was computed on; None when the search ran from the database.
+    order: ranking.Ordering | None = None
+    generation: tuple[str, int] | None = None
 
     @property
     def pages(self) -> int:
@@ -114,8 +118,11 @@ class SearchResult:
         return min(self.total, self.request.page * self.request.per_page)
 
 
-def search(request: SearchRequest) -> SearchResult:
-    """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input."""
+def search(request: SearchRequest, whole: bool = False) -> SearchResult:
+    """Run a search; raises ``QueryError`` for input the user must change, never anything else for bad input.
+
+    ``whole``: instead of one page of hits, the result's ``order`` lists every tool it holds (for walking the whole
+    result a page at a time, see ``search.walk``)."""
     parsed = parse(request.text, request.language or reader_language())
     known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
     groups = {name: facet.values() for name, facet in REGISTRY.facets.items()}
@@ -123,7 +130,9 @@ def search(request: SearchRequest) -> SearchResult:
     try:
         ensure_current()
         s = store.searcher()
-        result = _search_index(s, parsed, request, known, groups)
+        result = _search_index(s, parsed, request, known, groups, whole)
+        if whole:
+            result.generation = store.generation(s)
     except WhooshQueryError as error:
         # Never the words themselves in the log: search words can describe a case.
         current_app.logger.warning("Whoosh refused a query of %s characters: %s", len(request.text), error)
@@ -184,6 +193,40 @@ def newest_matching_ids(request: SearchRequest, limit: int) -> list[int]:
         return [hit.tool.id for hit in _search_database(parsed, fallback).hits]
 
 
+def understood_filters(filters: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """``filters`` as the catalogue searches them, and the values it does not know, per filter. A term merged into
+    another counts as the term it was merged into (as a saved search opens it); a retired term is still known (the
+    tools that carry it are found)."""
+    known = {v.slug: v for v in vocabularies() if v.slug in TERM_FIELDS}
+    groups = {name: facet.values() for name, facet in REGISTRY.facets.items()}
+    kept: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        if name in groups:
+            survivors = {slug: slug for slug, *_rest in groups[name]}
+        elif name in known:
+            terms = {t.id: t for t in known[name].terms}
+            survivors = {t.slug: _survivor(t, terms).slug for t in terms.values()}
+        else:
+            survivors = {}
+        for value in values:
+            if value in survivors:
+                kept.setdefault(name, [])
+                if survivors[value] not in kept[name]:
+                    kept[name].append(survivors[value])
+            else:
+                unknown.setdefault(name, []).append(value)
+    return kept, unknown
+
+
+def _survivor(term: Term, terms: dict[int, Term]) -> Term:
+    seen = set()
+    while term.merged_into_id is not None and term.merged_into_id in terms and term.id not in seen:
+        seen.add(term.id)
+        term = terms[term.merged_into_id]
+    return term
+
+
 def _known_filters(filters, known, groups) -> tuple[dict[str, list[str]], list[str]]:
     kept, ignored = {}, []
     for vocabulary, values in filters.items():
@@ -212,7 +255,8 @@ def _with_groups(maps: facets.Bitmaps, groups) -> facets.Bitmaps:
     return facets.Bitmaps(maps.live, {**maps.terms, **grouped})
 
 
-def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, groups) -> SearchResult:
+def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, known, groups,
+                  whole: bool = False) -> SearchResult:
     maps = _with_groups(facets.bitmaps(s), groups)
     chosen = facets.selection_bitmaps(maps, request.filters)
     found = match(s, parsed, maps.live)
@@ -243,7 +287,12 @@ def _search_index(s: Searcher, parsed: ParsedQuery, request: SearchRequest, know
     result.expanded = parsed.expanded
     result.sort = effective_sort(request.sort, parsed)
     request.page = min(max(request.page, 1), result.pages)
-    result.hits = _hits(s, parsed, request, result.sort, shown, found) if result.total else []
+    if whole:
+        ranks = ranking.ranker(s)
+        result.order = ranks.ordering(_sort_key(ranks, parsed, result.sort, shown, found), ranks.mask(shown),
+                                      result.sort)
+    else:
+        result.hits = _hits(s, parsed, request, result.sort, shown, found) if result.total else []
     counts = facets.counts(maps, listed, chosen)
     result.facets = _facets(known, counts, request.filters, groups)
     result.suggested_filters = suggested_filters(parsed, result.facets)
@@ -363,17 +412,8 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, s
     then by BM25F weighted by the share of the words they hold), or sorted by name or date."""
     end = request.page * request.per_page
     ranks = ranking.ranker(s)
-    mask = ranks.mask(shown)
-    if sort == "relevance":
-        scores = ranks.scores(query_words(parsed), emphasis(parsed.language))
-        if shown & ~found.every:  # relaxed: tools holding every word first, then the most (and rarest) words
-            coverage = found.coverage(ranks)
-            scores = scores * coverage + ranks.mask(found.every) * EVERY_WORD_FIRST
-        top = ranks.top(scores, mask, end, descending=True)
-    elif sort == "updated":
-        top = ranks.top(ranks.newest_first, mask, end, descending=False)
-    else:
-        top = ranks.top(ranks.name_rank, mask, end, descending=False)
+    top = ranks.top(_sort_key(ranks, parsed, sort, shown, found), ranks.mask(shown), end,
+                    descending=sort == "relevance")
     page = top[end - request.per_page:end]
     reader = s.reader()
     ids = [int(reader.stored_fields(docnum)["id"]) for docnum, _value in page]
@@ -392,6 +432,18 @@ def _hits(s: Searcher, parsed: ParsedQuery, request: SearchRequest, sort: str, s
         summary, passage = marked_texts(tool, marked, parsed.language, "summary", "description")
         hits.append(Hit(tool, summary, passage, round(value, 4) if sort == "relevance" else None))
     return hits
+
+
+def _sort_key(ranks: ranking.Ranker, parsed: ParsedQuery, sort: str, shown: int, found: Match):
+    """Per document, what ``sort`` orders by: the BM25F score (descending; documents with every word first, then by
+    BM25F weighted by the share of the words they hold), or the name's or the date's rank (ascending)."""
+    if sort == "relevance":
+        scores = ranks.scores(query_words(parsed), emphasis(parsed.language))
+        if shown & ~found.every:  # relaxed: tools holding every word first, then the most (and rarest) words
+            coverage = found.coverage(ranks)
+            scores = scores * coverage + ranks.mask(found.every) * EVERY_WORD_FIRST
+        return scores
+    return ranks.newest_first if sort == "updated" else ranks.name_rank
 
 
 #: Added to the score of documents holding every word when a relaxed query lists others too.

@@ -136,6 +136,12 @@ def last_applied(s: Searcher) -> int:
     raise IndexUnavailable("the index has no state document")
 
 
+def generation(s: Searcher) -> tuple[str, int]:
+    """Which state of the index ``s`` reads: its directory and the last outbox change applied to it. Anything
+    computed from one generation holds until the catalogue changes (or a rebuild swaps in another directory)."""
+    return s._ix.storage.folder if getattr(s, "_ix", None) is not None else "", last_applied(s)
+
+
 def latest_change(session: Session | None = None) -> int:
     session = session or db.session
     return session.scalar(select(func.coalesce(func.max(SearchChange.id), 0))) or 0
