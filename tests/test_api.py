@@ -110,6 +110,25 @@ def test_bad_parameters_are_400_problems_naming_the_parameter(client, query, fie
     assert field in answer.json["errors"]
 
 
+@pytest.mark.parametrize(("language", "title", "detail"), [
+    ("fr", "Cette requête", "limit doit être un nombre entier"),
+    ("es", None, "limit debe ser un número entero"),
+    ("zh", None, "limit 必须是"),
+])
+def test_problems_speak_the_readers_language(client, language, title, detail):
+    answer = client.get("/api/v1/tools", query_string={"limit": "500"}, headers={"Accept-Language": language})
+    assert answer.status_code == 400 and detail in answer.json["detail"]
+    assert answer.json["title"] != "This request could not be understood"
+    if title:
+        assert answer.json["title"].startswith(title)
+    unknown = client.get("/api/v1/tools", query_string={"purposes": "no-such-purpose"},
+                         headers={"Accept-Language": language})
+    assert "no-such-purpose" in unknown.json["detail"] and not unknown.json["detail"].startswith("Unknown")
+    refused = client.get("/api/v1/tools", headers={"Accept-Language": language,
+                                                    "Authorization": f"Bearer cat_{0:012x}_{'s' * 43}"})
+    assert refused.status_code == 401 and refused.json["title"] != "Authentication required"
+
+
 def test_unknown_addresses_and_methods_are_problems_not_pages(client):
     assert client.get("/api/v1/nothing/here").json["status"] == 404
     answer = client.put("/api/v1/vocabularies", headers={"Authorization": "Bearer x"})

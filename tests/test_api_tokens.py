@@ -161,6 +161,28 @@ def test_token_requests_are_rate_limited_per_token_with_retry_after(tmp_path, de
         db.engine.dispose()
 
 
+def test_made_up_and_dead_tokens_count_against_the_senders_address(tmp_path, demo_data_dir):
+    """A token that does not work gets no allowance of its own: inventing token ids cannot get round the limit."""
+    copy_data_dir(demo_data_dir, tmp_path)
+    app = make_app(tmp_path, RATELIMIT_API="3 per minute")
+    member = signed_in(app, "member")
+    working = make_token(app, member, "a")
+    revoked = make_token(app, member, "b")
+    with app.app_context():
+        row = db.session.scalar(db.select(ApiToken).filter_by(name="b"))
+        assert access_tokens.revoke(row.user, row.id)
+    program = app.test_client()
+    made_up = [f"cat_{n:012x}_{'s' * 43}" for n in range(3)]
+    statuses = [program.get("/api/v1/vocabularies", headers=bearer(value)).status_code for value in made_up]
+    assert statuses == [401, 401, 401]
+    assert program.get("/api/v1/vocabularies", headers=bearer(f"cat_{9:012x}_{'s' * 43}")).status_code == 429
+    assert program.get("/api/v1/vocabularies", headers=bearer(revoked)).status_code == 429
+    assert program.get("/api/v1/vocabularies").status_code == 429  # the same address, without a token
+    assert program.get("/api/v1/vocabularies", headers=bearer(working)).status_code == 200  # its own allowance
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_tokens_last_a_year_at_most(app):
     with app.app_context():
         from tests.factories import make_user

@@ -109,16 +109,8 @@ def parse(value: str) -> tuple[str, str]:
     return public_id, secret
 
 
-def public_id_of(value: str) -> str | None:
-    """The token's public id, for rate limiting before the token is checked; None for something else."""
-    try:
-        return parse(value)[0]
-    except TokenRefused:
-        return None
-
-
-def authenticate(value: str) -> ApiToken:
-    """The token row for a bearer value, its last use noted; raises ``TokenRefused``."""
+def checked(value: str) -> ApiToken:
+    """The working token row for a bearer value, nothing written; raises ``TokenRefused``."""
     public_id, secret = parse(value)
     row = db.session.scalar(select(ApiToken).where(ApiToken.public_id == public_id))
     if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
@@ -126,6 +118,13 @@ def authenticate(value: str) -> ApiToken:
     reason = state(row)
     if reason != "active":
         raise TokenRefused(reason)
+    return row
+
+
+def authenticate(value: str, row: ApiToken | None = None) -> ApiToken:
+    """The token row for a bearer value (``row``: already :func:`checked`), its last use noted; raises
+    ``TokenRefused``."""
+    row = row if row is not None else checked(value)
     now = clock.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
         db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))

@@ -11,6 +11,8 @@ from typing import Any
 from flask import current_app, g, request
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSession
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 
 from catalogue.accounts import access_tokens
@@ -23,11 +25,11 @@ MAX_BODY = 256 * 1024
 MAX_DEPTH = 20
 JSON_TYPES = ("application/json",)
 REFUSALS = {
-    "malformed": "The Authorization header does not hold a catalogue token (cat_…).",
-    "unknown": "This token is not known: check that it was copied whole.",
-    "revoked": "This token was revoked.",
-    "expired": "This token has expired: make a new one on your account page.",
-    "account": "This token ended with a change to its owner's account (deactivation or a new role).",
+    "malformed": _l("The Authorization header does not hold a catalogue token (cat_…)."),
+    "unknown": _l("This token is not known: check that it was copied whole."),
+    "revoked": _l("This token was revoked."),
+    "expired": _l("This token has expired: make a new one on your account page."),
+    "account": _l("This token ended with a change to its owner's account (deactivation or a new role)."),
 }
 
 
@@ -44,16 +46,34 @@ def bearer_value() -> str | None:
         return None
     scheme, _sep, value = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise Problem(401, "Send a personal access token as `Authorization: Bearer cat_…`.",
+        raise Problem(401, _("Send a personal access token as `Authorization: Bearer cat_…`."),
                       headers={"WWW-Authenticate": 'Bearer realm="catalogue", error="invalid_request"'})
     return value.strip()
 
 
+def checked_token() -> access_tokens.ApiToken | access_tokens.TokenRefused | None:
+    """The request's bearer token checked once (the rate limit asks first, then ``before_request``): the working
+    token, why it was refused, or None without one (or with a header that is not a bearer token)."""
+    if "api_token_checked" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, value = header.strip().partition(" ")
+        found: access_tokens.ApiToken | access_tokens.TokenRefused | None = None
+        if scheme.lower() == "bearer" and value.strip():
+            try:
+                found = access_tokens.checked(value.strip())
+            except access_tokens.TokenRefused as refused:
+                found = refused
+        g.api_token_checked = found
+    return g.api_token_checked
+
+
 def rate_key() -> str:
-    """Limits count per token (by its public id) and per address for everything else."""
-    header = request.headers.get("Authorization", "")
-    public_id = access_tokens.public_id_of(header.partition(" ")[2].strip()) if header else None
-    return f"token:{public_id}" if public_id else f"address:{request.remote_addr}"
+    """Limits count per working token and per address for everything else: a made-up, revoked or expired token
+    counts against its sender's address, so inventing token ids gets no fresh allowance."""
+    token = checked_token()
+    if isinstance(token, access_tokens.ApiToken):
+        return f"token:{token.public_id}"
+    return f"address:{request.remote_addr}"
 
 
 def rate_limit() -> str:
@@ -73,14 +93,17 @@ def before_request() -> None:
     if value is not None:
         request_ctx._session = DetachedSession()  # Flask 3.1 keeps the opened session here
         try:
-            token = access_tokens.authenticate(value)
+            found = checked_token()
+            if isinstance(found, access_tokens.TokenRefused):
+                raise found
+            token = access_tokens.authenticate(value, found)
         except access_tokens.TokenRefused as refused:
-            raise Problem(401, REFUSALS[refused.reason],
+            raise Problem(401, str(REFUSALS[refused.reason]),
                           headers={"WWW-Authenticate": 'Bearer realm="catalogue", error="invalid_token"'}) from None
         g.api_token = token
         g._login_user = token.user  # Flask-Login's current user for this request only
         if unsafe and access_tokens.CURATE not in token.scope_list:
-            raise Problem(403, "This token may only read. Make a token that may also curate (curators only).")
+            raise Problem(403, _("This token may only read. Make a token that may also curate (curators only)."))
     elif unsafe and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # a browser session changing something: the same CSRF check as every form
     if unsafe:
@@ -90,27 +113,27 @@ def before_request() -> None:
 def check_body() -> None:
     length = request.content_length
     if length is not None and length > MAX_BODY:
-        raise Problem(413, f"The body is {length} bytes; at most {MAX_BODY} are accepted.")
+        raise Problem(413, _("The body is %(size)s bytes; at most %(most)s are accepted.", size=length, most=MAX_BODY))
     if request.mimetype not in JSON_TYPES and (length or request.headers.get("Transfer-Encoding")):
-        raise Problem(415, "Send the body as JSON, with `Content-Type: application/json`.",
+        raise Problem(415, _("Send the body as JSON, with `Content-Type: application/json`."),
                       headers={"Accept-Post": "application/json"})
 
 
 def json_body(schema_name: str) -> dict[str, Any]:
     """The request's JSON object checked against ``schema_name``; 400 with messages per field otherwise."""
     if request.mimetype not in JSON_TYPES:
-        raise Problem(415, "Send the body as JSON, with `Content-Type: application/json`.")
+        raise Problem(415, _("Send the body as JSON, with `Content-Type: application/json`."))
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY:
-        raise Problem(413, f"The body is over {MAX_BODY} bytes.")
+        raise Problem(413, _("The body is over %(most)s bytes.", most=MAX_BODY))
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        raise Problem(400, f"The body is not valid JSON: {str(error)[:200]}") from None
+        raise Problem(400, _("The body is not valid JSON: %(error)s", error=str(error)[:200])) from None
     if not isinstance(document, dict):
-        raise Problem(400, "The body must be a JSON object.")
+        raise Problem(400, _("The body must be a JSON object."))
     if _depth(document) > MAX_DEPTH:
-        raise Problem(400, f"The body is nested more than {MAX_DEPTH} levels deep.")
+        raise Problem(400, _("The body is nested more than %(most)s levels deep.", most=MAX_DEPTH))
     errors: dict[str, list[str]] = {}
     schema = {**SCHEMAS[schema_name], "$defs": {}}
     for error in Draft202012Validator(schema).iter_errors(document):
@@ -120,7 +143,8 @@ def json_body(schema_name: str) -> dict[str, Any]:
         errors.setdefault(field, []).append("Contains a NUL character (\\u0000), which cannot be stored.")
     if errors:
         unknown = [field for field, messages in errors.items() if "Unknown field." in messages]
-        detail = f"Unknown field(s): {', '.join(sorted(unknown))}." if unknown else "Some fields need correcting."
+        detail = (_("Unknown field(s): %(names)s.", names=", ".join(sorted(unknown))) if unknown
+                  else _("Some fields need correcting."))
         raise Problem(400, detail, errors=errors)
     return document
 

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from catalogue.api.problems import Problem
@@ -32,7 +33,7 @@ def read(cursor: str, query: str, name: str) -> Any:
 
 
 def _invalid() -> Problem:
-    return Problem(400, "The cursor is not one this API gave out.", errors={"cursor": ["Not a valid cursor."]})
+    return Problem(400, _("The cursor is not one this API gave out."), errors={"cursor": ["Not a valid cursor."]})
 
 
 def read_one_of(cursor: str, query: str, names: tuple[str, ...]) -> tuple[str, Any]:
@@ -42,7 +43,8 @@ def read_one_of(cursor: str, query: str, names: tuple[str, ...]) -> tuple[str, A
     except (BadSignature, ValueError, UnicodeError) as error:
         raise _invalid() from error
     if not isinstance(data, dict) or data.get("q") != query or not any(name in data for name in names):
-        raise Problem(400, "The cursor belongs to another query: repeat the query it came from, or leave it out.",
+        raise Problem(400, _("The cursor belongs to another query: repeat the query it came from, or leave it "
+                             "out."),
                       errors={"cursor": ["This cursor was made for other parameters."]})
     name = next(name for name in names if name in data)
     value = data[name]

@@ -7,18 +7,20 @@ import json
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from catalogue.errors import TITLES
 
 PROBLEM_TYPE = "application/problem+json"
 EXTRA_TITLES = {
-    401: "Authentication required",
-    406: "Not acceptable",
-    412: "Precondition failed",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    422: "The request cannot be carried out",
-    428: "Precondition required",
+    401: _l("Authentication required"),
+    406: _l("Not acceptable"),
+    412: _l("Precondition failed"),
+    413: _l("Request body too large"),
+    415: _l("Unsupported media type"),
+    422: _l("The request cannot be carried out"),
+    428: _l("Precondition required"),
 }
 
 
@@ -34,14 +36,14 @@ class Problem(Exception):
 
 def title(status: int) -> str:
     if status in EXTRA_TITLES:
-        return EXTRA_TITLES[status]
-    return str(TITLES[status]()) if status in TITLES else "Error"
+        return str(EXTRA_TITLES[status])
+    return str(TITLES[status]()) if status in TITLES else _("Error")
 
 
 def response(problem: Problem) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title(problem.status), "status": problem.status}
     if problem.detail:
-        body["detail"] = problem.detail
+        body["detail"] = str(problem.detail)
     if problem.errors:
         body["errors"] = problem.errors
     body.update(problem.extra)

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -78,20 +79,22 @@ def http_problem(error: HTTPException):
     headers: dict[str, str] = {}
     detail = error.description if error.description != type(error).description else ""
     if isinstance(error, CSRFError):
-        detail = ("The CSRF token was missing or did not come from this site, so nothing was changed. Send a token "
-                  "in `Authorization: Bearer`, or the page's CSRF token in the X-CSRFToken header.")
+        detail = _("The CSRF token was missing or did not come from this site, so nothing was changed. Send a "
+                   "token in `Authorization: Bearer`, or the page's CSRF token in the X-CSRFToken header.")
     elif code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
-        detail = "Send a personal access token as `Authorization: Bearer cat_…` (make one on your account page)."
+        detail = _("Send a personal access token as `Authorization: Bearer cat_…` (make one on your account "
+                   "page).")
     elif code == 403:
-        detail = detail or "Your account may not do this."
+        detail = detail or _("Your account may not do this.")
     elif code == 404:
-        detail = detail or "Nothing is here, or nothing you may see."
+        detail = detail or _("Nothing is here, or nothing you may see.")
     elif code == 429:
         headers["Retry-After"] = auth.retry_after()
-        detail = f"Too many requests for this token or address: wait {headers['Retry-After']} seconds."
+        detail = _("Too many requests for this token or address: wait %(seconds)s seconds.",
+                   seconds=headers["Retry-After"])
     elif code == 413:
-        detail = "The body is too large."
+        detail = _("The body is too large.")
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem_response(Problem(code, detail, headers=headers))
@@ -100,8 +103,8 @@ def http_problem(error: HTTPException):
 @blueprint.errorhandler(ConcurrentChange)
 def concurrent(error: ConcurrentChange):
     db.session.rollback()
-    return problem_response(Problem(409, "Someone else changed this at the same moment; nothing was written. Read "
-                                         "it again and retry."))
+    return problem_response(Problem(409, _("Someone else changed this at the same moment; nothing was written. "
+                                           "Read it again and retry.")))
 
 
 @blueprint.errorhandler(Exception)
@@ -110,7 +113,7 @@ def unexpected(error: Exception):
     current_app.logger.exception("Unhandled API error, reference %s: %s %s", reference, request.method, request.path)
     with contextlib.suppress(Exception):
         db.session.rollback()
-    return problem_response(Problem(500, "Something went wrong on our side.", reference=reference))
+    return problem_response(Problem(500, _("Something went wrong on our side."), reference=reference))
 
 
 # Parameters ---------------------------------------------------------------------------------------------------------
@@ -118,24 +121,24 @@ def unexpected(error: Exception):
 def parameters(allowed: set[str]) -> None:
     unknown = sorted(set(request.args) - allowed)
     if unknown:
-        raise Problem(400, f"Unknown parameter(s): {', '.join(unknown)}.",
+        raise Problem(400, _("Unknown parameter(s): %(names)s.", names=", ".join(name[:100] for name in unknown[:20])),
                       errors={name[:100]: ["Unknown parameter."] for name in unknown[:20]})
 
 
 def single(name: str, default: str = "", max_length: int = 500) -> str:
     values = request.args.getlist(name)
     if len(values) > 1:
-        raise Problem(400, f"Give {name} once.", errors={name: ["Given more than once."]})
+        raise Problem(400, _("Give %(name)s once.", name=name), errors={name: ["Given more than once."]})
     value = values[0] if values else default
     if len(value) > max_length:
-        raise Problem(400, f"{name} is too long.", errors={name: [f"At most {max_length} characters."]})
+        raise Problem(400, _("%(name)s is too long.", name=name), errors={name: [f"At most {max_length} characters."]})
     return value
 
 
 def limit_parameter(default: int = reading.DEFAULT_LIMIT) -> int:
     raw = single("limit", str(default), 12)
     if not raw.isdigit() or not 1 <= int(raw) <= reading.MAX_LIMIT:
-        raise Problem(400, f"limit must be a whole number from 1 to {reading.MAX_LIMIT}.",
+        raise Problem(400, _("limit must be a whole number from 1 to %(most)s.", most=reading.MAX_LIMIT),
                       errors={"limit": [f"A whole number from 1 to {reading.MAX_LIMIT}."]})
     return int(raw)
 
@@ -144,7 +147,8 @@ def language_parameter() -> str:
     language = single("language", reader_language(), 10)
     if language not in current_app.config["LANGUAGES"]:
         choices = ", ".join(current_app.config["LANGUAGES"])
-        raise Problem(400, f"language must be one of {choices}.", errors={"language": [f"One of {choices}."]})
+        raise Problem(400, _("language must be one of %(choices)s.", choices=choices),
+                      errors={"language": [f"One of {choices}."]})
     return language
 
 
@@ -181,17 +185,18 @@ def tools():
     parameters({"q", "sort", "language", "limit", "cursor"} | filters_allowed)
     text, sort, limit = single("q"), single("sort", "relevance", 20), limit_parameter()
     if sort not in reading.SORTS:
-        raise Problem(400, "sort must be relevance, name or updated.", errors={"sort": ["Unknown sort."]})
+        raise Problem(400, _("sort must be relevance, name or updated."), errors={"sort": ["Unknown sort."]})
     language = language_parameter()
     asked = {name: request.args.getlist(name) for name in filters_allowed if request.args.getlist(name)}
     too_many = sorted(name for name, values in asked.items() if len(values) > MAX_FILTER_VALUES)
     if too_many:
-        raise Problem(400, f"At most {MAX_FILTER_VALUES} values per filter.",
+        raise Problem(400, _("At most %(most)s values per filter.", most=MAX_FILTER_VALUES),
                       errors={name: [f"At most {MAX_FILTER_VALUES} values."] for name in too_many})
     filters, unknown = understood_filters(asked)
     if unknown:
         named = "; ".join(f"{name}: {', '.join(v[:100] for v in values[:10])}" for name, values in unknown.items())
-        raise Problem(400, f"Unknown filter value(s): {named}. GET /api/v1/vocabularies lists the terms.",
+        raise Problem(400, _("Unknown filter value(s): %(values)s. GET /api/v1/vocabularies lists the terms.",
+                             values=named),
                       errors={name: [f"Unknown value: {value[:100]}." for value in values[:10]]
                               for name, values in unknown.items()})
     cursor = single("cursor", "", 400) or None
@@ -273,7 +278,7 @@ def changes():
         try:
             since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
-            raise Problem(400, "since must be an ISO 8601 time such as 2026-01-31T00:00:00Z.",
+            raise Problem(400, _("since must be an ISO 8601 time such as 2026-01-31T00:00:00Z."),
                           errors={"since": ["Not an ISO 8601 time."]}) from None
         if since.tzinfo is not None:
             since = since.astimezone(UTC).replace(tzinfo=None)

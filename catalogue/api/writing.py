@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from catalogue.accounts import access_tokens
@@ -30,17 +31,17 @@ VERSION_TAG = re.compile(r'^\s*(?:W/)?"v(\d{1,9})(?:-[0-9a-f]*)?"\s*$')
 def _entry(slug: str) -> Tool:
     tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
     if tool is None:
-        raise Problem(404, "No tool has this address.")
+        raise Problem(404, _("No tool has this address."))
     return tool
 
 
 def loaded_version(if_match: str | None) -> int:
     if not if_match:
-        raise Problem(428, "Send the entry's version in If-Match (its ETag, e.g. \"v3\"), so that a change made "
-                           "meanwhile is not overwritten.")
+        raise Problem(428, _("Send the entry's version in If-Match (its ETag, e.g. \"v3\"), so that a change made "
+                             "meanwhile is not overwritten."))
     found = VERSION_TAG.match(if_match)
     if found is None:
-        raise Problem(412, "If-Match does not hold a version of this entry (send \"v3\" or the tool's ETag).")
+        raise Problem(412, _("If-Match does not hold a version of this entry (send \"v3\" or the tool's ETag)."))
     return int(found.group(1))
 
 
@@ -54,7 +55,7 @@ def _values(record: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         for problem in error.problems:
             errors.setdefault(problem.field or "body", []).append(problem.message)
-        raise Problem(400, "Some fields need correcting.", errors=errors) from None
+        raise Problem(400, _("Some fields need correcting."), errors=errors) from None
     return {name: checked[name] for name in WRITABLE}
 
 
@@ -81,10 +82,11 @@ def create_draft(body: dict[str, Any], token) -> tuple[dict[str, Any], int, str,
     try:
         tool = editing.create_entry(TOOL, values, me(), note=note, allow_duplicates=allow)
     except editing.SlugTaken as taken:
-        raise Problem(409, f"The address {taken} is taken by another entry.", errors={"slug": ["Taken."]}) from None
+        raise Problem(409, _("The address %(slug)s is taken by another entry.", slug=str(taken)),
+                      errors={"slug": ["Taken."]}) from None
     except editing.LikelyDuplicates as similar:
-        raise Problem(409, "Likely duplicates of existing entries; send allow_duplicates: true if this tool is "
-                           "different.", duplicates=[t.slug for t in similar.tools]) from None
+        raise Problem(409, _("Likely duplicates of existing entries; send allow_duplicates: true if this tool is "
+                             "different."), duplicates=[t.slug for t in similar.tools]) from None
     _audit(token, "create draft", tool)
     return _written(tool, "created"), 201, "", {"Location": url_for("api.change_tool", slug=tool.slug),
                                                 "ETag": f'"v{tool.version}"'}
@@ -106,20 +108,21 @@ def change(slug: str, body: dict[str, Any], if_match: str | None, token):
         edited = editing.edit_entry(tool, values, me(), version, note=note, allow_duplicates=allow,
                                     loaded_change_version=continuing)
     except editing.EditConflict:
-        raise Problem(412, "The entry changed since the version in If-Match; read it again.") from None
+        raise Problem(412, _("The entry changed since the version in If-Match; read it again.")) from None
     except proposals.ProposalOpen as error:
         mine = error.change is not None and me().id in (error.change.authors or [])
-        raise Problem(409, "This entry already has an open proposed change" + (
-            " of yours: send its version as continue_change to add to it." if mine else
-            " by another curator, waiting for review."),
+        raise Problem(409, _("This entry already has an open proposed change of yours: send its version as "
+                             "continue_change to add to it.") if mine else
+                      _("This entry already has an open proposed change by another curator, waiting for review."),
             open_change_version=error.change.version if mine else None) from None
     except proposals.ProposalRefused as error:
         raise Problem(409, str(error)) from None
     except editing.SlugTaken as taken:
-        raise Problem(409, f"The address {taken} is taken by another entry.", errors={"slug": ["Taken."]}) from None
+        raise Problem(409, _("The address %(slug)s is taken by another entry.", slug=str(taken)),
+                      errors={"slug": ["Taken."]}) from None
     except editing.LikelyDuplicates as similar:
-        raise Problem(409, "Likely duplicates of existing entries; send allow_duplicates: true if this tool is "
-                           "different.", duplicates=[t.slug for t in similar.tools]) from None
+        raise Problem(409, _("Likely duplicates of existing entries; send allow_duplicates: true if this tool is "
+                             "different."), duplicates=[t.slug for t in similar.tools]) from None
     db.session.refresh(tool)
     outcome = "proposed" if edited.proposed is not None else ("saved" if edited.changed else "unchanged")
     _audit(token, outcome, tool)
@@ -132,7 +135,7 @@ def submit(slug: str, body: dict[str, Any], if_match: str | None, token):
     try:
         workflow.submit(tool, me(), version, note=body.get("note", ""))
     except editing.EditConflict:
-        raise Problem(412, "The entry changed since the version in If-Match; read it again.") from None
+        raise Problem(412, _("The entry changed since the version in If-Match; read it again.")) from None
     except workflow.WorkflowRefused as refused:
         raise Problem(422, refused.message) from None
     _audit(token, "submit", tool)
