@@ -32,8 +32,8 @@ def site(tmp_path_factory, demo_data_dir):
 def test_a_member_is_found_from_a_tool_and_introduced(browser, site):
     officer = browser.new_context(java_script_enabled=False).new_page()
     sign_in(officer, site.base, "nora@northbridge.example", PASSWORD)
-    officer.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
-    officer.get_by_role("link", name="Your own profile").click()
+    officer.get_by_role("link", name="Account").click()
+    officer.get_by_role("link", name="Your profile for other members").click()
     expect(officer.get_by_text("Your profile is not published: nobody else can see it.")).to_be_visible()
     officer.get_by_label("Publish my profile to other vetted members").check()
     officer.get_by_label("I accept introduction requests").check()
@@ -46,6 +46,12 @@ def test_a_member_is_found_from_a_tool_and_introduced(browser, site):
 
     member = browser.new_context(java_script_enabled=False).new_page()
     sign_in(member, site.base, "mira@harbour-police.example", PASSWORD)
+    member.get_by_role("navigation", name="Main").get_by_role("link", name="Agencies").click()
+    member.get_by_role("link", name="Looking for a person? The people directory").click()
+    member.get_by_label("Tool").select_option(site.tool_slug)
+    member.get_by_role("button", name="Show people").click()
+    expect(member.locator(".directory-count")).to_contain_text("1 person")
+    expect(member.get_by_role("link", name="Nora Examiner", exact=True)).to_be_visible()
     member.goto(f"{site.base}/tools/{site.tool_slug}")
     officers = member.locator("section", has=member.get_by_role("heading", name="Officers with experience of "
                                                                              "this tool"))
