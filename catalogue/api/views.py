@@ -162,7 +162,9 @@ CURSOR = query("cursor", "The `next_cursor` of the previous page, with the same 
 
 def vocabulary_parameters() -> list[dict]:
     return [query(name, f"Filter by {name.replace('_', ' ')} (term names; repeat for several: OR within a "
-                        "vocabulary, AND across vocabularies).", {"type": "string"}, repeated=True)
+                        "vocabulary, AND across vocabularies). A name the catalogue does not know is 400, named in "
+                        "`errors`; a term merged into another counts as that one.", {"type": "string"},
+                  repeated=True)
             for name in facet_fields()]
 
 
@@ -171,7 +173,9 @@ def vocabulary_parameters() -> list[dict]:
 @blueprint.get(f"{V1}/tools")
 @requires("catalogue.view")
 @described("Search the catalogue", description="The catalogue page's search: words, filters, facets with counts, "
-           "corrections and what was relaxed or expanded. Walk all results with `next_cursor`.",
+           "corrections and what was relaxed or expanded. Walk all results with `next_cursor`: a keyset (the last "
+           "tool's sort value and id), so a tool published or removed during the walk never makes one repeat or go "
+           "missing. Unknown parameters and filter values are 400, named in `errors`.",
            parameters=[query("q", "Words to search for.", {"type": "string", "maxLength": 500}),
                        query("sort", "relevance (default; by name without words), name or updated.",
                              {"type": "string", "enum": list(reading.SORTS)}),
@@ -179,7 +183,8 @@ def vocabulary_parameters() -> list[dict]:
            response="SearchResult",
            examples=[{"query": {"q": "image", "language": "fr", "limit": "5"}, "status": 200},
                      {"query": {"limit": "500"}, "status": 400},
-                     {"query": {"colour": "blue"}, "status": 400}])
+                     {"query": {"colour": "blue"}, "status": 400},
+                     {"query": {"purposes": "no-such-purpose"}, "status": 400}])
 def tools():
     filters_allowed = set(facet_fields())
     parameters({"q", "sort", "language", "limit", "cursor"} | filters_allowed)
@@ -297,6 +302,7 @@ IF_MATCH = header("If-Match", "The entry's version as its ETag (`\"v3\"` or the 
            "revision, audit). It is not published: submit it, and another curator reviews it.",
            body="NewDraft", response="Written", success=201, errors=(409, 413, 415), tag="Curation", write=True)
 def create_draft():
+    parameters(set())
     return json_response(*writing.create_draft(auth.json_body("NewDraft"), g.get("api_token")))
 
 
@@ -308,6 +314,7 @@ def create_draft():
            parameters=[IF_MATCH], body="ToolChange", response="Written", errors=(404, 409, 412, 413, 415, 422, 428),
            tag="Curation", write=True)
 def change_tool(slug: str):
+    parameters(set())
     return json_response(*writing.change(slug, auth.json_body("ToolChange"), request.headers.get("If-Match"),
                                          g.get("api_token")))
 
@@ -317,6 +324,7 @@ def change_tool(slug: str):
 @described("Submit a draft for review", parameters=[IF_MATCH], body="Submission", response="Written",
            errors=(404, 409, 412, 413, 415, 422, 428), tag="Curation", write=True)
 def submit_tool(slug: str):
+    parameters(set())
     body = auth.json_body("Submission") if request.get_data(cache=True) else {}
     return json_response(*writing.submit(slug, body, request.headers.get("If-Match"), g.get("api_token")))
 
