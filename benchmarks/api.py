@@ -23,6 +23,7 @@ from benchmarks.search import QUERIES, load, percentile, synthetic_tools
 from catalogue import create_app
 from catalogue.accounts import access_tokens
 from catalogue.admin.services import create_user
+from catalogue.agreements import documents
 from catalogue.extensions import db
 from catalogue.search import store
 from catalogue.taxonomy import sync_vocabularies
@@ -52,6 +53,8 @@ def run(count: int, rounds: int, limit: int) -> dict:
             step("index built; timing the page and the API")
             user = create_user("bench@harbour-police.example", "Bench Member", "member", None,
                                "correct-horse-battery-staple-2026")
+            documents.record(user)  # the terms every signed-in page waits for
+            db.session.commit()
             token = access_tokens.create(user, "bench", 30).value
             session_id = user.get_id()
         headers = {"Authorization": f"Bearer {token}"}
