@@ -68,3 +68,20 @@ def test_every_write_with_any_json_body_answers_with_a_problem_or_success(fuzz_a
     extra = {"If-Match": if_match} if if_match else {}
     answer = fuzz_app.test_client().open(url, method=method.upper(), json=body, headers={**headers, **extra})
     check(answer)
+
+
+@settings(max_examples=60, **FUZZ)
+@given(name=st.sampled_from(["purposes", "deployment", "cost_model"]), value=text,
+       stray=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20))
+def test_unknown_filter_values_and_parameters_are_400_naming_them(fuzz_app, headers, name, value, stray):
+    client = fuzz_app.test_client()
+    known = {term["name"] for vocabulary in client.get("/api/v1/vocabularies", headers=headers).json["vocabularies"]
+             for term in vocabulary["terms"]}
+    answer = client.get("/api/v1/tools", query_string=[(name, value)], headers=headers)
+    check(answer)
+    if value not in known and "\x00" not in value:
+        assert answer.status_code == 400 and name in answer.json["errors"]
+    if stray not in ("q", "sort", "language", "limit", "cursor", "purposes", "deployment", "cost_model") \
+            and stray.strip() == stray and "&" not in stray and "=" not in stray:
+        unknown = client.get("/api/v1/tools", query_string=[(stray, "x")], headers=headers)
+        assert unknown.status_code == 400 and stray[:100] in unknown.json["errors"], stray
