@@ -108,3 +108,20 @@ def test_unknown_filter_values_are_refused_naming_them_and_a_merged_term_counts_
     assert merged.json["results"] == survivor.json["results"]
     selected = [item["name"] for item in merged.json["facets"]["purposes"]["items"] if item["selected"]]
     assert selected == [target_slug]
+
+
+@pytest.mark.degraded_search
+def test_a_walk_whose_index_goes_away_is_told_to_retry_rather_than_restarted(demo_app, monkeypatch):
+    from catalogue.search import store
+
+    client = demo_app.test_client()
+    first = client.get("/api/v1/tools", query_string={"sort": "name", "limit": "5"}).json
+    monkeypatch.setattr(store, "rebuild_in_background", lambda: None)
+    with demo_app.app_context():
+        (store.root() / "CURRENT").unlink()
+        store.forget_all()
+    degraded = client.get("/api/v1/tools", query_string={"sort": "name", "limit": "5"})
+    assert degraded.status_code == 200 and degraded.json["degraded"] is True
+    later = client.get("/api/v1/tools", query_string={"sort": "name", "limit": "5", "cursor": first["next_cursor"]})
+    assert later.status_code == 503 and later.mimetype == "application/problem+json"
+    assert later.headers["Retry-After"] == "60"

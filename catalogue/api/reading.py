@@ -73,6 +73,10 @@ def search_tools(text: str, filters: dict[str, list[str]], sort: str, language: 
             following = walked.next
             next_cursor = (cursors.make(bound, "position", [following.generation, following.value,
                                                             following.tool_id]) if following else None)
+        elif kind == "position" and value:
+            # The index went away mid-walk: the database's pages are in another order, so the walk cannot go on
+            # from here without repeating or skipping; it can when the index is back (rebuilt in the background).
+            raise Problem(503, headers={"Retry-After": "60"})
         else:  # the index cannot answer: the database's degraded result, paged by offset
             offset = value if kind == "offset" else 0
             result = search(SearchRequest(text=text, filters=filters, sort=sort, page=offset // limit + 1,
