@@ -15,7 +15,8 @@ from catalogue.search import health, store
 from catalogue.search.service import SearchRequest, search
 from tests.factories import make_tools, tool_record
 
-pytestmark = pytest.mark.degraded_search
+#: The index follows every commit here, as in production.
+pytestmark = [pytest.mark.degraded_search, pytest.mark.apply_on_commit]
 
 
 def segment_files(directory):

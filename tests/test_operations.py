@@ -21,6 +21,9 @@ from catalogue.search.service import SearchRequest, search
 from tests.conftest import make_app
 from tests.factories import make_tools, tool_record
 
+#: The index follows every commit here, as in production: these tests are about that.
+pytestmark = pytest.mark.apply_on_commit
+
 
 def slugs(text: str) -> list[str]:
     return [hit.tool.slug for hit in search(SearchRequest(text=text)).hits]

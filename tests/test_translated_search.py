@@ -141,6 +141,7 @@ def test_saving_and_deleting_a_translation_updates_the_index_through_the_outbox(
     assert health.check().ok
 
 
+@pytest.mark.apply_on_commit
 def test_the_check_notices_a_translation_the_index_missed_and_a_rebuild_picks_it_up(corpus, runner):
     corpus.config["SEARCH_APPLY_ON_COMMIT"] = False
     translation = db.session.scalars(select(ToolTranslation).where(ToolTranslation.language == "es")).one()
