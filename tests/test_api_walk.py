@@ -124,4 +124,4 @@ def test_a_walk_whose_index_goes_away_is_told_to_retry_rather_than_restarted(dem
     assert degraded.status_code == 200 and degraded.json["degraded"] is True
     later = client.get("/api/v1/tools", query_string={"sort": "name", "limit": "5", "cursor": first["next_cursor"]})
     assert later.status_code == 503 and later.mimetype == "application/problem+json"
-    assert later.headers["Retry-After"] == "60"
+    assert 0 < int(later.headers["Retry-After"]) <= 60  # seconds, however long the limiter's window has left
