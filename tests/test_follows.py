@@ -11,7 +11,7 @@ import pytest
 
 from catalogue.curation import proposals, revisions, workflow
 from catalogue.extensions import db
-from catalogue.models import Tool, ToolUsage, User
+from catalogue.models import Setting, Tool, ToolUsage, User
 from catalogue.models.base import utcnow
 from catalogue.models.workspace import Follow, FollowEvent
 from catalogue.workspace import follow_events
@@ -136,8 +136,8 @@ def test_an_approved_change_is_told_once_with_the_fields_that_differ(app, member
     assert len([m for m in outbox(app) if m["Subject"] == "Changes to tools you follow"]) == 1
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(FollowEvent.id))) == 1
-        db.session.execute(db.delete(follow_events.Setting).where(
-            follow_events.Setting.key == follow_events.CHECKED_UNTIL))  # a run that looks at everything again
+        db.session.execute(db.delete(Setting).where(
+            Setting.key == follow_events.CHECKED_UNTIL))  # a run that looks at everything again
         db.session.commit()
     assert "0 new changes" in send(runner)
 

@@ -22,10 +22,11 @@ from sqlalchemy.orm import joinedload
 
 from catalogue import mail, times
 from catalogue.extensions import db
-from catalogue.models import Alert, SavedSearch, Setting, Tool, User
+from catalogue.models import Alert, SavedSearch, Tool, User
 from catalogue.models.base import utcnow
 from catalogue.search.query import QueryError
 from catalogue.search.service import newest_matching_ids
+from catalogue.workspace import run_state
 from catalogue.workspace.searches import request_of
 
 #: Where the last run stopped: tools changed after it are the next run's candidates.
@@ -48,13 +49,14 @@ def run() -> Report:
     """Find the new alerts since the last run and send the e-mails that are due."""
     report = Report()
     started = utcnow()
-    since = _checked_until() or started - FIRST_LOOK_BACK  # ">=": times have whole seconds; the key drops repeats
+    # ">=": times have whole seconds; the key drops repeats
+    since = run_state.stored_time(CHECKED_UNTIL) or started - FIRST_LOOK_BACK
     candidates = {tool_id: updated for tool_id, updated in db.session.execute(
         select(Tool.id, Tool.updated_at).where(Tool.status == "published", Tool.updated_at >= since))}
     report.candidates = len(candidates)
     if candidates:
         _add_alerts(candidates, report)
-    _set_setting(CHECKED_UNTIL, started.isoformat())
+    run_state.store(CHECKED_UNTIL, started.isoformat())
     db.session.commit()
     report.emails = send_emails(started)
     return report
@@ -109,7 +111,7 @@ def _fingerprint(saved: SavedSearch) -> tuple:
 def send_emails(now: datetime) -> int:
     """E-mail every member the alerts that are due: ``immediate`` ones now, ``daily`` ones once a day. Each alert is
     claimed (``emailed_at``) in the same transaction that decides to send it, before sending."""
-    digest_due = _setting(DIGEST_DAY) != now.date().isoformat()
+    digest_due = run_state.stored(DIGEST_DAY) != now.date().isoformat()
     modes = ("immediate", "daily") if digest_due else ("immediate",)
     due = list(db.session.scalars(
         select(Alert).join(SavedSearch, SavedSearch.id == Alert.saved_search_id)
@@ -137,28 +139,8 @@ def send_emails(now: datetime) -> int:
                   name=name, lines=lines, searches_url=mail.absolute_url("workspace.searches_page"))
     sent = len(letters)
     if digest_due:
-        _set_setting(DIGEST_DAY, now.date().isoformat())
+        run_state.store(DIGEST_DAY, now.date().isoformat())
         db.session.commit()
     return sent
 
-
-def _setting(key: str) -> str | None:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else None
-
-
-def _checked_until() -> datetime | None:
-    value = _setting(CHECKED_UNTIL)
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _set_setting(key: str, value: str) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
 

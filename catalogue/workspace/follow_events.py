@@ -35,10 +35,10 @@ from catalogue.curation import revisions
 from catalogue.curation.settings import stale_before
 from catalogue.extensions import db
 from catalogue.guidance.services import applying_terms
-from catalogue.models import GuidancePage, GuidanceRevision, Setting, Tool, ToolRevision, ToolUsage, User, tool_terms
+from catalogue.models import GuidancePage, GuidanceRevision, Tool, ToolRevision, ToolUsage, User, tool_terms
 from catalogue.models.base import utcnow
 from catalogue.models.workspace import Follow, FollowEvent, FollowSetting
-from catalogue.workspace import follows
+from catalogue.workspace import follows, run_state
 
 CHECKED_UNTIL = "follows.checked_until"
 DIGEST_DAY = "follows.digest_day"
@@ -91,7 +91,8 @@ class Followers:
 def run() -> Report:
     report = Report()
     started = utcnow()
-    since = _checked_until() or started - FIRST_LOOK_BACK  # ">=": the key drops what was seen before
+    # ">=": the key drops what was seen before
+    since = run_state.stored_time(CHECKED_UNTIL) or started - FIRST_LOOK_BACK
     followers = Followers(set(db.session.scalars(select(Follow.tool_id).distinct())))
     rows: list[dict] = []
     if followers.tools:
@@ -102,7 +103,7 @@ def run() -> Report:
     before = db.session.scalar(select(func.count(FollowEvent.id))) or 0
     if rows:
         db.session.connection().execute(_insert_new(), rows)
-    _set_setting(CHECKED_UNTIL, started.isoformat())
+    run_state.store(CHECKED_UNTIL, started.isoformat())
     db.session.commit()
     report.events = (db.session.scalar(select(func.count(FollowEvent.id))) or 0) - before
     report.members = {row["user_id"] for row in rows}
@@ -226,7 +227,7 @@ def _insert_new():
 def send_emails(now: datetime) -> int:
     """E-mail the changes that are due to members who chose it: ``immediate`` now, ``daily`` once a day. Each event
     is claimed (``emailed_at``) before sending; a change already read on the site is not e-mailed."""
-    digest_due = _setting(DIGEST_DAY) != now.date().isoformat()
+    digest_due = run_state.stored(DIGEST_DAY) != now.date().isoformat()
     modes = ("immediate", "daily") if digest_due else ("immediate",)
     due = list(db.session.scalars(
         select(FollowEvent).join(FollowSetting, FollowSetting.user_id == FollowEvent.user_id)
@@ -263,27 +264,7 @@ def send_emails(now: datetime) -> int:
         mail.send(address, _l("Changes to tools you follow"), "followed_changes", locale=language, zone=zone,
                   name=name, lines=lines, followed_url=mail.absolute_url("follows.index"))
     if digest_due:
-        _set_setting(DIGEST_DAY, now.date().isoformat())
+        run_state.store(DIGEST_DAY, now.date().isoformat())
         db.session.commit()
     return len(letters)
 
-
-def _setting(key: str) -> str | None:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else None
-
-
-def _checked_until() -> datetime | None:
-    value = _setting(CHECKED_UNTIL)
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _set_setting(key: str, value: str) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
