@@ -135,17 +135,19 @@ def pretend_index(key: str, host: str, last_applied: int, days_ago: float = 0) -
 
 
 def test_prune_keeps_what_the_slowest_recent_index_needs_and_the_newest_row(ctx, runner):
+    before = len(change_ids())  # the vocabularies' own, recorded when the template catalogue was set up
     make_tools(*(tool_record(f"pruned-{n}", name=f"Pruned {n}") for n in range(6)))
     for n in range(6):
         make_tools(tool_record(f"pruned-{n}", name=f"Pruned {n} again"))
-    ids = change_ids()
+    ids = change_ids()[before:]
     assert len(ids) == 12
     forget_positions()
     pretend_index("slow", "slow-host", ids[4])  # seen now, has applied only the first five
     dry = runner.invoke(args=["search", "prune", "--dry-run"])
-    assert dry.exit_code == 0 and "Would delete 5 change(s)" in dry.output and len(change_ids()) == 12
+    assert dry.exit_code == 0 and f"Would delete {before + 5} change(s)" in dry.output
+    assert len(change_ids()) == before + 12
     result = runner.invoke(args=["search", "prune"])
-    assert result.exit_code == 0 and f"Deleted 5 change(s) up to #{ids[4]}; 7 kept." in result.output
+    assert result.exit_code == 0 and f"Deleted {before + 5} change(s) up to #{ids[4]}; 7 kept." in result.output
     assert "slow-host" in result.output
     db.session.expire_all()
     assert change_ids() == ids[5:]
@@ -163,6 +165,7 @@ def test_prune_keeps_what_the_slowest_recent_index_needs_and_the_newest_row(ctx,
 
 @pytest.mark.degraded_search
 def test_an_index_left_behind_by_pruning_answers_from_the_database_and_rebuilds_itself(ctx, runner):
+    before = len(change_ids())  # the vocabularies' own, recorded when the template catalogue was set up
     make_tools(tool_record("kept-up", name="Kept up"))
     folder = store.current_dir()
     ctx.config["SEARCH_APPLY_ON_COMMIT"] = False  # this host "sleeps" while others save and prune
@@ -172,7 +175,7 @@ def test_an_index_left_behind_by_pruning_answers_from_the_database_and_rebuilds_
     pretend_index("busy", "busy-host", change_ids()[-1])
     # prune as another host would: this one's own record is from before it fell asleep
     report = retention.prune(timedelta(days=7))
-    assert report.deleted == 2 and [p.host for p in report.left_behind] == ["asleep"]
+    assert report.deleted == before + 2 and [p.host for p in report.left_behind] == ["asleep"]
     ctx.config["SEARCH_APPLY_ON_COMMIT"] = True
     result = search(SearchRequest(text="missed"))
     assert result.degraded and sorted(h.tool.slug for h in result.hits) == ["missed", "missed-too"]

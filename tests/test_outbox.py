@@ -31,7 +31,8 @@ def indexed_count() -> int:
 
 
 def change_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(SearchChange))
+    """Changes recorded for tools (setting up the vocabularies recorded theirs before the test)."""
+    return db.session.scalar(select(func.count()).select_from(SearchChange).where(SearchChange.kind == "tool"))
 
 
 def test_a_commit_writes_change_rows_and_the_index_follows(ctx):

@@ -103,3 +103,66 @@ def test_kept_cards_are_the_cards_the_macro_renders(app, client, tools):
         fresh = without_tokens(shown(client, "/tools/?q=reports", **{"Accept-Language": language}))
         kept = without_tokens(shown(client, "/tools/?q=reports", **{"Accept-Language": language}))
         assert fresh == kept
+
+
+# --- parts of pages kept per content version (catalogue/kept_pages.py) ---------------------------------------------
+
+def card_of(page: str, slug: str) -> str:
+    return re.search(rf'<article class="tool-card" id="tool-{slug}">(.*?)</article>', page, re.S).group(1)
+
+
+def test_a_kept_catalogue_page_shows_each_reader_their_own_shortlists_and_form_token(app, tools):
+    from tests.auth import CSRF, signed_in
+
+    alice = signed_in(app, "member", name="Alice", email="alice@harbour-police.example")
+    bob = signed_in(app, "member", name="Bob", email="bob@harbour-police.example")
+    token = csrf_token(alice, "/shortlist/")
+    assert alice.post("/shortlist/add", data={"csrf_token": token, "tool": "sorting-tool"}).status_code == 303
+    first = shown(alice, "/tools/?q=tool")
+    assert "In your shortlist: My shortlist" in card_of(first, "sorting-tool")
+    page = shown(bob, "/tools/?q=tool")  # the same page, kept: Bob's own line (none) and his own form token
+    assert "In your shortlist" not in page
+    bobs_token = CSRF.search(page).group(1)
+    assert bobs_token not in first and "\x00" not in page + first
+    refused = bob.post("/shortlist/add", data={"csrf_token": CSRF.search(first).group(1), "tool": "other-tool"})
+    assert refused.status_code == 400  # Alice's token is not Bob's
+    added = bob.post("/shortlist/add", data={"csrf_token": bobs_token, "tool": "other-tool"})
+    assert added.status_code == 303
+    page = shown(bob, "/tools/?q=tool")
+    assert "In your shortlist: My shortlist" in card_of(page, "other-tool")
+    assert "In your shortlist" not in card_of(page, "sorting-tool")
+    again = shown(alice, "/tools/?q=tool")
+    assert "In your shortlist" in card_of(again, "sorting-tool") and "In your shortlist" not in card_of(again,
+                                                                                                       "other-tool")
+
+
+def test_a_kept_catalogue_page_shows_what_the_readers_role_may_do(app, tools):
+    from tests.auth import signed_in
+
+    admin, member = signed_in(app, "admin"), signed_in(app, "member")
+    for _round in range(2):  # each reader sees their own, whoever viewed the page first
+        assert "Export these results" in shown(admin, "/tools/?q=tool")
+        assert "Export these results" not in shown(member, "/tools/?q=tool")
+
+
+def test_a_new_term_and_a_relabelled_vocabulary_show_at_once_on_the_kept_catalogue_page(app, client, tools):
+    from catalogue.models import Vocabulary
+
+    page = shown(client, "/tools/?deployment=on-a-boat")
+    assert "These filter values are not known and were ignored: on-a-boat" in page
+    with app.app_context():
+        vocabulary = db.session.scalar(select(Vocabulary).where(Vocabulary.slug == "deployment"))
+        vocabulary.terms.append(Term(slug="on-a-boat", label="On a boat", position=99))
+        db.session.commit()
+    page = shown(client, "/tools/?deployment=on-a-boat")
+    assert "not known" not in page and "On a boat" in page
+    with app.app_context():
+        db.session.scalar(select(Vocabulary).where(Vocabulary.slug == "deployment")).label = "Where it runs"
+        db.session.commit()
+    assert "Where it runs" in shown(client, "/tools/?deployment=on-a-boat")
+
+
+def test_an_unpublished_tool_leaves_the_kept_catalogue_page_at_once(app, client, tools):
+    assert 'id="tool-other-tool"' in shown(client, "/tools/")
+    change_tool(app, "other-tool", status="archived")
+    assert 'id="tool-other-tool"' not in shown(client, "/tools/")

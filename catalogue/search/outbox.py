@@ -1,8 +1,8 @@
 """Transactional outbox: changes to searchable rows are recorded in the same transaction, then applied.
 
-Writing: a flush that touches a tool (or a term label) inserts ``search_changes`` rows on the same connection, so a
-rollback leaves nothing and a commit can never lose one. Applying: after a commit, and whenever a search finds the
-index behind, the process that gets the index's write lock applies every pending change by re-reading the current
+Writing: a flush that touches a tool (or a term or vocabulary) inserts ``search_changes`` rows on the same connection,
+so a rollback leaves nothing and a commit can never lose one. Applying: after a commit, and whenever a search finds
+the index behind, the process that gets the index's write lock applies every pending change by re-reading the current
 rows. A search never waits for the lock (it carries on with the index as it is); the request that saved waits for it
 up to ``SEARCH_COMMIT_WAIT`` seconds, so that once a save is acknowledged the very first search finds it, whichever
 process answers that search.
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, attributes
 from whoosh.index import LockError
 
 from catalogue.extensions import db
-from catalogue.models import SearchChange, Term
+from catalogue.models import SearchChange, Term, Vocabulary
 from catalogue.search import retention, store
 from catalogue.search.registry import kinds
 from catalogue.search.schema import document_id, state_document
@@ -58,8 +58,11 @@ def _record_changes(session: Session, _context) -> None:
         kind = kind_of_row(obj)
         if kind and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
             rows.append({"kind": kind, "key": str(obj.id)})
-        elif isinstance(obj, Term) and obj in session.dirty and session.is_modified(obj):
+        elif isinstance(obj, Term) and (obj not in session.dirty or session.is_modified(obj)):
             rows.append({"kind": "term", "key": str(obj.id)})
+        elif isinstance(obj, Vocabulary) and (obj not in session.dirty or session.is_modified(obj)):
+            # Nothing to index, but pages kept per content version (kept_pages) show vocabularies' labels.
+            rows.append({"kind": "vocabulary", "key": str(obj.id)})
         elif (translated := translated_kind(obj)) and (obj in session.new or obj in session.deleted
                                                        or session.is_modified(obj)):
             rows.append({"kind": translated, "key": str(obj.entry_id)})  # the entry is indexed with its translations

@@ -18,10 +18,11 @@ LIST = "/<int:list_id>"
 
 @blueprint.app_template_global("shortlist_names")
 def shortlist_names(tool) -> list[str]:
-    """Names of the reader's own shortlists holding ``tool``, read once per request for every card and page."""
+    """Names of the reader's own shortlists holding ``tool`` (or the tool of that id), read once per request for
+    every card and page."""
     if "shortlist_names" not in g:
         g.shortlist_names = services.names_by_tool(me())
-    return g.shortlist_names.get(tool.id, [])
+    return g.shortlist_names.get(tool if isinstance(tool, int) else tool.id, [])
 
 
 @blueprint.app_template_global("my_shortlists")

@@ -18,6 +18,7 @@ from flask import current_app, get_template_attribute, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from catalogue import kept_pages
 from catalogue.languages import ORIGINAL, reader_language, translation_in
 
 KEPT = 2000  # cards per app; a few kilobytes each
@@ -50,16 +51,11 @@ def tool_card(tool, heading: str = "h2", hit=None, compare: bool = False) -> Mar
             while len(_kept) > KEPT:
                 _kept.popitem(last=False)
     if compare:
+        # A part of a page being kept (kept_pages) fills the reader's line in when it is shown, not now.
+        lists = kept_pages.IN_LISTS.format(id=tool.id) if kept_pages.keeping() else kept_pages.in_shortlists(tool.id)
         html = (html.replace(TOKEN, generate_csrf()).replace(NEXT, str(escape(request.full_path)))
-                .replace(IN_LISTS, str(_in_shortlists(tool))))
+                .replace(IN_LISTS, str(lists)))
     return Markup(html)  # noqa: S704 - rendered by the autoescaping macro; the two values put back are escaped
-
-
-def _in_shortlists(tool) -> Markup:
-    """The reader's own "In your shortlist: …" line (``shortlist_names`` is the shortlist feature's template global)."""
-    names = current_app.jinja_env.globals.get("shortlist_names")
-    found = names(tool) if names is not None else []
-    return get_template_attribute("_macros.html", "in_shortlists")(found) if found else Markup("")
 
 
 def card_key(tool, heading: str, hit, compare: bool) -> tuple:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
+from catalogue import kept_pages
 from catalogue.agencies import services as agencies
 from catalogue.curation.settings import stale_before
 from catalogue.guidance import services as guidance
@@ -29,14 +31,26 @@ def index():
         return redirect(search_url(wanted), 303)  # the form's hidden sort fields have done their work
     form = SearchForm(formdata=request.args)
     form.show(wanted)
+    version = kept_pages.content_version(searched=True)
+    key = None if version is None else ("catalogue", version, kept_pages.reader_key(), kept_pages.request_key())
     try:
-        result = search(wanted)
+        shown = kept_pages.part(key, lambda: _results(form, wanted))
     except QueryError as error:
-        return render_template("tools/index.html", form=form, result=None, error=str(error),
-                               url_with=lambda **c: search_url(wanted, **c)), 400
+        content = Markup(render_template("tools/_catalogue.html", form=form, result=None, error=str(error),  # noqa: S704
+                                         url_with=lambda **c: search_url(wanted, **c)))
+        return render_template("tools/index.html", form=form, page_number=1, content=content), 400
+    return render_template("tools/index.html", form=form, page_number=shown["page"], content=shown["content"])
+
+
+def _results(form, wanted) -> dict[str, str]:
+    """The catalogue's form, filters and results for ``wanted``; not kept while search answers from the database."""
+    result = search(wanted)
+    if result.degraded:
+        kept_pages.dont_keep()
     groups = [search_group(wanted.text, kind, limit=GROUP_SIZE) for kind in OTHER_GROUPS] if wanted.text else []
-    return render_template("tools/index.html", form=form, result=result, error=None, groups=groups,
-                           url_with=lambda **changes: search_url(wanted, **changes))
+    return {"page": str(result.request.page),
+            "content": render_template("tools/_catalogue.html", form=form, result=result, error=None, groups=groups,
+                                       url_with=lambda **changes: search_url(wanted, **changes))}
 
 
 def search_url(wanted, page: int | None = None, remove: tuple[str, str] | None = None,
