@@ -166,3 +166,31 @@ def test_an_unpublished_tool_leaves_the_kept_catalogue_page_at_once(app, client,
     assert 'id="tool-other-tool"' in shown(client, "/tools/")
     change_tool(app, "other-tool", status="archived")
     assert 'id="tool-other-tool"' not in shown(client, "/tools/")
+
+
+def test_a_guidance_page_published_for_a_tools_purpose_shows_at_once_on_the_kept_tool_page(app, client, tools):
+    from catalogue.models import GuidancePage
+
+    assert "Before you use this tool" not in shown(client, "/tools/sorting-tool")
+    with app.app_context():
+        purpose = db.session.scalar(select(Term).where(Term.slug == "referral-triage"))
+        db.session.add(GuidancePage(slug="triage-care", title="Triage with care", summary="Read this first.",
+                                    topic="wellbeing", status="published", terms=[purpose]))
+        db.session.commit()
+    page = shown(client, "/tools/sorting-tool")
+    assert "Before you use this tool" in page and "Triage with care" in page
+    change_tool(app, "other-tool", name="Other Tool Renamed")  # a related tool's card follows its edit
+    assert "Other Tool Renamed" in shown(client, "/tools/sorting-tool")
+
+
+def test_a_kept_tool_page_shows_each_reader_their_own_actions(app, tools):
+    from tests.auth import signed_in
+
+    curator, member = signed_in(app, "curator"), signed_in(app, "member")
+    for _round in range(2):
+        assert "Curate this entry" in shown(curator, "/tools/sorting-tool")
+        assert "Curate this entry" not in shown(member, "/tools/sorting-tool")
+    token = csrf_token(member, "/tools/sorting-tool")
+    assert member.post("/shortlist/add", data={"csrf_token": token, "tool": "sorting-tool"}).status_code == 303
+    assert "In your shortlist: My shortlist" in shown(member, "/tools/sorting-tool")
+    assert "In your shortlist" not in shown(curator, "/tools/sorting-tool")

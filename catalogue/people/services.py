@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit, clock, policy
@@ -57,7 +57,8 @@ class PublicProfile:
         return self.agency.country
 
 
-def public_view(profile: OfficerProfile) -> PublicProfile:
+def public_view(profile: OfficerProfile, with_tools: bool = True) -> PublicProfile:
+    """``with_tools=False``: the profile's tools are left unread (a card on a tool's page does not list them)."""
     user = profile.user
     shown = {name: profile.shows(name) for name in PROFILE_FIELDS}
     return PublicProfile(
@@ -65,13 +66,16 @@ def public_view(profile: OfficerProfile) -> PublicProfile:
         role=profile.role if shown["role"] else "",
         specialisms=[s for s in SPECIALISMS if s in (profile.specialisms or [])] if shown["specialisms"] else [],
         languages=list(user.languages or []) if shown["languages"] else [],
-        tools=[tool for tool in profile.tools if tool.status == "published"] if shown["tools"] else [],
+        tools=[tool for tool in profile.tools if tool.status == "published"] if shown["tools"] and with_tools else [],
         time_zone=user.time_zone if shown["time_zone"] else "")
 
 
-def _loaded(query: Select) -> Select:
-    return query.options(selectinload(OfficerProfile.user).selectinload(User.agency),
-                         selectinload(OfficerProfile.tools))
+def _loaded(query: Select, with_tools: bool = True) -> Select:
+    query = query.options(selectinload(OfficerProfile.user).selectinload(User.agency))
+    if not with_tools:
+        return query
+    # A profile lists its tools by name: their terms and translations are not read.
+    return query.options(selectinload(OfficerProfile.tools).options(lazyload(Tool.terms), lazyload(Tool.translations)))
 
 
 def profile_of(user_id: int, viewer) -> PublicProfile:
@@ -111,7 +115,8 @@ def officers_for_tool(tool: Tool, viewer) -> list[PublicProfile] | None:
     if not may_view(viewer):
         return None
     query = visible_profiles().where(OfficerProfile.show_tools.is_(True), _showing_tool(tool.id))
-    return [public_view(p) for p in db.session.scalars(_loaded(query).order_by(func.lower(User.name), User.id))]
+    found = db.session.scalars(_loaded(query, with_tools=False).order_by(func.lower(User.name), User.id))
+    return [public_view(p, with_tools=False) for p in found]
 
 
 # The directory ----------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
@@ -44,8 +45,13 @@ def database_search(words: list[str], filters: dict[str, list[str]], page: int, 
     return list(tools), total
 
 
-def get_published(slug: str) -> Tool:
-    tool = db.session.scalar(published().where(Tool.slug == slug))
+def get_published(slug: str, light: bool = False) -> Tool:
+    """The published tool at ``slug`` (404, or a redirect from a former slug). ``light``: its terms and translations
+    are read only if asked for (a page kept rendered needs its name and id)."""
+    query = published().where(Tool.slug == slug)
+    if light:
+        query = query.options(lazyload(Tool.terms), lazyload(Tool.translations))
+    tool = db.session.scalar(query)
     if tool is None:
         moved_to(FormerSlug.entry_kind == "tool", Tool, slug)
         raise NotFound()

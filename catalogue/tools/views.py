@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from catalogue import kept_pages
 from catalogue.agencies import services as agencies
@@ -89,19 +89,38 @@ def compare():
 @blueprint.get("/<slug>")
 @requires("catalogue.view")
 def detail(slug: str):
-    tool = services.get_published(slug)
-    return render_template("tools/detail.html", tool=tool, related=services.related_tools(tool, limit=3),
-                           vocabularies=vocabularies(), print_view=False, guidance=guidance.for_tool(tool),
-                           usages=agencies.usages_of(tool), **staleness(tool))
+    return _tool_page(slug, print_view=False)
 
 
 @blueprint.get("/<slug>/print")
 @requires("catalogue.view")
 def print_sheet(slug: str):
     """The one-page tool sheet: the print layout shown on screen, ready for the browser's print command."""
-    tool = services.get_published(slug)
-    return render_template("tools/detail.html", tool=tool, related=[], vocabularies=vocabularies(),
-                           print_view=True, guidance=guidance.for_tool(tool), **staleness(tool))
+    return _tool_page(slug, print_view=True)
+
+
+def _tool_page(slug: str, print_view: bool):
+    """The entry, its guidance and related tools are kept rendered per content version (``kept_pages``); the
+    reader's own parts (shortlists, following, the agencies and officers they may see) are made on every request."""
+    version = kept_pages.content_version()
+    tool = services.get_published(slug, light=True)
+    key = None if version is None else ("tool", version, tool.id, tool.version, print_view,
+                                        kept_pages.reader_key(), kept_pages.request_key())
+    kept = kept_pages.part(key, lambda: _entry(tool, print_view))
+    return render_template("tools/detail.html", tool=tool, kept=kept, print_view=print_view,
+                           usages=None if print_view else agencies.usages_of(tool))
+
+
+def _entry(tool, print_view: bool) -> dict[str, str]:
+    shown = current_app.jinja_env.globals["shown"](tool)
+    context = {"tool": tool, "vocabularies": vocabularies(), "print_view": print_view,
+               "guidance": guidance.for_tool(tool), **staleness(tool)}
+    return {"title": str(escape(tool.name)),
+            "meta": Markup('<meta name="description" content="{}">').format(shown.summary),
+            "head": render_template("tools/_detail_head.html", **context),
+            "body": render_template("tools/_detail_body.html", **context),
+            "related": "" if print_view else render_template(
+                "tools/_related.html", tool=tool, related=services.related_tools(tool, limit=3))}
 
 
 def staleness(tool) -> dict:
