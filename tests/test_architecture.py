@@ -21,7 +21,7 @@ LAYERS = {
                "catalogue.times", "catalogue.labels", "catalogue.spreadsheets", "catalogue.charts",
                "catalogue.templating", "catalogue.languages", "catalogue.taxonomy", "catalogue.records",
                "catalogue.conflicts", "catalogue.sources"),
-    "search": ("catalogue.search",),
+    "search": ("catalogue.search", "catalogue.kept_pages"),
     "features": ("catalogue.accounts", "catalogue.admin", "catalogue.agencies", "catalogue.api", "catalogue.assessment",
                  "catalogue.agreements", "catalogue.providers",
                  "catalogue.contact", "catalogue.curation", "catalogue.entry_translations", "catalogue.guidance",

@@ -194,3 +194,38 @@ def test_a_kept_tool_page_shows_each_reader_their_own_actions(app, tools):
     assert member.post("/shortlist/add", data={"csrf_token": token, "tool": "sorting-tool"}).status_code == 303
     assert "In your shortlist: My shortlist" in shown(member, "/tools/sorting-tool")
     assert "In your shortlist" not in shown(curator, "/tools/sorting-tool")
+
+
+def test_the_kept_home_page_counts_a_newly_published_tool_at_once(app, client, tools):
+    def purpose_count(page: str) -> str:
+        found = re.search(r'purposes=referral-triage">\s*<span class="purpose-label">[^<]*</span>\s*'
+                          r'<span class="purpose-count">([^<]*)</span>', page)
+        return found.group(1) if found else ""
+
+    page = shown(client, "/")
+    assert purpose_count(page) == "2 tools" and "The catalogue lists 2 published tools." in page
+    with app.app_context():
+        make_tools(tool_record("third-tool", name="Third Tool"))
+    page = shown(client, "/")
+    assert purpose_count(page) == "3 tools" and "The catalogue lists 3 published tools." in page
+    assert "Third Tool" in page  # among the recently updated
+
+
+def test_an_edited_guidance_page_shows_at_once_and_its_upcoming_trainings_stay_current(app, client, tools):
+    from catalogue.models import GuidancePage
+    from tests.training_helpers import make_training
+
+    with app.app_context():
+        db.session.add(GuidancePage(slug="triage-care", title="Triage with care", summary="Read this first.",
+                                    topic="wellbeing", status="published", body="Look twice."))
+        db.session.commit()
+        page_id = db.session.scalar(select(GuidancePage.id).where(GuidancePage.slug == "triage-care"))
+    assert "Look twice." in shown(client, "/guidance/triage-care")
+    with app.app_context():
+        db.session.get(GuidancePage, page_id).body = "Look three times."
+        db.session.commit()
+    page = shown(client, "/guidance/triage-care")
+    assert "Look three times." in page and "Upcoming trainings on this" not in page
+    with app.app_context():
+        make_training(guidance_ids=[page_id], title="Careful triage course")
+    assert "Careful triage course" in shown(client, "/guidance/triage-care")

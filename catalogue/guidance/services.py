@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import NotFound
 
 from catalogue.extensions import db
@@ -17,8 +18,14 @@ def published():
     return select(GuidancePage).where(GuidancePage.status == "published")
 
 
-def get_published(slug: str) -> GuidancePage:
-    page = db.session.scalar(published().where(GuidancePage.slug == slug))
+def get_published(slug: str, light: bool = False) -> GuidancePage:
+    """The published page at ``slug`` (404, or a redirect from a former slug). ``light``: its terms, related pages
+    and translations are read only if asked for (a page kept rendered needs its id and version)."""
+    query = published().where(GuidancePage.slug == slug)
+    if light:
+        query = query.options(lazyload(GuidancePage.terms), lazyload(GuidancePage.related),
+                              lazyload(GuidancePage.translations))
+    page = db.session.scalar(query)
     if page is None:
         moved_to(FormerSlug.entry_kind == "guidance", GuidancePage, slug)
         raise NotFound()

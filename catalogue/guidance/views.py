@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup, escape
 
+from catalogue import kept_pages
 from catalogue.guidance import services, steps
 from catalogue.guidance.content import TOPIC_LABELS
 from catalogue.policy import requires
@@ -40,10 +42,27 @@ def index():
 @blueprint.get("/guidance/<slug>")
 @requires("catalogue.view")
 def page(slug: str):
-    guidance = services.get_published(slug)
-    return render_template("guidance/page.html", page=guidance, tools=services.tools_for(guidance),
-                           applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS,
-                           trainings=trainings.upcoming(5, guidance_id=guidance.id))
+    """The page is kept rendered per content version (``kept_pages``) but for its upcoming trainings, which change
+    as time passes."""
+    version = kept_pages.content_version()
+    guidance = services.get_published(slug, light=True)
+    key = None if version is None else ("guidance", version, guidance.id, guidance.version,
+                                        kept_pages.reader_key(), kept_pages.request_key())
+    kept = kept_pages.part(key, lambda: _page_parts(guidance))
+    coming = render_template("guidance/_page_trainings.html", trainings=trainings.upcoming(5, guidance_id=guidance.id))
+    content = Markup(str(kept["content"]).replace(UPCOMING, coming))  # noqa: S704 - both rendered by templates
+    return render_template("guidance/page.html", kept={**kept, "content": content})
+
+
+UPCOMING = "<!--upcoming-trainings-->"
+
+
+def _page_parts(guidance) -> dict[str, str]:
+    shown = current_app.jinja_env.globals["shown"](guidance)
+    return {"title": str(escape(shown.title)),
+            "meta": Markup('<meta name="description" content="{}">').format(shown.summary),
+            "content": render_template("guidance/_page_content.html", page=guidance, tools=services.tools_for(guidance),
+                                       applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS)}
 
 
 @blueprint.get("/workflow")

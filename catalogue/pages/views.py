@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from catalogue import kept_pages
 from catalogue.agreements import documents
 from catalogue.policy import can, me, requires
 from catalogue.taxonomy import vocabularies
@@ -14,14 +15,23 @@ blueprint = Blueprint("pages", __name__)
 @blueprint.get("/")
 @requires("site.view")
 def home():
+    """The introduction and the catalogue's purposes and recent tools are kept rendered per content version
+    (``kept_pages``); a member's workspace is made on every request."""
+    version = kept_pages.content_version(searched=True)  # the purposes' counts come from the index
+    key = None if version is None else ("home", version, kept_pages.reader_key(), kept_pages.request_key())
+    return render_template("pages/home.html", kept=kept_pages.part(key, _home_parts),
+                           workspace=dashboard.for_member(me()) if can("workspace.keep") else None)
+
+
+def _home_parts() -> dict[str, str]:
     browsing = can("catalogue.view")
-    return render_template(
-        "pages/home.html",
-        purpose_counts=[(term, n) for term, n in services.published_per_term("purposes") if n] if browsing else [],
-        recent=services.recently_updated() if browsing else [],
-        total=services.count_published(),
-        workspace=dashboard.for_member(me()) if can("workspace.keep") else None,
-    )
+    return {
+        "intro": render_template("pages/_home_intro.html", total=services.count_published()),
+        "catalogue": render_template(
+            "pages/_home_catalogue.html",
+            purpose_counts=[(term, n) for term, n in services.published_per_term("purposes") if n] if browsing else [],
+            recent=services.recently_updated() if browsing else []),
+    }
 
 
 @blueprint.get("/about")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 from werkzeug.exceptions import NotFound
 
 from catalogue import policy, times
@@ -194,7 +194,9 @@ class MyTrainings:
 def active_enrolments(user: User) -> list[Enrolment]:
     """The member's enrolments and waiting-list places in trainings others can see, soonest first."""
     return list(db.session.scalars(
-        select(Enrolment).join(Training).options(contains_eager(Enrolment.training))
+        # The lists show each training's heading and dates: its tools and guidance (with their terms) stay unread.
+        select(Enrolment).join(Training)
+        .options(contains_eager(Enrolment.training).options(lazyload(Training.tools), lazyload(Training.guidance)))
         .where(Enrolment.user_id == user.id, Enrolment.status.in_(("enrolled", "waitlisted")),
                Training.status.in_(PUBLIC_STATUSES))
         .order_by(Training.starts_at_utc, Training.id)))
