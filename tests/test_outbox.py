@@ -181,3 +181,18 @@ def test_an_index_from_an_older_version_is_rebuilt(app, client):
         store.wait_for_background_rebuild()
         assert health.check().ok
     assert b"Search is being rebuilt" not in client.get("/tools/?q=modern").data
+
+
+def test_a_draft_saved_again_records_no_change_but_publishing_and_unpublishing_do(ctx):
+    make_tools(tool_record("drafty", name="Drafty", status="draft"))
+    assert change_count() == 0  # never published: nothing searchable changed
+    tool = db.session.scalar(select(Tool).where(Tool.slug == "drafty"))
+    tool.summary = "Still a draft."
+    db.session.commit()
+    assert change_count() == 0
+    tool.status = "published"
+    db.session.commit()
+    assert change_count() == 1 and found("drafty") == ["drafty"]
+    tool.status = "archived"
+    db.session.commit()
+    assert change_count() == 2 and found("drafty") == []

@@ -48,6 +48,7 @@ def _bump_versions(session: Session, _context, _instances) -> None:
     """A change to a tool's terms alone must still bump its version, so the index check can see it."""
     for obj in session.dirty:
         if kind_of_row(obj) and session.is_modified(obj):
+            _loaded = obj.updated_at  # an expired row changed without being read: load it to flag it
             attributes.flag_modified(obj, "updated_at")
 
 
@@ -56,8 +57,9 @@ def _record_changes(session: Session, _context) -> None:
     rows = []
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         kind = kind_of_row(obj)
-        if kind and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
-            rows.append({"kind": kind, "key": str(obj.id)})
+        if kind:
+            if obj in session.deleted or ((obj in session.new or session.is_modified(obj)) and _indexed(obj)):
+                rows.append({"kind": kind, "key": str(obj.id)})
         elif isinstance(obj, Term) and (obj not in session.dirty or session.is_modified(obj)):
             rows.append({"kind": "term", "key": str(obj.id)})
         elif isinstance(obj, Vocabulary) and (obj not in session.dirty or session.is_modified(obj)):
@@ -74,6 +76,15 @@ def _record_changes(session: Session, _context) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
         connection.execute(insert(SearchChange), rows)
         session.info[PENDING] = True
+
+
+def _indexed(obj) -> bool:
+    """Whether a change to a searchable row can concern the index, which holds published rows only: the row is
+    published, or was before this flush. A draft saved again changes nothing searchable, and recording it would make
+    every process re-read its index and every kept page (kept_pages) be made again."""
+    if obj.status == "published":
+        return True
+    return "published" in (attributes.get_history(obj, "status").deleted or ())
 
 
 @event.listens_for(Session, "after_commit")
