@@ -71,6 +71,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CATALOGUE_BASE_URL": env.get("CATALOGUE_BASE_URL", "").rstrip("/"),
         "CATALOGUE_PROXY_COUNT": int(env.get("CATALOGUE_PROXY_COUNT", "0")),
         "CATALOGUE_READY_MAX_LAG": int(env.get("CATALOGUE_READY_MAX_LAG", "1000")),
+        "CATALOGUE_KEPT_PAGES_MB": int(env.get("CATALOGUE_KEPT_PAGES_MB", "8")),
         "CATALOGUE_LOG_FORMAT": env.get("CATALOGUE_LOG_FORMAT", "text").strip().lower(),
         "CATALOGUE_METRICS": flag(env.get("CATALOGUE_METRICS", "1")),
         "CATALOGUE_METRICS_TOKEN": env.get("CATALOGUE_METRICS_TOKEN", ""),

@@ -14,6 +14,7 @@ the reader's shortlists hold the tool.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,7 +31,8 @@ from catalogue.policy import role_of
 from catalogue.search import outbox, store
 from catalogue.times import reader_zone
 
-KEPT = 1000  # parts per process; tens of kilobytes at most each
+#: Bytes of kept HTML per process (``CATALOGUE_KEPT_PAGES_MB``, default 8): the least recently shown go first.
+KEPT_MB = 8
 TOKEN = "\x00csrf-token\x00"
 #: Where a kept card says which of the reader's shortlists hold tool N.
 IN_LISTS = "<!--in-your-shortlists:{id}-->"
@@ -38,8 +40,18 @@ _IN_LISTS = re.compile(r"<!--in-your-shortlists:(\d+)-->")
 _lock = threading.Lock()
 
 
-def _kept() -> OrderedDict[tuple, object]:
-    return current_app.extensions.setdefault("kept_page_parts", OrderedDict())
+class Kept(OrderedDict):
+    """Kept parts, least recently shown first, with the bytes they hold."""
+
+    size = 0
+
+
+def _kept() -> Kept:
+    return current_app.extensions.setdefault("kept_page_parts", Kept())
+
+
+def _size(parts: dict[str, str]) -> int:
+    return sum(sys.getsizeof(html) for html in parts.values())
 
 
 def keeping() -> bool:
@@ -94,10 +106,15 @@ def part(key: tuple | None, render: Callable[[], dict[str, str]]) -> dict[str, M
         token = generate_csrf()
         kept = {name: str(html).replace(token, TOKEN) for name, html in made.items()}
         if keep:
+            budget = current_app.config.get("CATALOGUE_KEPT_PAGES_MB", KEPT_MB) * 1024 * 1024
             with _lock:
-                _kept()[key] = kept
-                while len(_kept()) > KEPT:
-                    _kept().popitem(last=False)
+                parts = _kept()
+                if key not in parts:
+                    parts[key] = kept
+                    parts.size += _size(kept)
+                while parts.size > budget and parts:
+                    _key, dropped = parts.popitem(last=False)
+                    parts.size -= _size(dropped)
     return {name: personal(html) for name, html in kept.items()}
 
 
@@ -120,6 +137,7 @@ def in_shortlists(tool_id: int) -> Markup:
 def forget() -> None:
     with _lock:
         _kept().clear()
+        _kept().size = 0
 
 
 def request_key() -> tuple:

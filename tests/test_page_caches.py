@@ -229,3 +229,17 @@ def test_an_edited_guidance_page_shows_at_once_and_its_upcoming_trainings_stay_c
     with app.app_context():
         make_training(guidance_ids=[page_id], title="Careful triage course")
     assert "Careful triage course" in shown(client, "/guidance/triage-care")
+
+
+def test_kept_parts_stay_within_their_budget_dropping_the_least_recently_shown(app, client, tools):
+    from catalogue import kept_pages
+
+    app.config["CATALOGUE_KEPT_PAGES_MB"] = 0.05  # about five of these small catalogue pages
+    for page in range(1, 6):
+        shown(client, f"/tools/?q=tool&sort=name&page={page}")
+        shown(client, f"/tools/?q=fictional&page={page}")
+    with app.app_context():
+        kept = kept_pages._kept()
+        assert 0 < kept.size <= 0.05 * 1024 * 1024 and 1 <= len(kept) < 10  # ten pages were made
+        assert kept.size == sum(kept_pages._size(parts) for parts in kept.values())
+    assert 'id="tool-other-tool"' in shown(client, "/tools/?q=fictional")  # made again once dropped
