@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.exceptions import NotFound
 
 from catalogue import audit, clock, policy
@@ -71,9 +71,9 @@ def public_view(profile: OfficerProfile, with_tools: bool = True) -> PublicProfi
 
 
 def _loaded(query: Select, with_tools: bool = True) -> Select:
+    if not with_tools:  # one query: each profile's member and agency joined in
+        return query.options(joinedload(OfficerProfile.user).joinedload(User.agency))
     query = query.options(selectinload(OfficerProfile.user).selectinload(User.agency))
-    if not with_tools:
-        return query
     # A profile lists its tools by name: their terms and translations are not read.
     return query.options(selectinload(OfficerProfile.tools).options(lazyload(Tool.terms), lazyload(Tool.translations)))
 
