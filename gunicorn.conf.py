@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from gunicorn.glogging import Logger
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-# Pages are CPU-bound Python: one worker per core, plus one so a worker waiting on the database leaves none idle.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+# One worker per core: pages are CPU-bound (their database and index reads are local and short), and a third worker on
+# two cores answered fewer requests, later (docs/performance.md, "Serving": 52 against 74 requests/s at 32 clients).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
