@@ -260,20 +260,13 @@ def ctx(app):
         yield app
 
 
-#: Modules of 15 seconds or more of one worker's time that alphabetical order would start late (measured with
-#: ``--durations=0``): started first, so that under ``--dist loadfile`` none of them runs alone at the end while the
-#: other worker idles.
-LONG_MODULES = ("test_policy.py", "test_packaging.py", "test_contact_lifecycle.py")
-
-
 def pytest_collection_modifyitems(items):
     """Every test of a ``test_browser*.py`` module, and any other that asks for a Playwright browser or page, drives
-    Chromium. The long modules run first."""
+    Chromium."""
     for item in items:
         uses_playwright = {"browser", "context", "page"} & set(getattr(item, "fixturenames", ()))
         if item.path.name.startswith("test_browser") or uses_playwright:
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.path.name not in LONG_MODULES)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(tryfirst=True)
