@@ -1,5 +1,6 @@
 """Parts of pages kept rendered while what they show does not change: the catalogue's results (search form,
-filters, cards and pages) and the tool page's entry, its guidance and its related tools.
+filters, cards and pages), a tool page's entry, guidance and related tools, a guidance page, and the home page's
+catalogue.
 
 Every change to what these parts show is recorded in the search outbox in the transaction that makes it (tools,
 guidance, trainings, their translations and terms, and the vocabularies), so the outbox's last change id is the
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, get_template_attribute, request
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from catalogue.extensions import db
 from catalogue.languages import reader_language
@@ -81,10 +82,22 @@ def content_version(searched: bool = False) -> tuple | None:
     return (latest, folder, applied) if applied >= latest else None
 
 
-def reader_key() -> tuple:
-    """What a kept part depends on besides the content: the reader's language, role, time zone and day."""
+def key(page: str, *details, searched: bool = False) -> tuple | None:
+    """The key a part of ``page`` is kept under: the content version (with ``searched``, the index's state too),
+    ``details`` of the page's own (an entry's id and version…), the reader's language, role, time zone and day, and
+    the page's address. None when the content version cannot be known: the part is then made afresh and not kept."""
+    version = content_version(searched)
+    if version is None:
+        return None
     zone = reader_zone()
-    return (reader_language(), role_of(), zone, datetime.now(ZoneInfo(zone)).date())
+    reader = (reader_language(), role_of(), zone, datetime.now(ZoneInfo(zone)).date())
+    return (page, version, details, reader, request.path, tuple(sorted(request.args.items(multi=True))))
+
+
+def head(title: str, description: str) -> dict[str, str]:
+    """An entry page's ``<title>`` text and description ``<meta>``, kept with its other parts."""
+    return {"title": str(escape(title)),
+            "meta": Markup('<meta name="description" content="{}">').format(description)}
 
 
 def part(key: tuple | None, render: Callable[[], dict[str, str]]) -> dict[str, Markup]:
@@ -132,14 +145,3 @@ def in_shortlists(tool_id: int) -> Markup:
     names = current_app.jinja_env.globals.get("shortlist_names")
     found = names(tool_id) if names is not None else []
     return get_template_attribute("_macros.html", "in_shortlists")(found) if found else Markup("")
-
-
-def forget() -> None:
-    with _lock:
-        _kept().clear()
-        _kept().size = 0
-
-
-def request_key() -> tuple:
-    """The page's address: its path and every parameter, in a stable order."""
-    return (request.path, tuple(sorted(request.args.items(multi=True))))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
-from markupsafe import Markup, escape
 
 from catalogue import kept_pages
 from catalogue.guidance import services, steps
@@ -44,25 +43,20 @@ def index():
 def page(slug: str):
     """The page is kept rendered per content version (``kept_pages``) but for its upcoming trainings, which change
     as time passes."""
-    version = kept_pages.content_version()
+    key = kept_pages.key("guidance")  # the content version read before the page: never kept older than its key says
     guidance = services.get_published(slug, light=True)
-    key = None if version is None else ("guidance", version, guidance.id, guidance.version,
-                                        kept_pages.reader_key(), kept_pages.request_key())
-    kept = kept_pages.part(key, lambda: _page_parts(guidance))
-    coming = render_template("guidance/_page_trainings.html", trainings=trainings.upcoming(5, guidance_id=guidance.id))
-    content = Markup(str(kept["content"]).replace(UPCOMING, coming))  # noqa: S704 - both rendered by templates
-    return render_template("guidance/page.html", kept={**kept, "content": content})
-
-
-UPCOMING = "<!--upcoming-trainings-->"
+    if key is not None:
+        key += (guidance.id, guidance.version)
+    return render_template("guidance/page.html", kept=kept_pages.part(key, lambda: _page_parts(guidance)),
+                           trainings=trainings.upcoming(5, guidance_id=guidance.id))
 
 
 def _page_parts(guidance) -> dict[str, str]:
     shown = current_app.jinja_env.globals["shown"](guidance)
-    return {"title": str(escape(shown.title)),
-            "meta": Markup('<meta name="description" content="{}">').format(shown.summary),
+    return {**kept_pages.head(shown.title, shown.summary),
             "content": render_template("guidance/_page_content.html", page=guidance, tools=services.tools_for(guidance),
-                                       applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS)}
+                                       applies=services.applying_terms(guidance), topic_labels=TOPIC_LABELS),
+            "related": render_template("guidance/_page_related.html", page=guidance)}
 
 
 @blueprint.get("/workflow")

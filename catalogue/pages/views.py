@@ -17,8 +17,7 @@ blueprint = Blueprint("pages", __name__)
 def home():
     """The introduction and the catalogue's purposes and recent tools are kept rendered per content version
     (``kept_pages``); a member's workspace is made on every request."""
-    version = kept_pages.content_version(searched=True)  # the purposes' counts come from the index
-    key = None if version is None else ("home", version, kept_pages.reader_key(), kept_pages.request_key())
+    key = kept_pages.key("home", searched=True)  # the purposes' counts come from the index
     return render_template("pages/home.html", kept=kept_pages.part(key, _home_parts),
                            workspace=dashboard.for_member(me()) if can("workspace.keep") else None)
 

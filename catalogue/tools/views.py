@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from catalogue import kept_pages
 from catalogue.agencies import services as agencies
@@ -31,10 +31,8 @@ def index():
         return redirect(search_url(wanted), 303)  # the form's hidden sort fields have done their work
     form = SearchForm(formdata=request.args)
     form.show(wanted)
-    version = kept_pages.content_version(searched=True)
-    key = None if version is None else ("catalogue", version, kept_pages.reader_key(), kept_pages.request_key())
     try:
-        shown = kept_pages.part(key, lambda: _results(form, wanted))
+        shown = kept_pages.part(kept_pages.key("catalogue", searched=True), lambda: _results(form, wanted))
     except QueryError as error:
         content = Markup(render_template("tools/_catalogue.html", form=form, result=None, error=str(error),  # noqa: S704
                                          url_with=lambda **c: search_url(wanted, **c)))
@@ -102,10 +100,10 @@ def print_sheet(slug: str):
 def _tool_page(slug: str, print_view: bool):
     """The entry, its guidance and related tools are kept rendered per content version (``kept_pages``); the
     reader's own parts (shortlists, following, the agencies and officers they may see) are made on every request."""
-    version = kept_pages.content_version()
+    key = kept_pages.key("tool")  # the content version read before the tool: never kept older than its key says
     tool = services.get_published(slug, light=True)
-    key = None if version is None else ("tool", version, tool.id, tool.version, print_view,
-                                        kept_pages.reader_key(), kept_pages.request_key())
+    if key is not None:
+        key += (tool.id, tool.version)
     kept = kept_pages.part(key, lambda: _entry(tool, print_view))
     return render_template("tools/detail.html", tool=tool, kept=kept, print_view=print_view,
                            usages=None if print_view else agencies.usages_of(tool))
@@ -115,8 +113,7 @@ def _entry(tool, print_view: bool) -> dict[str, str]:
     shown = current_app.jinja_env.globals["shown"](tool)
     context = {"tool": tool, "vocabularies": vocabularies(), "print_view": print_view,
                "guidance": guidance.for_tool(tool), **staleness(tool)}
-    return {"title": str(escape(tool.name)),
-            "meta": Markup('<meta name="description" content="{}">').format(shown.summary),
+    return {**kept_pages.head(tool.name, shown.summary),
             "head": render_template("tools/_detail_head.html", **context),
             "body": render_template("tools/_detail_body.html", **context),
             "related": "" if print_view else render_template(
